@@ -1,0 +1,3 @@
+from hanport.cli import main
+
+raise SystemExit(main())

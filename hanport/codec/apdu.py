@@ -1,0 +1,66 @@
+"""DLMS APDUs pushed by meters: data-notification (0x0F) and General Block Transfer (0xE0).
+
+0F | long-invoke-id-and-priority (4) | date-time (octet string) | notification body (A-XDR)
+E0 | block control | block number (2) | acknowledged block (2) | length | raw data
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hanport.codec.axdr import AxdrValue, decode_axdr, read_length
+from hanport.errors import DecodeError
+
+__all__ = [
+    "DATA_NOTIFICATION",
+    "GENERAL_BLOCK_TRANSFER",
+    "LLC_HEADERS",
+    "Block",
+    "Notification",
+    "parse_block",
+    "parse_notification",
+]
+
+DATA_NOTIFICATION = 0x0F
+GENERAL_BLOCK_TRANSFER = 0xE0
+LLC_HEADERS = (b"\xe6\xe7\x00", b"\xe6\xe6\x00")
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    date_time: bytes | None
+    body: AxdrValue
+    size: int
+    """How many bytes of the input the notification used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    last: bool
+    number: int
+    data: bytes
+
+
+def parse_notification(apdu: bytes) -> Notification:
+    if len(apdu) < 6 or apdu[0] != DATA_NOTIFICATION:
+        raise DecodeError("The frame does not hold a DLMS data-notification.")
+    pos = 5
+    date_time: bytes | None = None
+    if apdu[pos] == 0x09:
+        pos += 1
+    length, pos = read_length(apdu, pos)
+    if length:
+        date_time = apdu[pos : pos + length]
+        pos += length
+    body, end = decode_axdr(apdu, pos)
+    return Notification(date_time, body, end)
+
+
+def parse_block(apdu: bytes) -> Block:
+    if len(apdu) < 7 or apdu[0] != GENERAL_BLOCK_TRANSFER:
+        raise DecodeError("The frame does not hold a DLMS general block transfer.")
+    length, pos = read_length(apdu, 6)
+    data = apdu[pos : pos + length]
+    if len(data) != length:
+        raise DecodeError("A DLMS block is shorter than its header says.")
+    return Block(bool(apdu[1] & 0x80), int.from_bytes(apdu[2:4], "big"), data)

@@ -1,0 +1,133 @@
+"""A-XDR: the DLMS/COSEM data encoding of push notifications (IEC 62056-6-2).
+
+Decoded values are plain Python: `list` for arrays, `tuple` for structures, `int` for integers,
+`bytes` for octet strings, `str` for visible and UTF-8 strings. Enums are `DlmsEnum` and
+date-times (tag 0x19) are `DateTimeBytes`, so that a `{scaler, unit}` pair and a clock can be
+recognised from their type.
+"""
+
+from __future__ import annotations
+
+import struct
+from decimal import Decimal
+from typing import TypeAlias
+
+from hanport.errors import DecodeError
+
+__all__ = [
+    "AxdrValue",
+    "DateTimeBytes",
+    "DlmsEnum",
+    "TruncatedError",
+    "decode_axdr",
+    "read_length",
+]
+
+
+class TruncatedError(DecodeError):
+    """The data ends before the value does: more bytes may complete it."""
+
+
+class DlmsEnum(int):
+    """An A-XDR `enum` (tag 0x16): the unit in a `{scaler, unit}` structure."""
+
+
+class DateTimeBytes(bytes):
+    """A 12-byte COSEM date-time sent with its own tag (0x19)."""
+
+
+AxdrValue: TypeAlias = (
+    "None | bool | int | Decimal | bytes | str | list[AxdrValue] | tuple[AxdrValue, ...]"
+)
+
+_FIXED_INT = {
+    0x05: struct.Struct(">i"),
+    0x06: struct.Struct(">I"),
+    0x0F: struct.Struct(">b"),
+    0x10: struct.Struct(">h"),
+    0x11: struct.Struct(">B"),
+    0x12: struct.Struct(">H"),
+    0x14: struct.Struct(">q"),
+    0x15: struct.Struct(">Q"),
+}
+_FLOATS = {0x17: struct.Struct(">f"), 0x18: struct.Struct(">d")}
+_MAX_DEPTH = 16
+
+
+def read_length(data: bytes, pos: int) -> tuple[int, int]:
+    """A-XDR length: one byte below 0x80, else 0x8N followed by N big-endian bytes."""
+    if pos >= len(data):
+        raise TruncatedError("DLMS data ends inside a length field.")
+    first = data[pos]
+    if first < 0x80:
+        return first, pos + 1
+    size = first & 0x7F
+    if size == 0 or size > 4:
+        raise DecodeError("DLMS data has an invalid length field.")
+    if pos + 1 + size > len(data):
+        raise TruncatedError("DLMS data ends inside a length field.")
+    return int.from_bytes(data[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
+
+
+def decode_axdr(data: bytes, pos: int = 0, depth: int = 0) -> tuple[AxdrValue, int]:
+    """Decode one A-XDR value at `pos`; return it and the position after it."""
+    if pos >= len(data):
+        raise TruncatedError("DLMS data ends before a value that was announced.")
+    if depth > _MAX_DEPTH:
+        raise DecodeError("DLMS data is nested too deeply to be a meter list.")
+    tag = data[pos]
+    pos += 1
+    fixed = _FIXED_INT.get(tag)
+    if fixed is not None:
+        end = pos + fixed.size
+        _need(data, end)
+        return fixed.unpack_from(data, pos)[0], end
+    if tag in (0x01, 0x02):
+        return _decode_sequence(data, pos, depth, tag == 0x02)
+    if tag in (0x09, 0x0A, 0x0C):
+        length, pos = read_length(data, pos)
+        end = pos + length
+        _need(data, end)
+        raw = data[pos:end]
+        if tag == 0x09:
+            return raw, end
+        return raw.decode("utf-8" if tag == 0x0C else "latin-1"), end
+    return _decode_small(data, pos, tag)
+
+
+def _decode_sequence(data: bytes, pos: int, depth: int, structure: bool) -> tuple[AxdrValue, int]:
+    count, pos = read_length(data, pos)
+    items: list[AxdrValue] = []
+    for _ in range(count):
+        item, pos = decode_axdr(data, pos, depth + 1)
+        items.append(item)
+    return (tuple(items) if structure else items), pos
+
+
+def _decode_small(data: bytes, pos: int, tag: int) -> tuple[AxdrValue, int]:
+    if tag == 0x00:
+        return None, pos
+    if tag in (0x03, 0x0D, 0x16):
+        _need(data, pos + 1)
+        byte = data[pos]
+        value: AxdrValue = bool(byte) if tag == 0x03 else DlmsEnum(byte) if tag == 0x16 else byte
+        return value, pos + 1
+    if tag == 0x04:
+        bits, pos = read_length(data, pos)
+        end = pos + (bits + 7) // 8
+        _need(data, end)
+        return data[pos:end], end
+    if tag == 0x19:
+        _need(data, pos + 12)
+        return DateTimeBytes(data[pos : pos + 12]), pos + 12
+    floating = _FLOATS.get(tag)
+    if floating is not None:
+        end = pos + floating.size
+        _need(data, end)
+        return Decimal(repr(floating.unpack_from(data, pos)[0])), end
+    raise DecodeError(f"DLMS data has a value of unknown type 0x{tag:02X}.")
+
+
+def _need(data: bytes, end: int) -> None:
+    if end > len(data):
+        raise TruncatedError("DLMS data ends in the middle of a value.")

@@ -1,0 +1,115 @@
+"""General-glo-ciphering (DLMS security suite 0): AES-128-GCM with a 12-byte tag.
+
+    DB | 08 | system title (8) | length | SC | frame counter (4) | ciphertext | [tag (12)]
+
+SC bit 0x20: encrypted; bit 0x10: authenticated (AAD = SC ‖ authentication key). The nonce
+is system title ‖ frame counter. `cryptography` is imported only when a frame needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hanport.codec.axdr import read_length
+from hanport.errors import DecodeError, DecryptionError
+
+__all__ = ["GLO_CIPHERING", "CipheredApdu", "decrypt", "frame_length", "parse_ciphered"]
+
+GLO_CIPHERING = 0xDB
+_TAG_LENGTH = 12
+_ENCRYPTED = 0x20
+_AUTHENTICATED = 0x10
+
+
+@dataclass(frozen=True, slots=True)
+class CipheredApdu:
+    system_title: bytes
+    security_control: int
+    frame_counter: bytes
+    payload: bytes
+
+    @property
+    def sender(self) -> str:
+        """The system title as text: a 3-letter maker code and a serial, e.g. `LGZ…`."""
+        maker = self.system_title[:3]
+        prefix = maker.decode("ascii") if maker.isalpha() else maker.hex().upper()
+        return prefix + self.system_title[3:].hex().upper()
+
+
+def frame_length(data: bytes | bytearray, start: int) -> int | None:
+    """Total length of the ciphered APDU at `start`, or None when the header is incomplete."""
+    header = start + 10
+    if header >= len(data):
+        return None
+    try:
+        length, pos = read_length(bytes(data[header : header + 5]), 0)
+    except DecodeError:
+        return None
+    return 10 + pos + length
+
+
+def parse_ciphered(apdu: bytes) -> CipheredApdu:
+    if len(apdu) < 16 or apdu[0] != GLO_CIPHERING or apdu[1] != 8:
+        raise DecodeError("The encrypted frame's header is not general-glo-ciphering.")
+    length, pos = read_length(apdu, 10)
+    if pos + length > len(apdu) or length < 5:
+        raise DecodeError("The encrypted frame is shorter than its header says.")
+    return CipheredApdu(
+        apdu[2:10], apdu[pos], apdu[pos + 1 : pos + 5], apdu[pos + 5 : pos + length]
+    )
+
+
+def decrypt(ciphered: CipheredApdu, key: bytes | None, auth_key: bytes | None) -> bytes:
+    """The plaintext APDU or P1 telegram. Raises DecryptionError with what to do."""
+    sc = ciphered.security_control
+    if not sc & (_ENCRYPTED | _AUTHENTICATED):
+        return ciphered.payload
+    if sc & _ENCRYPTED and key is None:
+        raise DecryptionError(
+            f"The meter sends encrypted frames (system title {ciphered.sender}) and no key was "
+            "given; ask your grid operator for the encryption key and pass it with --key."
+        )
+    if sc & _AUTHENTICATED and auth_key is None:
+        raise DecryptionError(
+            "The meter authenticates its frames and no authentication key was given; "
+            "pass it with --auth-key."
+        )
+    nonce = ciphered.system_title + ciphered.frame_counter
+    if sc & _AUTHENTICATED:
+        assert auth_key is not None
+        return _decrypt_gcm(ciphered, key, auth_key, nonce)
+    assert key is not None
+    return _decrypt_ctr(ciphered.payload, key, nonce)
+
+
+def _decrypt_ctr(payload: bytes, key: bytes, nonce: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    decryptor = Cipher(algorithms.AES(key), modes.CTR(nonce + b"\x00\x00\x00\x02")).decryptor()
+    return decryptor.update(payload) + decryptor.finalize()
+
+
+def _decrypt_gcm(ciphered: CipheredApdu, key: bytes | None, auth_key: bytes, nonce: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    payload = ciphered.payload
+    if len(payload) < _TAG_LENGTH:
+        raise DecodeError("The encrypted frame is too short to hold its authentication tag.")
+    body, tag = payload[:-_TAG_LENGTH], payload[-_TAG_LENGTH:]
+    aad = bytes([ciphered.security_control]) + auth_key
+    encrypted = bool(ciphered.security_control & _ENCRYPTED)
+    if not encrypted:
+        aad, body = aad + body, body
+    cipher_key = key if key is not None else auth_key
+    mode = modes.GCM(nonce, tag, min_tag_length=_TAG_LENGTH)
+    decryptor = Cipher(algorithms.AES(cipher_key), mode).decryptor()
+    decryptor.authenticate_additional_data(aad)
+    try:
+        plaintext = decryptor.update(body if encrypted else b"") + decryptor.finalize()
+    except InvalidTag:
+        raise DecryptionError(
+            "Wrong key: the frame's authentication tag does not match; check the encryption "
+            "key (--key) and the authentication key (--auth-key)."
+        ) from None
+    return plaintext if encrypted else body

@@ -1,0 +1,286 @@
+"""The stream decoder: bytes as they arrive → `Reading` or `Rejected`, format auto-detected.
+
+It finds frames by their start marks (`/` P1, `7E` HDLC, `68 L L 68` M-Bus, `DB 08` raw
+ciphered APDU, `0F` bare DLMS APDU), frames each by its own length or end mark, verifies its
+checksums, reassembles segmented and block-transferred APDUs, decrypts, and decodes. Chunks may
+be split anywhere; junk between frames is skipped. It never raises on line data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from hanport.codec import hdlc, mbus, p1
+from hanport.codec.apdu import (
+    DATA_NOTIFICATION,
+    GENERAL_BLOCK_TRANSFER,
+    LLC_HEADERS,
+    parse_block,
+    parse_notification,
+)
+from hanport.codec.axdr import TruncatedError
+from hanport.codec.cipher import GLO_CIPHERING, decrypt, frame_length, parse_ciphered
+from hanport.codec.clock import cosem_datetime
+from hanport.codec.layouts import read_list
+from hanport.codec.normalize import ReadingBuilder
+from hanport.errors import DecodeError, HanError
+from hanport.fields import FIELD_BY_NAME
+from hanport.model import Reading, Rejected
+
+__all__ = ["DEFAULT_ZONE", "Decoder", "DecoderStats", "decode"]
+
+DEFAULT_ZONE = "Europe/Tallinn"
+_NEED_MORE, _NOT_A_FRAME = p1.NEED_MORE, p1.NOT_A_FRAME
+_WAIT_FOR_END = -3
+_FILLER = b"\x7e\x00\r\n\t "
+_MAX_APDU = 8192
+_STARTS = (b"/", b"\x7e", b"\x68", b"\xdb", b"\x0f", b"\xe6")
+_MAKERS = {b"LGZ": "landis+gyr", b"KAM": "kamstrup", b"KFM": "kaifa", b"AID": "aidon"}
+Item = Reading | Rejected
+
+
+@dataclass(slots=True)
+class DecoderStats:
+    """What the decoder has seen so far: for diagnostics (`hanport doctor`) and the UI."""
+
+    readings: int = 0
+    rejected: int = 0
+    junk_bytes: int = 0
+
+
+class Decoder:
+    """Feed it chunks of line data; get every complete frame back as `Reading` or `Rejected`.
+
+    `key` and `auth_key` (16 bytes, or 32 hex digits) decrypt general-glo-ciphering frames.
+    `zone` is where meters that send only local time live (default Europe/Tallinn).
+    """
+
+    def __init__(
+        self,
+        *,
+        key: bytes | str | None = None,
+        auth_key: bytes | str | None = None,
+        zone: tzinfo | str = DEFAULT_ZONE,
+    ) -> None:
+        self.key = _aes_key(key, "key")
+        self.auth_key = _aes_key(auth_key, "auth_key")
+        self.zone: tzinfo = ZoneInfo(zone) if isinstance(zone, str) else zone
+        self.format: str | None = None
+        """The format of the last verified frame: p1, hdlc, mbus, dlms, with `+encrypted`."""
+        self.stats = DecoderStats()
+        self._buffer = bytearray()
+        self._segments: list[bytes] = []
+        self._blocks: list[bytes] = []
+        self._mbus_segments: list[bytes] = []
+
+    def feed(self, chunk: bytes, received_at: datetime | None = None) -> list[Item]:
+        """Add bytes from the line; return the frames they completed."""
+        self._buffer += chunk
+        out: list[Item] = []
+        self._scan(out, received_at, at_end=False)
+        return out
+
+    def flush(self, received_at: datetime | None = None) -> list[Item]:
+        """The input has ended: decode what only the end could complete, reject the rest."""
+        out: list[Item] = []
+        self._scan(out, received_at, at_end=True)
+        if self._buffer.strip(_FILLER):
+            out.append(
+                Rejected(
+                    "The data ends in the middle of a frame; the rest of that frame never arrived.",
+                    bytes(self._buffer),
+                )
+            )
+            self.stats.rejected += 1
+        self._buffer.clear()
+        return out
+
+    def _scan(self, out: list[Item], received_at: datetime | None, *, at_end: bool) -> None:
+        buf = self._buffer
+        pos = 0
+        while True:
+            start = _next_start(buf, pos)
+            if start < 0:
+                self.stats.junk_bytes += len(buf) - pos
+                pos = len(buf)
+                break
+            self.stats.junk_bytes += start - pos
+            end = self._frame_end(buf, start, at_end)
+            if end == _NOT_A_FRAME:
+                self.stats.junk_bytes += 1
+                pos = start + 1
+                continue
+            if end in (_NEED_MORE, _WAIT_FOR_END):
+                pos = start
+                break
+            self._handle(bytes(buf[start:end]), out, received_at)
+            pos = end
+        del buf[:pos]
+
+    def _frame_end(self, buf: bytearray, start: int, at_end: bool) -> int:
+        mark = buf[start]
+        if mark == 0x2F:
+            end = p1.frame_p1(buf, start)
+            if end == _NEED_MORE and at_end and buf.find(b"!", start) >= 0:
+                return len(buf)
+            return end
+        if mark == 0x7E:
+            return hdlc.frame_hdlc(buf, start)
+        if mark == 0x68:
+            return mbus.frame_mbus(buf, start)
+        if mark == GLO_CIPHERING:
+            return _frame_ciphered(buf, start)
+        return self._frame_bare(buf, start, at_end)
+
+    def _frame_bare(self, buf: bytearray, start: int, at_end: bool) -> int:
+        """A bare APDU has no frame: accept it only when it ends exactly where the input does."""
+        if buf[start] == 0xE6 and buf[start : start + 4] not in (h + b"\x0f" for h in LLC_HEADERS):
+            return _NOT_A_FRAME
+        if self.format is not None and not self.format.startswith("dlms"):
+            return _NOT_A_FRAME
+        offset = 3 if buf[start] == 0xE6 else 0
+        try:
+            size = parse_notification(bytes(buf[start + offset :])).size + offset
+        except TruncatedError:
+            return _NOT_A_FRAME if at_end or len(buf) - start > _MAX_APDU else _NEED_MORE
+        except DecodeError:
+            return _NOT_A_FRAME
+        if start + size != len(buf):
+            return _NOT_A_FRAME
+        return len(buf) if at_end else _WAIT_FOR_END
+
+    def _handle(self, frame: bytes, out: list[Item], received_at: datetime | None) -> None:
+        try:
+            item = self._decode_frame(frame, received_at)
+        except HanError as error:
+            item = Rejected(str(error), frame)
+        if item is None:
+            return
+        if isinstance(item, Reading):
+            self.stats.readings += 1
+        else:
+            self.stats.rejected += 1
+        out.append(item)
+
+    def _decode_frame(self, frame: bytes, received_at: datetime | None) -> Item | None:
+        mark = frame[0]
+        if mark == 0x2F:
+            reading = p1.parse_p1(frame, self.zone, received_at)
+            self.format = "p1"
+            return reading
+        if mark == 0x7E:
+            return self._hdlc(frame, received_at)
+        if mark == 0x68:
+            return self._mbus(frame, received_at)
+        apdu = frame[3:] if mark == 0xE6 else frame
+        return self._apdu(apdu, "dlms", received_at)
+
+    def _hdlc(self, frame: bytes, received_at: datetime | None) -> Item | None:
+        parsed = hdlc.parse_hdlc(frame[1:])
+        info = parsed.information
+        if not self._segments and info[:3] in LLC_HEADERS:
+            info = info[3:]
+        self._segments.append(info)
+        if parsed.segmented:
+            return None
+        apdu = b"".join(self._segments)
+        self._segments.clear()
+        if apdu[:1] == bytes([GENERAL_BLOCK_TRANSFER]):
+            block = parse_block(apdu)
+            self._blocks.append(block.data)
+            if not block.last:
+                return None
+            apdu = b"".join(self._blocks)
+            self._blocks.clear()
+        return self._apdu(apdu, "hdlc", received_at)
+
+    def _mbus(self, frame: bytes, received_at: datetime | None) -> Item | None:
+        parsed = mbus.parse_mbus(frame)
+        self._mbus_segments.append(parsed.segment)
+        if not parsed.last:
+            return None
+        apdu = b"".join(self._mbus_segments)
+        self._mbus_segments.clear()
+        return self._apdu(apdu, "mbus", received_at)
+
+    def _apdu(self, apdu: bytes, carrier: str, received_at: datetime | None) -> Item:
+        maker = None
+        if apdu[:1] == bytes([GLO_CIPHERING]):
+            ciphered = parse_ciphered(apdu)
+            maker = _MAKERS.get(ciphered.system_title[:3])
+            apdu = decrypt(ciphered, self.key, self.auth_key)
+            carrier += "+encrypted"
+            if apdu[:1] == b"/":
+                reading = p1.parse_p1(apdu, self.zone, received_at)
+                self.format = "p1+encrypted"
+                return reading
+        if apdu[:1] != bytes([DATA_NOTIFICATION]):
+            raise DecodeError(
+                f"The frame holds a DLMS message of type 0x{apdu[:1].hex().upper() or '--'}, "
+                "not a data-notification; hanport reads pushed meter data only."
+            )
+        reading = self._notification(apdu, maker, received_at)
+        self.format = carrier
+        return reading
+
+    def _notification(
+        self, apdu: bytes, maker: str | None, received_at: datetime | None
+    ) -> Reading:
+        notification = parse_notification(apdu)
+        builder = ReadingBuilder()
+        read_list(notification.body, builder, self.zone, maker)
+        if notification.date_time is not None:
+            time = cosem_datetime(notification.date_time, self.zone)
+            if time is not None:
+                builder.add_value(FIELD_BY_NAME["meter_time"], time)
+        return builder.build(received_at)
+
+
+def decode(
+    data: bytes,
+    *,
+    key: bytes | str | None = None,
+    auth_key: bytes | str | None = None,
+    zone: tzinfo | str = DEFAULT_ZONE,
+) -> list[Reading]:
+    """Decode every verified frame in `data` (any format); frames that fail are left out."""
+    decoder = Decoder(key=key, auth_key=auth_key, zone=zone)
+    items = decoder.feed(data) + decoder.flush()
+    return [item for item in items if isinstance(item, Reading)]
+
+
+def _next_start(buf: bytearray, pos: int) -> int:
+    best = -1
+    for mark in _STARTS:
+        found = buf.find(mark, pos, best if best >= 0 else len(buf))
+        if found >= 0:
+            best = found
+    return best
+
+
+def _frame_ciphered(buf: bytearray, start: int) -> int:
+    if start + 2 > len(buf):
+        return _NEED_MORE
+    if buf[start + 1] != 0x08:
+        return _NOT_A_FRAME
+    length = frame_length(buf, start)
+    if length is None:
+        return _NEED_MORE
+    if length > _MAX_APDU:
+        return _NOT_A_FRAME
+    return start + length if start + length <= len(buf) else _NEED_MORE
+
+
+def _aes_key(key: bytes | str | None, name: str) -> bytes | None:
+    if key is None or (isinstance(key, bytes) and len(key) == 16):
+        return key
+    if isinstance(key, str):
+        try:
+            raw = bytes.fromhex(key)
+        except ValueError:
+            raw = b""
+        if len(raw) == 16:
+            return raw
+    raise ValueError(f"The {name} must be 16 bytes (32 hexadecimal digits).")

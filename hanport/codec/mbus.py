@@ -1,0 +1,44 @@
+"""M-Bus long frames (EN 13757-2) carrying DLMS push data (Austria, Switzerland, Poland).
+
+    68 L L 68 | C | A | CI | STSAP DTSAP | APDU segment … | CS | 16
+
+CI bit 4 marks the last segment; the APDU is the concatenation of the segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hanport.codec.p1 import NEED_MORE, NOT_A_FRAME
+from hanport.errors import ChecksumError, FrameError
+
+__all__ = ["MbusFrame", "frame_mbus", "parse_mbus"]
+
+
+@dataclass(frozen=True, slots=True)
+class MbusFrame:
+    segment: bytes
+    last: bool
+
+
+def frame_mbus(buf: bytes | bytearray, start: int) -> int:
+    if start + 4 > len(buf):
+        return NEED_MORE
+    length = buf[start + 1]
+    if buf[start + 2] != length or buf[start + 3] != 0x68 or length < 3:
+        return NOT_A_FRAME
+    end = start + length + 6
+    if end > len(buf):
+        return NEED_MORE
+    return end if buf[end - 1] == 0x16 else NOT_A_FRAME
+
+
+def parse_mbus(frame: bytes) -> MbusFrame:
+    body = frame[4:-2]
+    computed = sum(body) & 0xFF
+    if computed != frame[-2]:
+        raise ChecksumError("M-Bus frame", frame[-2], computed)
+    if len(body) < 5:
+        raise FrameError("The M-Bus frame is too short to carry DLMS data.")
+    control_info = body[2]
+    return MbusFrame(body[5:], bool(control_info & 0x10))

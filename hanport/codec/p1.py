@@ -1,0 +1,186 @@
+"""P1 telegrams (IEC 62056-21 mode D, DSMR style): framing, CRC-16/ARC check and parsing.
+
+    /LGF5E360            identification line
+                         blank line
+    1-0:1.8.0(00000896.020*kWh)
+    0-1:24.2.1(170102161005W)(00000.107*m3)     several groups: capture time and value
+    !A077                CRC over `/` … `!`; sometimes 3 digits, sometimes none
+
+Telegrams are framed from `/` to the CRC, never by silence on the line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from decimal import Decimal
+
+from hanport.codec.clock import p1_datetime
+from hanport.codec.crc import crc16_arc
+from hanport.codec.normalize import ReadingBuilder
+from hanport.codec.units import normalize_unit, to_int
+from hanport.errors import ChecksumError, FrameError
+from hanport.fields import FIELD_BY_OBIS, Field
+from hanport.model import Reading, Register, Value
+
+__all__ = ["MAX_TELEGRAM", "NEED_MORE", "NOT_A_FRAME", "frame_p1", "parse_p1"]
+
+MAX_TELEGRAM = 16384
+NEED_MORE = -1
+NOT_A_FRAME = -2
+_TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
+_HEX = frozenset(b"0123456789ABCDEFabcdef")
+_HEX_TEXT = frozenset("0123456789ABCDEFabcdef")
+
+
+def frame_p1(buf: bytes | bytearray, start: int) -> int:
+    """End (exclusive) of the telegram that starts with `/` at `start`.
+
+    NEED_MORE when it is not complete yet; NOT_A_FRAME when these bytes cannot be one (binary
+    data, another `/` before the `!`, or longer than MAX_TELEGRAM).
+    """
+    bang = buf.find(b"!", start, start + MAX_TELEGRAM)
+    stop = len(buf) if bang < 0 else bang
+    if buf.find(b"/", start + 1, stop) >= 0 or buf[start:stop].translate(None, _TEXT):
+        return NOT_A_FRAME
+    if bang < 0:
+        return NOT_A_FRAME if len(buf) - start >= MAX_TELEGRAM else NEED_MORE
+    end = bang + 1
+    limit = min(len(buf), end + 4)
+    while end < limit and buf[end] in _HEX:
+        end += 1
+    if end - bang - 1 < 4 and end == len(buf):
+        return NEED_MORE
+    if end < len(buf) and buf[end] == 0x0D:
+        end += 1
+        if end == len(buf):
+            return NEED_MORE
+    if end < len(buf) and buf[end] == 0x0A:
+        end += 1
+    return end
+
+
+def parse_p1(telegram: bytes, zone: tzinfo, received_at: datetime | None = None) -> Reading:
+    """Verify and decode one framed telegram. Raises ChecksumError or FrameError."""
+    bang = telegram.rfind(b"!")
+    if not telegram.startswith(b"/") or bang < 0:
+        raise FrameError("This is not a P1 telegram: it must run from '/' to '!'.")
+    digits = telegram[bang + 1 : bang + 5].rstrip(b"\r\n")
+    if digits:
+        try:
+            expected = int(digits, 16)
+        except ValueError:
+            raise FrameError("The P1 telegram's checksum is not a hexadecimal number.") from None
+        computed = crc16_arc(telegram[: bang + 1])
+        if computed != expected:
+            raise ChecksumError("P1 telegram", expected, computed)
+    text = telegram[1:bang].decode("ascii")
+    header, _, body = text.partition("\n")
+    builder = ReadingBuilder()
+    builder.values["meter_model"] = header.rstrip("\r")
+    _parse_lines(body, builder, zone)
+    return builder.build(received_at)
+
+
+def _parse_lines(body: str, builder: ReadingBuilder, zone: tzinfo) -> None:
+    lines = body.splitlines()
+    for index, line in enumerate(lines):
+        obis, paren, rest = line.partition("(")
+        if not paren or not obis:
+            continue
+        while index + 1 < len(lines) and lines[index + 1].startswith("("):
+            index += 1
+            rest += lines[index][1:] if rest.endswith(")") else lines[index]
+        _parse_line(_reduce_obis(obis), rest, builder, zone)
+
+
+def _reduce_obis(obis: str) -> str:
+    """`1-0:1.8.0*255` or `1-0:1.8.0.255` → `1-0:1.8.0`."""
+    if "*" in obis:
+        obis = obis.partition("*")[0]
+    if obis.count(".") > 2 and obis.endswith(".255"):
+        obis = obis[:-4]
+    return obis
+
+
+def _parse_line(obis: str, rest: str, builder: ReadingBuilder, zone: tzinfo) -> None:
+    groups = rest[:-1].split(")(") if rest.endswith(")") else [rest]
+    if len(groups) == 1:
+        text, star, unit = groups[0].partition("*")
+        field = FIELD_BY_OBIS.get(obis)
+        if field is not None and _add_field(builder, field, text, unit if star else None, zone):
+            return
+        _add_extra(builder, obis, text, unit if star else None, zone)
+    elif len(groups) == 2 and _is_time(groups[0]):
+        text, star, unit = groups[1].partition("*")
+        value, time = _value(text, zone)
+        builder.add_extra(obis, value, unit if star else None, p1_datetime(groups[0], zone) or time)
+    else:
+        builder.add_extra(obis, tuple(_register(group, zone) for group in groups))
+
+
+def _add_field(
+    builder: ReadingBuilder, field: Field, text: str, unit: str | None, zone: tzinfo
+) -> bool:
+    """Put the value in its field; False when it does not fit (it then goes to `extra`)."""
+    if field.kind == "time":
+        time = p1_datetime(text, zone)
+        if time is None:
+            return False
+        builder.add_value(field, time)
+        return True
+    if field.kind == "text":
+        builder.add_value(field, _text(text))
+        return True
+    if not _is_number(text):
+        return False
+    if unit is None:
+        return field.unit is None and builder.add_text_number(field, text, None, 0)
+    base, exponent = normalize_unit(unit)
+    return builder.add_text_number(field, text, base, exponent)
+
+
+def _add_extra(
+    builder: ReadingBuilder, obis: str, text: str, unit: str | None, zone: tzinfo
+) -> None:
+    value, time = _value(text, zone)
+    builder.add_extra(obis, value, unit, time)
+    if unit is not None and isinstance(value, Decimal | int):
+        base, exponent = normalize_unit(unit)
+        if base == "Wh":
+            builder.count_tariff(obis, to_int(text, exponent))
+
+
+def _register(group: str, zone: tzinfo) -> Register:
+    text, star, unit = group.partition("*")
+    value, time = _value(text, zone)
+    return Register(value, unit if star else None, time)
+
+
+def _value(text: str, zone: tzinfo) -> tuple[Value, datetime | None]:
+    """A group's text → number, time or text. Times come back as (None, time)."""
+    if _is_number(text):
+        return (Decimal(text) if "." in text else int(text)), None
+    if _is_time(text):
+        time = p1_datetime(text, zone)
+        if time is not None:
+            return None, time
+    return text, None
+
+
+def _text(text: str) -> str:
+    """Identifiers are often hex-encoded ASCII (`4B3845…` → `K8E…`); decode those."""
+    if len(text) >= 2 and len(text) % 2 == 0 and all(c in _HEX_TEXT for c in text):
+        decoded = bytes.fromhex(text)
+        if decoded.isascii() and all(0x20 <= b < 0x7F for b in decoded):
+            return decoded.decode("ascii")
+    return text
+
+
+def _is_number(text: str) -> bool:
+    body = text[1:] if text[:1] in ("-", "+") else text
+    whole, _, frac = body.partition(".")
+    return bool(whole) and whole.isdigit() and (not frac or frac.isdigit())
+
+
+def _is_time(text: str) -> bool:
+    return len(text) == 13 and text[:12].isdigit() and text[12] in "SWsw"

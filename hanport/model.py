@@ -1,0 +1,96 @@
+"""The values the decoder produces: `Reading` for a verified frame, `Rejected` for anything else.
+
+Units are in the field names. Power (W, var) and energy (Wh, varh) are exact integers;
+voltage, current, power factor and frequency are `Decimal`, exactly as the meter sent them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import TypeAlias
+
+__all__ = ["Reading", "Register", "Rejected", "Value"]
+
+Value: TypeAlias = "Decimal | int | str | bytes | datetime | tuple[Register, ...] | None"
+"""One register value: a number (exact), a text, raw bytes, a time, or several groups."""
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    """A register the meter sent, with its unit (None for counts and texts).
+
+    `time` is the capture time some registers carry (M-Bus values, event logs).
+    A P1 line with several unrelated groups has a tuple of `Register` as its value.
+    """
+
+    value: Value
+    unit: str | None = None
+    time: datetime | None = None
+
+
+_EMPTY: Mapping[str, Register] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """One verified frame from a meter, normalised.
+
+    Fields are None when the meter does not send them. `extra` keeps every other register,
+    keyed by its OBIS code (`"0-0:96.14.0"`), so that nothing the meter sends is lost.
+    """
+
+    meter_id: str | None = None
+    meter_model: str | None = None
+    meter_time: datetime | None = None
+    received_at: datetime | None = None
+    power_import_w: int | None = None
+    power_export_w: int | None = None
+    reactive_power_import_var: int | None = None
+    reactive_power_export_var: int | None = None
+    power_import_l1_w: int | None = None
+    power_import_l2_w: int | None = None
+    power_import_l3_w: int | None = None
+    power_export_l1_w: int | None = None
+    power_export_l2_w: int | None = None
+    power_export_l3_w: int | None = None
+    reactive_power_import_l1_var: int | None = None
+    reactive_power_import_l2_var: int | None = None
+    reactive_power_import_l3_var: int | None = None
+    reactive_power_export_l1_var: int | None = None
+    reactive_power_export_l2_var: int | None = None
+    reactive_power_export_l3_var: int | None = None
+    voltage_l1_v: Decimal | None = None
+    voltage_l2_v: Decimal | None = None
+    voltage_l3_v: Decimal | None = None
+    current_l1_a: Decimal | None = None
+    current_l2_a: Decimal | None = None
+    current_l3_a: Decimal | None = None
+    energy_import_wh: int | None = None
+    energy_export_wh: int | None = None
+    energy_import_t1_wh: int | None = None
+    energy_import_t2_wh: int | None = None
+    energy_export_t1_wh: int | None = None
+    energy_export_t2_wh: int | None = None
+    reactive_energy_import_varh: int | None = None
+    reactive_energy_export_varh: int | None = None
+    power_factor: Decimal | None = None
+    frequency_hz: Decimal | None = None
+    extra: Mapping[str, Register] = field(default_factory=lambda: _EMPTY)
+
+
+READING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Reading))
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A frame (or stretch of line data) that did not yield a verified reading.
+
+    `reason` is one plain sentence for a person; `raw` is the bytes it was about.
+    """
+
+    reason: str
+    raw: bytes = b""

@@ -1,0 +1,95 @@
+"""Readings as text for people (a table) and for programs (one JSON object per line).
+
+JSON uses exactly the `Reading` field names, omits None, writes times as ISO 8601 with their
+offset, and writes decimals as JSON numbers digit for digit (never through a binary float).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+
+from hanport.fields import FIELD_BY_NAME
+from hanport.model import READING_FIELDS, Reading, Register, Value
+
+__all__ = ["reading_json", "reading_table"]
+
+
+def reading_json(reading: Reading) -> str:
+    parts = []
+    for name in READING_FIELDS:
+        value = getattr(reading, name)
+        if name == "extra":
+            if value:
+                extra = ",".join(f"{json.dumps(k)}:{_register_json(r)}" for k, r in value.items())
+                parts.append(f'"extra":{{{extra}}}')
+        elif value is not None:
+            parts.append(f"{json.dumps(name)}:{_value_json(value)}")
+    return "{" + ",".join(parts) + "}"
+
+
+def _register_json(register: Register) -> str:
+    parts = [f'"value":{_value_json(register.value)}']
+    if register.unit is not None:
+        parts.append(f'"unit":{json.dumps(register.unit)}')
+    if register.time is not None:
+        parts.append(f'"time":{_value_json(register.time)}')
+    return "{" + ",".join(parts) + "}"
+
+
+def _value_json(value: Value | object) -> str:
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, Decimal):
+        return _decimal_json(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return json.dumps(value.isoformat())
+    if isinstance(value, bytes):
+        return json.dumps(value.hex().upper())
+    if isinstance(value, tuple):
+        return "[" + ",".join(_register_json(r) for r in value if isinstance(r, Register)) + "]"
+    return json.dumps(str(value))
+
+
+def _decimal_json(value: Decimal) -> str:
+    if not value.is_finite():
+        return "null"
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
+
+
+def reading_table(reading: Reading, language: str = "en") -> str:
+    """Aligned `label  value unit` rows: the named fields, then every other register."""
+    rows: list[tuple[str, str]] = []
+    for name in READING_FIELDS:
+        value = getattr(reading, name)
+        if name == "extra" or value is None:
+            continue
+        field = FIELD_BY_NAME[name]
+        rows.append((field.label(language), _value_text(value, field.unit)))
+    for obis, register in reading.extra.items():
+        rows.append((obis, _register_text(register)))
+    width = max((len(label) for label, _ in rows), default=0)
+    return "\n".join(f"  {label:<{width}}  {text}" for label, text in rows)
+
+
+def _register_text(register: Register) -> str:
+    if isinstance(register.value, tuple):
+        return "; ".join(_register_text(r) for r in register.value if isinstance(r, Register))
+    text = _value_text(register.value, register.unit)
+    return f"{text} @ {register.time.isoformat()}" if register.time is not None else text
+
+
+def _value_text(value: Value | object, unit: str | None) -> str:
+    if isinstance(value, datetime):
+        text = value.isoformat()
+    elif isinstance(value, bytes):
+        text = value.hex().upper()
+    elif value is None:
+        text = "—"
+    else:
+        text = str(value)
+    return f"{text} {unit}" if unit else text
