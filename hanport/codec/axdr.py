@@ -37,7 +37,7 @@ class DateTimeBytes(bytes):
 
 
 AxdrValue: TypeAlias = (
-    "None | bool | int | Decimal | bytes | str | list[AxdrValue] | tuple[AxdrValue, ...]"
+    "bool | int | Decimal | bytes | str | list[AxdrValue] | tuple[AxdrValue, ...] | None"
 )
 
 _FIXED_INT = {

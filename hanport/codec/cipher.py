@@ -100,7 +100,7 @@ def _decrypt_gcm(ciphered: CipheredApdu, key: bytes | None, auth_key: bytes, non
     aad = bytes([ciphered.security_control]) + auth_key
     encrypted = bool(ciphered.security_control & _ENCRYPTED)
     if not encrypted:
-        aad, body = aad + body, body
+        aad += body
     cipher_key = key if key is not None else auth_key
     mode = modes.GCM(nonce, tag, min_tag_length=_TAG_LENGTH)
     decryptor = Cipher(algorithms.AES(cipher_key), mode).decryptor()

@@ -34,6 +34,7 @@ __all__ = ["DEFAULT_ZONE", "Decoder", "DecoderStats", "decode"]
 DEFAULT_ZONE = "Europe/Tallinn"
 _NEED_MORE, _NOT_A_FRAME = p1.NEED_MORE, p1.NOT_A_FRAME
 _WAIT_FOR_END = -3
+_LLC_APDU = frozenset(header + b"\x0f" for header in LLC_HEADERS)
 _FILLER = b"\x7e\x00\r\n\t "
 _MAX_APDU = 8192
 _STARTS = (b"/", b"\x7e", b"\x68", b"\xdb", b"\x0f", b"\xe6")
@@ -136,7 +137,7 @@ class Decoder:
 
     def _frame_bare(self, buf: bytearray, start: int, at_end: bool) -> int:
         """A bare APDU has no frame: accept it only when it ends exactly where the input does."""
-        if buf[start] == 0xE6 and buf[start : start + 4] not in (h + b"\x0f" for h in LLC_HEADERS):
+        if buf[start] == 0xE6 and bytes(buf[start : start + 4]) not in _LLC_APDU:
             return _NOT_A_FRAME
         if self.format is not None and not self.format.startswith("dlms"):
             return _NOT_A_FRAME

@@ -37,8 +37,9 @@ _TARIFF_TOTALS = {"1.8": "energy_import_wh", "2.8": "energy_export_wh"}
 def scaled_int(raw: int, exponent: int) -> int:
     """raw × 10^exponent as an exact integer (finer resolution is rounded half-to-even)."""
     if exponent >= 0:
-        return raw * 10**exponent
-    return int(Decimal(raw).scaleb(exponent).to_integral_value())
+        return raw * int(10**exponent)
+    rounded: Decimal = Decimal(raw).scaleb(exponent).to_integral_value()
+    return int(rounded)
 
 
 def scaled_decimal(raw: int, exponent: int) -> Decimal:

@@ -11,6 +11,7 @@ Telegrams are framed from `/` to the CRC, never by silence on the line.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
@@ -30,6 +31,11 @@ NOT_A_FRAME = -2
 _TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _HEX_TEXT = frozenset("0123456789ABCDEFabcdef")
+_OBJECT = re.compile(
+    r"^([^\s(]+)\((?:(\d+)(?:\.(\d+))?\*([A-Za-z]+)\)(?=\r?\n|\Z)|([^\r\n]*))",
+    re.MULTILINE | re.ASCII,
+)
+"""An object line: OBIS, then either a plain number (whole, fraction, unit) or the rest."""
 
 
 def frame_p1(buf: bytes | bytearray, start: int) -> int:
@@ -82,14 +88,79 @@ def parse_p1(telegram: bytes, zone: tzinfo, received_at: datetime | None = None)
 
 
 def _parse_lines(body: str, builder: ReadingBuilder, zone: tzinfo) -> None:
-    lines = body.splitlines()
-    for index, line in enumerate(lines):
-        obis, paren, rest = line.partition("(")
-        if not paren or not obis:
+    """Each `OBIS(value*unit)` line; the common number lines take a table-driven fast path."""
+    if "\n(" in body:
+        _parse_lines_slowly(body, builder, zone)
+        return
+    values = builder.values
+    for obis, whole, frac, unit, other in _OBJECT.findall(body):
+        if unit:
+            plan = _PLANS.get((obis, unit))
+            if plan is not None:
+                name, is_int, exponent = plan
+                if not is_int:
+                    values.setdefault(name, Decimal(f"{whole}.{frac}" if frac else whole))
+                    continue
+                shift = exponent - len(frac)
+                if shift >= 0:
+                    values.setdefault(name, int(whole + frac) * _POW10[shift])
+                    continue
+            rest = f"{whole}.{frac}*{unit})" if frac else f"{whole}*{unit})"
+        else:
+            rest = other
+        _parse_line(_reduce_obis(obis), rest, builder, zone)
+
+
+def _parse_lines_slowly(body: str, builder: ReadingBuilder, zone: tzinfo) -> None:
+    pending = ""
+    for line in body.splitlines():
+        if pending and line.startswith("("):
+            pending += line  # DSMR 2.2 puts some values on the next line
             continue
-        while index + 1 < len(lines) and lines[index + 1].startswith("("):
-            index += 1
-            rest += lines[index][1:] if rest.endswith(")") else lines[index]
+        if pending:
+            _parse_object(pending, builder, zone)
+        pending = line
+    if pending:
+        _parse_object(pending, builder, zone)
+
+
+def _plans() -> dict[tuple[str, str], tuple[str, bool, int]]:
+    """(OBIS, unit as printed) → (field, integer?, power of ten) for the common number lines."""
+    spellings = (
+        "W",
+        "kW",
+        "Wh",
+        "kWh",
+        "var",
+        "kvar",
+        "kVAr",
+        "kVar",
+        "varh",
+        "kvarh",
+        "kVArh",
+        "kVarh",
+        "V",
+        "A",
+        "Hz",
+    )
+    plans: dict[tuple[str, str], tuple[str, bool, int]] = {}
+    for obis, field in FIELD_BY_OBIS.items():
+        if field.kind not in ("int", "decimal") or not obis.startswith(("1-0:", "1-1:")):
+            continue
+        for spelling in spellings:
+            base, exponent = normalize_unit(spelling)
+            if base == field.unit and (field.kind == "int" or exponent == 0):
+                plans[(obis, spelling)] = (field.name, field.kind == "int", exponent)
+    return plans
+
+
+_PLANS = _plans()
+_POW10 = tuple(10**n for n in range(16))
+
+
+def _parse_object(line: str, builder: ReadingBuilder, zone: tzinfo) -> None:
+    obis, paren, rest = line.partition("(")
+    if paren and obis:
         _parse_line(_reduce_obis(obis), rest, builder, zone)
 
 

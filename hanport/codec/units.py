@@ -1,4 +1,4 @@
-"""Units as meters print them (`kWh`, `kvarh`, `kVAr`, `MWh`, `kV`) → a base unit and a power of ten."""
+"""Units as meters print them (`kWh`, `kvarh`, `kVAr`, `MWh`) → base unit and power of ten."""
 
 from __future__ import annotations
 
@@ -48,8 +48,9 @@ def to_int(digits: str, exponent: int) -> int:
     whole, _, frac = digits.partition(".")
     shift = exponent - len(frac)
     if shift >= 0:
-        return int(whole + frac) * 10**shift
-    return int(Decimal(digits).scaleb(exponent).to_integral_value())
+        return int(whole + frac) * int(10**shift)
+    rounded: Decimal = Decimal(digits).scaleb(exponent).to_integral_value()
+    return int(rounded)
 
 
 def to_decimal(digits: str, exponent: int) -> Decimal:
