@@ -156,6 +156,7 @@ class Decoder:
         try:
             item = self._decode_frame(frame, received_at)
         except HanError as error:
+            self._forget_partial_messages()
             item = Rejected(str(error), frame)
         if item is None:
             return
@@ -164,6 +165,12 @@ class Decoder:
         else:
             self.stats.rejected += 1
         out.append(item)
+
+    def _forget_partial_messages(self) -> None:
+        """After a bad frame, never glue the segments around it into one message."""
+        self._segments.clear()
+        self._blocks.clear()
+        self._mbus_segments.clear()
 
     def _decode_frame(self, frame: bytes, received_at: datetime | None) -> Item | None:
         mark = frame[0]
@@ -190,6 +197,14 @@ class Decoder:
         self._segments.clear()
         if apdu[:1] == bytes([GENERAL_BLOCK_TRANSFER]):
             block = parse_block(apdu)
+            if block.number == 1:
+                self._blocks.clear()
+            elif block.number != len(self._blocks) + 1:
+                raise DecodeError(
+                    f"Block {block.number} of a DLMS block transfer arrived after block "
+                    f"{len(self._blocks)}; the blocks in between were lost, so the message is "
+                    "dropped."
+                )
             self._blocks.append(block.data)
             if not block.last:
                 return None
@@ -199,6 +214,13 @@ class Decoder:
 
     def _mbus(self, frame: bytes, received_at: datetime | None) -> Item | None:
         parsed = mbus.parse_mbus(frame)
+        if parsed.sequence == 0:
+            self._mbus_segments.clear()
+        elif parsed.sequence != len(self._mbus_segments) % 16:
+            raise DecodeError(
+                f"M-Bus segment {parsed.sequence} arrived after {len(self._mbus_segments)} "
+                "segments; one was lost, so the message is dropped."
+            )
         self._mbus_segments.append(parsed.segment)
         if not parsed.last:
             return None

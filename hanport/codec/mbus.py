@@ -19,6 +19,8 @@ __all__ = ["MbusFrame", "frame_mbus", "parse_mbus"]
 class MbusFrame:
     segment: bytes
     last: bool
+    sequence: int
+    """The segment's number (CI low nibble), counting from 0."""
 
 
 def frame_mbus(buf: bytes | bytearray, start: int) -> int:
@@ -41,4 +43,4 @@ def parse_mbus(frame: bytes) -> MbusFrame:
     if len(body) < 5:
         raise FrameError("The M-Bus frame is too short to carry DLMS data.")
     control_info = body[2]
-    return MbusFrame(body[5:], bool(control_info & 0x10))
+    return MbusFrame(body[5:], bool(control_info & 0x10), control_info & 0x0F)
