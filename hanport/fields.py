@@ -8,11 +8,14 @@ wildcard, because Kamstrup and some Aidon lists send `1-1:…` where others send
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: `import hanport` stays light
+    from typing import Literal, TypeAlias
 
 __all__ = ["FIELDS", "FIELD_BY_NAME", "FIELD_BY_OBIS", "Field", "Kind"]
 
-Kind = Literal["int", "decimal", "text", "time"]
+Kind: TypeAlias = 'Literal["int", "decimal", "text", "time"]'
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TypeAlias
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: `import hanport` stays light
+    from typing import TypeAlias
 
 __all__ = ["Reading", "Register", "Rejected", "Value"]
 

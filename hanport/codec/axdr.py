@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import struct
 from decimal import Decimal
-from typing import TypeAlias
 
 from hanport.errors import DecodeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: `import hanport` stays light
+    from typing import TypeAlias
 
 __all__ = [
     "AxdrValue",

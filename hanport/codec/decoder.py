@@ -188,7 +188,8 @@ class Decoder:
     def _hdlc(self, frame: bytes, received_at: datetime | None) -> Item | None:
         parsed = hdlc.parse_hdlc(frame[1:])
         info = parsed.information
-        if not self._segments and info[:3] in LLC_HEADERS:
+        if info[:3] in LLC_HEADERS:
+            self._segments.clear()  # a new message starts; an unfinished one was cut short
             info = info[3:]
         self._segments.append(info)
         if parsed.segmented:
