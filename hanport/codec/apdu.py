@@ -6,9 +6,8 @@ E0 | block control | block number (2) | acknowledged block (2) | length | raw da
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hanport.codec.axdr import AxdrValue, decode_axdr, read_length
+from hanport.codec.record import Record
 from hanport.errors import DecodeError
 
 __all__ = [
@@ -26,19 +25,26 @@ GENERAL_BLOCK_TRANSFER = 0xE0
 LLC_HEADERS = (b"\xe6\xe7\x00", b"\xe6\xe6\x00")
 
 
-@dataclass(frozen=True, slots=True)
-class Notification:
-    date_time: bytes | None
-    body: AxdrValue
-    size: int
-    """How many bytes of the input the notification used."""
+class Notification(Record):
+    """A data-notification; `size` is how many bytes of the input it used."""
+
+    __slots__ = ("body", "date_time", "size")
+
+    def __init__(self, date_time: bytes | None, body: AxdrValue, size: int) -> None:
+        self.date_time = date_time
+        self.body = body
+        self.size = size
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    last: bool
-    number: int
-    data: bytes
+class Block(Record):
+    """One block of a General Block Transfer."""
+
+    __slots__ = ("data", "last", "number")
+
+    def __init__(self, last: bool, number: int, data: bytes) -> None:
+        self.last = last
+        self.number = number
+        self.data = data
 
 
 def parse_notification(apdu: bytes) -> Notification:

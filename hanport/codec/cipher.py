@@ -8,9 +8,8 @@ is system title ‖ frame counter. `cryptography` is imported only when a frame 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hanport.codec.axdr import read_length
+from hanport.codec.record import Record
 from hanport.errors import DecodeError, DecryptionError
 
 __all__ = ["GLO_CIPHERING", "CipheredApdu", "decrypt", "frame_length", "parse_ciphered"]
@@ -21,12 +20,18 @@ _ENCRYPTED = 0x20
 _AUTHENTICATED = 0x10
 
 
-@dataclass(frozen=True, slots=True)
-class CipheredApdu:
-    system_title: bytes
-    security_control: int
-    frame_counter: bytes
-    payload: bytes
+class CipheredApdu(Record):
+    """The parts of a general-glo-ciphering APDU; `payload` is ciphertext (and tag)."""
+
+    __slots__ = ("frame_counter", "payload", "security_control", "system_title")
+
+    def __init__(
+        self, system_title: bytes, security_control: int, frame_counter: bytes, payload: bytes
+    ) -> None:
+        self.system_title = system_title
+        self.security_control = security_control
+        self.frame_counter = frame_counter
+        self.payload = payload
 
     @property
     def sender(self) -> str:

@@ -8,9 +8,7 @@ be split anywhere; junk between frames is skipped. It never raises on line data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from zoneinfo import ZoneInfo
 
 from hanport.codec import hdlc, mbus, p1
 from hanport.codec.apdu import (
@@ -25,6 +23,7 @@ from hanport.codec.cipher import GLO_CIPHERING, decrypt, frame_length, parse_cip
 from hanport.codec.clock import cosem_datetime
 from hanport.codec.layouts import read_list
 from hanport.codec.normalize import ReadingBuilder
+from hanport.codec.record import Record
 from hanport.errors import DecodeError, HanError
 from hanport.fields import FIELD_BY_NAME
 from hanport.model import Reading, Rejected
@@ -42,13 +41,15 @@ _MAKERS = {b"LGZ": "landis+gyr", b"KAM": "kamstrup", b"KFM": "kaifa", b"AID": "a
 Item = Reading | Rejected
 
 
-@dataclass(slots=True)
-class DecoderStats:
+class DecoderStats(Record):
     """What the decoder has seen so far: for diagnostics (`hanport doctor`) and the UI."""
 
-    readings: int = 0
-    rejected: int = 0
-    junk_bytes: int = 0
+    __slots__ = ("junk_bytes", "readings", "rejected")
+
+    def __init__(self, readings: int = 0, rejected: int = 0, junk_bytes: int = 0) -> None:
+        self.readings = readings
+        self.rejected = rejected
+        self.junk_bytes = junk_bytes
 
 
 class Decoder:
@@ -67,7 +68,7 @@ class Decoder:
     ) -> None:
         self.key = _aes_key(key, "key")
         self.auth_key = _aes_key(auth_key, "auth_key")
-        self.zone: tzinfo = ZoneInfo(zone) if isinstance(zone, str) else zone
+        self.zone: tzinfo = _zone(zone) if isinstance(zone, str) else zone
         self.format: str | None = None
         """The format of the last verified frame: p1, hdlc, mbus, dlms, with `+encrypted`."""
         self.stats = DecoderStats()
@@ -295,6 +296,12 @@ def _frame_ciphered(buf: bytearray, start: int) -> int:
     if length > _MAX_APDU:
         return _NOT_A_FRAME
     return start + length if start + length <= len(buf) else _NEED_MORE
+
+
+def _zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo  # imported on first use: it pulls in sysconfig
+
+    return ZoneInfo(name)
 
 
 def _aes_key(key: bytes | str | None, name: str) -> bytes | None:

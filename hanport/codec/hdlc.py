@@ -8,10 +8,9 @@ and 7D occur inside the information field. Consecutive frames may share one flag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hanport.codec.crc import crc16_x25
 from hanport.codec.p1 import NEED_MORE, NOT_A_FRAME
+from hanport.codec.record import Record
 from hanport.errors import ChecksumError, FrameError
 
 __all__ = ["HdlcFrame", "frame_hdlc", "parse_hdlc"]
@@ -19,11 +18,14 @@ __all__ = ["HdlcFrame", "frame_hdlc", "parse_hdlc"]
 _FLAG = 0x7E
 
 
-@dataclass(frozen=True, slots=True)
-class HdlcFrame:
-    information: bytes
-    segmented: bool
-    """The segmentation bit: more frames follow that continue this information field."""
+class HdlcFrame(Record):
+    """An HDLC frame's information field; `segmented`: more frames continue it."""
+
+    __slots__ = ("information", "segmented")
+
+    def __init__(self, information: bytes, segmented: bool) -> None:
+        self.information = information
+        self.segmented = segmented
 
 
 def frame_hdlc(buf: bytes | bytearray, start: int) -> int:

@@ -7,20 +7,22 @@ CI bit 4 marks the last segment; the APDU is the concatenation of the segments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hanport.codec.p1 import NEED_MORE, NOT_A_FRAME
+from hanport.codec.record import Record
 from hanport.errors import ChecksumError, FrameError
 
 __all__ = ["MbusFrame", "frame_mbus", "parse_mbus"]
 
 
-@dataclass(frozen=True, slots=True)
-class MbusFrame:
-    segment: bytes
-    last: bool
-    sequence: int
-    """The segment's number (CI low nibble), counting from 0."""
+class MbusFrame(Record):
+    """One segment of an APDU; `sequence` is its number (CI low nibble), counting from 0."""
+
+    __slots__ = ("last", "segment", "sequence")
+
+    def __init__(self, segment: bytes, last: bool, sequence: int) -> None:
+        self.segment = segment
+        self.last = last
+        self.sequence = sequence
 
 
 def frame_mbus(buf: bytes | bytearray, start: int) -> int:
