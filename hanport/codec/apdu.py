@@ -6,7 +6,7 @@ E0 | block control | block number (2) | acknowledged block (2) | length | raw da
 
 from __future__ import annotations
 
-from hanport.codec.axdr import AxdrValue, decode_axdr, read_length
+from hanport.codec.axdr import AxdrValue, TruncatedError, decode_axdr, read_length
 from hanport.codec.record import Record
 from hanport.errors import DecodeError
 
@@ -48,8 +48,10 @@ class Block(Record):
 
 
 def parse_notification(apdu: bytes) -> Notification:
-    if len(apdu) < 6 or apdu[0] != DATA_NOTIFICATION:
+    if not apdu or apdu[0] != DATA_NOTIFICATION:
         raise DecodeError("The frame does not hold a DLMS data-notification.")
+    if len(apdu) < 6:
+        raise TruncatedError("The DLMS data-notification ends inside its header.")
     pos = 5
     date_time: bytes | None = None
     if apdu[pos] == 0x09:

@@ -94,7 +94,10 @@ def decode_axdr(data: bytes, pos: int = 0, depth: int = 0) -> tuple[AxdrValue, i
         raw = data[pos:end]
         if tag == 0x09:
             return raw, end
-        return raw.decode("utf-8" if tag == 0x0C else "latin-1"), end
+        try:
+            return raw.decode("utf-8" if tag == 0x0C else "latin-1"), end
+        except UnicodeDecodeError:
+            raise DecodeError("DLMS data has a text value that is not valid UTF-8.") from None
     return _decode_small(data, pos, tag)
 
 

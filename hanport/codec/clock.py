@@ -23,6 +23,8 @@ def p1_datetime(text: str, zone: tzinfo) -> datetime | None:
         flag, text = text[-1].upper(), text[:-1]
     try:
         if len(text) == 12 and text.isdigit():
+            if text[0] in "789":
+                return None  # 700101… and other pre-2000 placeholders of meters without a clock
             local = datetime(
                 2000 + int(text[0:2]),
                 int(text[2:4]),

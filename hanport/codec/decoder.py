@@ -147,7 +147,7 @@ class Decoder:
             size = parse_notification(bytes(buf[start + offset :])).size + offset
         except TruncatedError:
             return _NOT_A_FRAME if at_end or len(buf) - start > _MAX_APDU else _NEED_MORE
-        except DecodeError:
+        except (DecodeError, ValueError, IndexError):
             return _NOT_A_FRAME
         if start + size != len(buf):
             return _NOT_A_FRAME
@@ -159,6 +159,13 @@ class Decoder:
         except HanError as error:
             self._forget_partial_messages()
             item = Rejected(str(error), frame)
+        except Exception as error:  # a decoder bug must not stop the reader
+            self._forget_partial_messages()
+            item = Rejected(
+                f"hanport could not decode this frame ({type(error).__name__}: {error}); "
+                "please report it with a capture (hanport capture).",
+                frame,
+            )
         if item is None:
             return
         if isinstance(item, Reading):

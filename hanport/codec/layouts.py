@@ -122,9 +122,26 @@ def _tagged(items: Sequence[AxdrValue]) -> Iterator[Entry]:
             continue
         if isinstance(item, tuple | list):
             yield from _tagged(item)
-        elif isinstance(item, str) and index == 0 and len(items) > 2:
-            yield "1-1:0.2.129", item, None
+        elif len(items) > 2:
+            unpaired = _unpaired(item, index, len(items))
+            if unpaired is not None:
+                yield unpaired, item, None
         index += 1
+
+
+def _unpaired(item: AxdrValue, index: int, count: int) -> str | None:
+    """Values some makers send without OBIS code, known by their place in a flat list.
+
+    Kamstrup opens with the list version, Austrian Kaifa and Sagemcom open with the clock and
+    close with the meter serial.
+    """
+    if index == 0 and isinstance(item, bytes) and len(item) == 12:
+        return "0-0:1.0.0"
+    if index == 0 and isinstance(item, str | bytes):
+        return "1-1:0.2.129"
+    if index == count - 1 and isinstance(item, str | bytes) and _printable(item):
+        return "0-0:96.1.0"
+    return None
 
 
 def _described(body: Sequence[AxdrValue]) -> list[Entry] | None:
@@ -215,9 +232,14 @@ def _plain(value: AxdrValue) -> str | int | None:
 def _text(value: bytes | str) -> str:
     if isinstance(value, str):
         return value
-    if value.isascii() and all(0x20 <= b < 0x7F for b in value):
+    if _printable(value):
         return value.decode("ascii")
     return value.hex().upper()
+
+
+def _printable(value: bytes | str) -> bool:
+    text = value.encode("latin-1", "replace") if isinstance(value, str) else value
+    return bool(text) and all(0x20 <= b < 0x7F for b in text)
 
 
 def _is_obis(item: AxdrValue) -> bool:

@@ -31,6 +31,8 @@ NOT_A_FRAME = -2
 _TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _HEX_TEXT = frozenset("0123456789ABCDEFabcdef")
+_TEXT_OBJECTS = ("96.1.", "96.13.", "42.0.")
+"""Equipment identifiers and text messages: text (often hex-encoded), never numbers."""
 _OBJECT = re.compile(
     r"^([^\s(]+)\((?:(\d+)(?:\.(\d+))?\*([A-Za-z]+)\)(?=\r?\n|\Z)|([^\r\n]*))",
     re.MULTILINE | re.ASCII,
@@ -213,6 +215,9 @@ def _add_field(
 def _add_extra(
     builder: ReadingBuilder, obis: str, text: str, unit: str | None, zone: tzinfo
 ) -> None:
+    if obis.partition(":")[2].startswith(_TEXT_OBJECTS) and unit is None:
+        builder.add_extra(obis, text)  # kept exactly as sent (often hex-encoded text)
+        return
     value, time = _value(text, zone)
     builder.add_extra(obis, value, unit, time)
     if unit is not None and isinstance(value, Decimal | int):

@@ -16,12 +16,15 @@ class Record:
     __slots__ = ()
     __hash__ = None  # type: ignore[assignment]
 
+    def _names(self) -> tuple[str, ...]:
+        names: tuple[str, ...] = self.__slots__
+        return names
+
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and all(
-            getattr(self, name) == getattr(other, name)
-            for name in self.__slots__  # type: ignore[var-annotated]
+            getattr(self, name) == getattr(other, name) for name in self._names()
         )
 
     def __repr__(self) -> str:
-        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._names())
         return f"{type(self).__name__}({values})"
