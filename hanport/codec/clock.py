@@ -37,7 +37,21 @@ def p1_datetime(text: str, zone: tzinfo) -> datetime | None:
             local = datetime.strptime(text, "%Y%m%d %H:%M:%S")
     except ValueError:
         return None
-    return _localize(local, zone, flag)
+    key = (text[:8], flag, zone)
+    cached = _SHIFTS.get(key)
+    if cached is None:
+        aware = _localize(local, zone, flag)
+        cached = (aware.replace(tzinfo=None) - local, aware.fold)
+        if len(_SHIFTS) >= 4096:
+            _SHIFTS.clear()
+        _SHIFTS[key] = cached
+    shift, fold = cached
+    return (local + shift).replace(tzinfo=zone, fold=fold)
+
+
+_SHIFTS: dict[tuple[str, str, tzinfo], tuple[timedelta, int]] = {}
+"""(date and hour as printed, flag, zone) → (meter clock → zone clock, fold): zone rules and
+offsets change only on whole hours, so one look-up serves the hour's 360 telegrams."""
 
 
 def _localize(local: datetime, zone: tzinfo, flag: str) -> datetime:

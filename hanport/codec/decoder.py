@@ -8,6 +8,7 @@ be split anywhere; junk between frames is skipped. It never raises on line data.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 
 from hanport.codec import hdlc, mbus, p1
@@ -36,7 +37,8 @@ _WAIT_FOR_END = -3
 _LLC_APDU = frozenset(header + b"\x0f" for header in LLC_HEADERS)
 _FILLER = b"\x7e\x00\r\n\t "
 _MAX_APDU = 8192
-_STARTS = (b"/", b"\x7e", b"\x68", b"\xdb", b"\x0f", b"\xe6")
+_START = re.compile(rb"[/\x7e\x68\xdb\x0f\xe6]")
+"""The first byte of every frame kind: P1, HDLC, M-Bus, ciphered APDU, bare APDU (with LLC)."""
 _MAKERS = {b"LGZ": "landis+gyr", b"KAM": "kamstrup", b"KFM": "kaifa", b"AID": "aidon"}
 Item = Reading | Rejected
 
@@ -284,12 +286,8 @@ def decode(
 
 
 def _next_start(buf: bytearray, pos: int) -> int:
-    best = -1
-    for mark in _STARTS:
-        found = buf.find(mark, pos, best if best >= 0 else len(buf))
-        if found >= 0:
-            best = found
-    return best
+    match = _START.search(buf, pos)
+    return -1 if match is None else match.start()
 
 
 def _frame_ciphered(buf: bytearray, start: int) -> int:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from hanport.codec.units import to_decimal, to_int
 from hanport.fields import FIELD_BY_OBIS, Field
-from hanport.model import Reading, Register, Value
+from hanport.model import Reading, Register, Value, new_reading
 
 __all__ = ["ReadingBuilder", "scaled_decimal", "scaled_int"]
 
@@ -104,7 +104,7 @@ class ReadingBuilder:
             values["received_at"] = received_at
         if self.extra:
             values["extra"] = MappingProxyType(self.extra)
-        return Reading(**values)  # type: ignore[arg-type]
+        return new_reading(values)
 
     def _fill_totals(self, values: dict[str, object]) -> None:
         for total, phases in _PHASES.items():

@@ -11,13 +11,14 @@ Telegrams are framed from `/` to the CRC, never by silence on the line.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from hanport.codec.clock import p1_datetime
 from hanport.codec.crc import crc16_arc
 from hanport.codec.normalize import ReadingBuilder
+from hanport.codec.p1_lines import OBJECT_LINE, number_plan
+from hanport.codec.p1_template import apply_template, learn_template
 from hanport.codec.units import normalize_unit, to_int
 from hanport.errors import ChecksumError, FrameError
 from hanport.fields import FIELD_BY_OBIS, Field
@@ -33,11 +34,6 @@ _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _HEX_TEXT = frozenset("0123456789ABCDEFabcdef")
 _TEXT_OBJECTS = ("96.1.", "96.13.", "42.0.")
 """Equipment identifiers and text messages: text (often hex-encoded), never numbers."""
-_OBJECT = re.compile(
-    r"^([^\s(]+)\((?:(\d+)(?:\.(\d+))?\*([A-Za-z]+)\)(?=\r?\n|\Z)|([^\r\n]*))",
-    re.MULTILINE | re.ASCII,
-)
-"""An object line: OBIS, then either a plain number (whole, fraction, unit) or the rest."""
 
 
 def frame_p1(buf: bytes | bytearray, start: int) -> int:
@@ -81,11 +77,14 @@ def parse_p1(telegram: bytes, zone: tzinfo, received_at: datetime | None = None)
         computed = crc16_arc(telegram[: bang + 1])
         if computed != expected:
             raise ChecksumError("P1 telegram", expected, computed)
-    text = telegram[1:bang].decode("ascii")
-    header, _, body = text.partition("\n")
+    head = telegram[:bang]
     builder = ReadingBuilder()
-    builder.values["meter_model"] = header.rstrip("\r")
-    _parse_lines(body, builder, zone)
+    if not apply_template(head, builder, zone, _parse_object):
+        text = head.decode("ascii")
+        header, _, body = text.partition("\n")
+        builder.values["meter_model"] = header[1:].rstrip("\r")
+        _parse_lines(body, builder, zone)
+        learn_template(head, len(header) + 1, builder, zone, _parse_object)
     return builder.build(received_at)
 
 
@@ -95,18 +94,16 @@ def _parse_lines(body: str, builder: ReadingBuilder, zone: tzinfo) -> None:
         _parse_lines_slowly(body, builder, zone)
         return
     values = builder.values
-    for obis, whole, frac, unit, other in _OBJECT.findall(body):
+    for obis, whole, frac, unit, other in OBJECT_LINE.findall(body):
         if unit:
-            plan = _PLANS.get((obis, unit))
+            plan = number_plan(obis, unit, len(frac))
             if plan is not None:
-                name, is_int, exponent = plan
-                if not is_int:
+                name, multiplier = plan
+                if multiplier:
+                    values.setdefault(name, int(whole + frac) * multiplier)
+                else:
                     values.setdefault(name, Decimal(f"{whole}.{frac}" if frac else whole))
-                    continue
-                shift = exponent - len(frac)
-                if shift >= 0:
-                    values.setdefault(name, int(whole + frac) * _POW10[shift])
-                    continue
+                continue
             rest = f"{whole}.{frac}*{unit})" if frac else f"{whole}*{unit})"
         else:
             rest = other
@@ -124,40 +121,6 @@ def _parse_lines_slowly(body: str, builder: ReadingBuilder, zone: tzinfo) -> Non
         pending = line
     if pending:
         _parse_object(pending, builder, zone)
-
-
-def _plans() -> dict[tuple[str, str], tuple[str, bool, int]]:
-    """(OBIS, unit as printed) → (field, integer?, power of ten) for the common number lines."""
-    spellings = (
-        "W",
-        "kW",
-        "Wh",
-        "kWh",
-        "var",
-        "kvar",
-        "kVAr",
-        "kVar",
-        "varh",
-        "kvarh",
-        "kVArh",
-        "kVarh",
-        "V",
-        "A",
-        "Hz",
-    )
-    plans: dict[tuple[str, str], tuple[str, bool, int]] = {}
-    for obis, field in FIELD_BY_OBIS.items():
-        if field.kind not in ("int", "decimal") or not obis.startswith(("1-0:", "1-1:")):
-            continue
-        for spelling in spellings:
-            base, exponent = normalize_unit(spelling)
-            if base == field.unit and (field.kind == "int" or exponent == 0):
-                plans[(obis, spelling)] = (field.name, field.kind == "int", exponent)
-    return plans
-
-
-_PLANS = _plans()
-_POW10 = tuple(10**n for n in range(16))
 
 
 def _parse_object(line: str, builder: ReadingBuilder, zone: tzinfo) -> None:
