@@ -8,7 +8,8 @@ Three captures, each decoded in a loop into full readings with its checksum veri
 
 Before timing, every library's output is checked against hanport's (same values decoded,
 corrupted frames rejected), so that all of them do the same work. Each measurement loops for at
-least `--min-time` seconds and keeps the best of `--repeats` runs.
+least `--min-time` seconds and keeps the best of `--repeats` runs; the libraries take turns, so
+that a busy spell of the machine does not fall on one of them only.
 
     python benchmarks/bench_decode.py            # full run (about a minute)
     python benchmarks/bench_decode.py --quick    # a few seconds, rough numbers
@@ -115,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     verdicts: list[tuple[bool, str]] = []
     for case in cases:
-        timings = {c.library + c.call: _measure(c.run, min_time, repeats) for c in case.contenders}
-        verdicts.extend(_report(case, timings))
+        verdicts.extend(_report(case, _measure(case, min_time, repeats)))
 
     print("\nTargets")
     for passed, text in verdicts:
@@ -133,8 +133,8 @@ def _p1_case(path: Path) -> Case:
     assert corrupt != data, "the corruption must change the telegram"
     contenders = [
         *_hanport_contenders(data, corrupt),
-        _dsmr_parser_contender(data, corrupt),
-        _amshan_p1_contender(data, corrupt),
+        *_peer(_dsmr_parser_contender, data, corrupt),
+        *_peer(_amshan_p1_contender, data, corrupt),
     ]
     return Case(
         "e360",
@@ -153,9 +153,23 @@ def _hdlc_case(key: str, title: str, path: Path) -> Case:
     index = len(data) // 2  # inside the information field, and not a flag either way
     corrupt[index] ^= 0x01
     assert data[index] not in (0x7E, 0x7F), "the corruption must not make or remove a flag"
-    contenders = [*_hanport_contenders(data, bytes(corrupt)), _amshan_hdlc_contender(data, corrupt)]
+    contenders = [
+        *_hanport_contenders(data, bytes(corrupt)),
+        *_peer(_amshan_hdlc_contender, data, bytes(corrupt)),
+    ]
     sample = path.relative_to(path.parent.parent).as_posix()
     return Case(key, title, sample, data, "amshan", HDLC_TARGET, tuple(contenders))
+
+
+def _peer(
+    make: Callable[[bytes, bytes], Contender], data: bytes, corrupt: bytes
+) -> list[Contender]:
+    """The peer library's contender, or none (with a note) when it is not installed."""
+    try:
+        return [make(data, corrupt)]
+    except ImportError as error:
+        print(f"Skipping a peer: {error}. Install it with: pip install -e '.[bench]'")
+        return []
 
 
 def _hanport_contenders(data: bytes, corrupt: bytes) -> list[Contender]:
@@ -236,7 +250,7 @@ def _amshan_p1_contender(data: bytes, corrupt: bytes) -> Contender:
     )
 
 
-def _amshan_hdlc_contender(data: bytes, corrupt: bytes | bytearray) -> Contender:
+def _amshan_hdlc_contender(data: bytes, corrupt: bytes) -> Contender:
     from han import autodecoder, hdlc
 
     reader = hdlc.HdlcFrameReader(use_octet_stuffing=False)
@@ -255,7 +269,7 @@ def _amshan_hdlc_contender(data: bytes, corrupt: bytes | bytearray) -> Contender
         return decoded
 
     def rejects() -> bool:
-        frames = hdlc.HdlcFrameReader(use_octet_stuffing=False).read(bytes(corrupt))
+        frames = hdlc.HdlcFrameReader(use_octet_stuffing=False).read(corrupt)
         return not any(frame.is_valid for frame in frames)
 
     return Contender(
@@ -386,8 +400,23 @@ def _quiet_logging() -> Iterator[None]:
 # --- timing and report ----------------------------------------------------------------------
 
 
-def _measure(run: Callable[[], object], min_time: float, repeats: int) -> Timing:
-    """Best time per call over `repeats` loops of at least `min_time` seconds each."""
+def _measure(case: Case, min_time: float, repeats: int) -> dict[str, Timing]:
+    """Best time per frame of each contender over `repeats` loops of >= `min_time` seconds.
+
+    The contenders take turns within each repeat, so that a slow spell of the machine (other
+    processes, frequency changes) affects them alike rather than one of them.
+    """
+    loops = {c.library + c.call: _calibrate(c.run, min_time) for c in case.contenders}
+    best = dict.fromkeys(loops, math.inf)
+    for _ in range(repeats):
+        for contender in case.contenders:
+            key = contender.library + contender.call
+            best[key] = min(best[key], _loop(contender.run, loops[key]))
+    return {key: Timing(best[key] / loops[key], loops[key]) for key in loops}
+
+
+def _calibrate(run: Callable[[], object], min_time: float) -> int:
+    """How many calls take at least `min_time` seconds."""
     for _ in range(3):
         run()
     loops = 1
@@ -396,9 +425,7 @@ def _measure(run: Callable[[], object], min_time: float, repeats: int) -> Timing
         if elapsed >= 0.05 or elapsed >= min_time:
             break
         loops *= 2
-    loops = max(1, math.ceil(loops * min_time / elapsed))
-    best = min(_loop(run, loops) for _ in range(repeats))
-    return Timing(best / loops, loops)
+    return max(1, math.ceil(loops * min_time / elapsed))
 
 
 def _loop(run: Callable[[], object], loops: int) -> float:
@@ -423,6 +450,8 @@ def _report(case: Case, timings: dict[str, Timing]) -> list[tuple[bool, str]]:
     verdicts = []
     if case.peer is not None:
         peers = [c for c in case.contenders if c.library == case.peer]
+        if not peers:
+            verdicts.append((False, f"{case.title}: {case.peer} is not installed, no comparison"))
         for peer in peers:
             ratio = timings[peer.library + peer.call].seconds / base
             verdicts.append(

@@ -1,10 +1,11 @@
 """What `import hanport` costs a fresh interpreter: resident memory and wall time.
 
 Each measurement runs in a new `python` process (the one running this script), so nothing is
-cached in memory; the bytecode caches (`__pycache__`) are warmed once first, as on an installed
-system. Memory is VmRSS (from /proc/self/status) just before and just after the import, in the
-same process, so the bare interpreter is subtracted. Time is `time.perf_counter()` around the
-import, the median of `--runs` processes.
+cached in memory. The bytecode caches (`__pycache__`) are written once first, as on an installed
+system: PYTHONDONTWRITEBYTECODE is dropped for the children, else every module edited since its
+last cache would be compiled from source at each import. Memory is VmRSS (/proc/self/status)
+just before and just after the import, in the same process, so the bare interpreter is
+subtracted. Time is `time.perf_counter()` around the import, the median of `--runs` processes.
 
     python benchmarks/bench_import.py [--runs 20] [--strict]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -55,6 +57,7 @@ print(json.dumps({
     "modules": sorted(set(sys.modules) - before_modules),
 }))
 """
+_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 
@@ -121,7 +124,8 @@ def _child(statement: str = "import hanport") -> dict[str, Any]:
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parent,  # not the repository: import the installed package
+        cwd=Path(__file__).resolve().parent,
+        env=_ENV,
     )
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
@@ -140,6 +144,7 @@ def _importtime(runs: int) -> list[tuple[str, float]]:
             text=True,
             check=True,
             cwd=Path(__file__).resolve().parent,
+            env=_ENV,
         )
         lines = result.stderr.splitlines()
         # Start-up imports (site, encodings) come first; hanport's tree is the last top-level one.

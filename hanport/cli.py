@@ -20,7 +20,7 @@ __all__ = ["main", "unhex_if_hex"]
 _HEX_DUMP = re.compile(rb"\A(?:0x)?[0-9A-Fa-f]{2}(?:[\s,:]*(?:0x)?[0-9A-Fa-f]{2})*\s*\Z")
 
 
-class UsageError(Exception):
+class _UsageError(Exception):
     pass
 
 
@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     language: str = args.lang or default_language()
     try:
         result: int = args.handler(args, language)
-    except UsageError as error:
+    except _UsageError as error:
         print(f"hanport: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -145,7 +145,7 @@ def _read_input(path: str, language: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as error:
-        raise UsageError(text("no_file", language, path=path, error=error.strerror)) from None
+        raise _UsageError(text("no_file", language, path=path, error=error.strerror)) from None
 
 
 def _key(value: str | None, name: str, language: str) -> bytes | None:
@@ -156,7 +156,7 @@ def _key(value: str | None, name: str, language: str) -> bytes | None:
     except ValueError:
         key = b""
     if len(key) != 16:
-        raise UsageError(text("bad_key", language, name=name))
+        raise _UsageError(text("bad_key", language, name=name))
     return key
 
 
@@ -164,4 +164,4 @@ def _zone(name: str, language: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(text("bad_zone", language, zone=name)) from None
+        raise _UsageError(text("bad_zone", language, zone=name)) from None

@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: `import hanport` stays light
     from typing import TypeAlias
 
-__all__ = ["Reading", "Register", "Rejected", "Value"]
+__all__ = ["READING_FIELDS", "Reading", "Register", "Rejected", "Value", "new_reading"]
 
 Value: TypeAlias = "Decimal | int | str | bytes | datetime | tuple[Register, ...] | None"
 """One register value: a number (exact), a text, raw bytes, a time, or several groups."""

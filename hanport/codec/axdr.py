@@ -72,47 +72,65 @@ def read_length(data: bytes, pos: int) -> tuple[int, int]:
     return int.from_bytes(data[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
 
 
-def decode_axdr(data: bytes, pos: int = 0, depth: int = 0) -> tuple[AxdrValue, int]:
-    """Decode one A-XDR value at `pos`; return it and the position after it."""
-    if pos >= len(data):
-        raise TruncatedError("DLMS data ends before a value that was announced.")
-    if depth > _MAX_DEPTH:
-        raise DecodeError("DLMS data is nested too deeply to be a meter list.")
-    tag = data[pos]
-    pos += 1
-    fixed = _FIXED_INT.get(tag)
-    if fixed is not None:
-        end = pos + fixed.size
-        _need(data, end)
-        return fixed.unpack_from(data, pos)[0], end
-    if tag in (0x01, 0x02):
-        return _decode_sequence(data, pos, depth, tag == 0x02)
-    if tag in (0x09, 0x0A, 0x0C):
-        length, pos = read_length(data, pos)
-        end = pos + length
-        _need(data, end)
-        raw = data[pos:end]
-        if tag == 0x09:
-            return raw, end
-        try:
-            return raw.decode("utf-8" if tag == 0x0C else "latin-1"), end
-        except UnicodeDecodeError:
-            raise DecodeError("DLMS data has a text value that is not valid UTF-8.") from None
-    return _decode_small(data, pos, tag)
+def decode_axdr(data: bytes, pos: int = 0) -> tuple[AxdrValue, int]:
+    """Decode one A-XDR value at `pos`; return it and the position after it.
 
-
-def _decode_sequence(data: bytes, pos: int, depth: int, structure: bool) -> tuple[AxdrValue, int]:
-    count, pos = read_length(data, pos)
-    items: list[AxdrValue] = []
-    for _ in range(count):
-        item, pos = decode_axdr(data, pos, depth + 1)
-        items.append(item)
-    return (tuple(items) if structure else items), pos
+    Iterative (an explicit stack, not recursion): a meter list has a few hundred elements and
+    this is the hot loop of DLMS decoding.
+    """
+    size = len(data)
+    stack: list[tuple[list[AxdrValue], int, bool]] = []
+    root: list[AxdrValue] = []
+    items, remaining, structure = root, 1, False
+    while True:
+        if not remaining:
+            if not stack:
+                return root[0], pos
+            done: AxdrValue = tuple(items) if structure else items
+            items, remaining, structure = stack.pop()
+            items.append(done)
+            continue
+        remaining -= 1
+        if pos >= size:
+            raise TruncatedError("DLMS data ends before a value that was announced.")
+        tag = data[pos]
+        pos += 1
+        fixed = _FIXED_INT.get(tag)
+        if fixed is not None:
+            end = pos + fixed.size
+            if end > size:
+                raise TruncatedError("DLMS data ends in the middle of a value.")
+            items.append(fixed.unpack_from(data, pos)[0])
+            pos = end
+        elif tag in {0x01, 0x02}:
+            if len(stack) >= _MAX_DEPTH:
+                raise DecodeError("DLMS data is nested too deeply to be a meter list.")
+            count, pos = read_length(data, pos)
+            stack.append((items, remaining, structure))
+            items, remaining, structure = [], count, tag == 0x02
+        elif tag == 0x09:
+            length, pos = read_length(data, pos)
+            end = pos + length
+            if end > size:
+                raise TruncatedError("DLMS data ends in the middle of a value.")
+            items.append(data[pos:end])
+            pos = end
+        else:
+            value, pos = _decode_small(data, pos, tag)
+            items.append(value)
 
 
 def _decode_small(data: bytes, pos: int, tag: int) -> tuple[AxdrValue, int]:
     if tag == 0x00:
         return None, pos
+    if tag in (0x0A, 0x0C):
+        length, pos = read_length(data, pos)
+        end = pos + length
+        _need(data, end)
+        try:
+            return data[pos:end].decode("utf-8" if tag == 0x0C else "latin-1"), end
+        except UnicodeDecodeError:
+            raise DecodeError("DLMS data has a text value that is not valid UTF-8.") from None
     if tag in (0x03, 0x0D, 0x16):
         _need(data, pos + 1)
         byte = data[pos]

@@ -67,6 +67,11 @@ def parse_ciphered(apdu: bytes) -> CipheredApdu:
 def decrypt(ciphered: CipheredApdu, key: bytes | None, auth_key: bytes | None) -> bytes:
     """The plaintext APDU or P1 telegram. Raises DecryptionError with what to do."""
     sc = ciphered.security_control
+    if auth_key is not None and not sc & _AUTHENTICATED:
+        raise DecryptionError(
+            "The frame is not authenticated although an authentication key is set; it is "
+            "dropped (damaged on the line, or not from your meter)."
+        )
     if not sc & (_ENCRYPTED | _AUTHENTICATED):
         return ciphered.payload
     if sc & _ENCRYPTED and key is None:

@@ -35,6 +35,7 @@ DEFAULT_ZONE = "Europe/Tallinn"
 _NEED_MORE, _NOT_A_FRAME = p1.NEED_MORE, p1.NOT_A_FRAME
 _WAIT_FOR_END = -3
 _LLC_APDU = frozenset(header + b"\x0f" for header in LLC_HEADERS)
+_CUT_SHORT = "The data ends in the middle of a frame; the rest of that frame never arrived."
 _FILLER = b"\x7e\x00\r\n\t "
 _MAX_APDU = 8192
 _START = re.compile(rb"[/\x7e\x68\xdb\x0f\xe6]")
@@ -90,20 +91,13 @@ class Decoder:
         """The input has ended: decode what only the end could complete, reject the rest."""
         out: list[Item] = []
         self._scan(out, received_at, at_end=True)
-        if self._buffer.strip(_FILLER):
-            out.append(
-                Rejected(
-                    "The data ends in the middle of a frame; the rest of that frame never arrived.",
-                    bytes(self._buffer),
-                )
-            )
-            self.stats.rejected += 1
         self._buffer.clear()
         return out
 
     def _scan(self, out: list[Item], received_at: datetime | None, *, at_end: bool) -> None:
         buf = self._buffer
         pos = 0
+        incomplete = -1
         while True:
             start = _next_start(buf, pos)
             if start < 0:
@@ -116,20 +110,24 @@ class Decoder:
                 self.stats.junk_bytes += 1
                 pos = start + 1
                 continue
+            if end in (_NEED_MORE, _WAIT_FOR_END) and at_end:
+                incomplete = start if incomplete < 0 else incomplete
+                pos = start + 1  # cut short by the end of input: look for frames after it
+                continue
             if end in (_NEED_MORE, _WAIT_FOR_END):
                 pos = start
                 break
             self._handle(bytes(buf[start:end]), out, received_at)
             pos = end
+        if incomplete >= 0 and not out and buf[incomplete:].strip(_FILLER):
+            out.append(Rejected(_CUT_SHORT, bytes(buf[incomplete:])))
+            self.stats.rejected += 1
         del buf[:pos]
 
     def _frame_end(self, buf: bytearray, start: int, at_end: bool) -> int:
         mark = buf[start]
         if mark == 0x2F:
-            end = p1.frame_p1(buf, start)
-            if end == _NEED_MORE and at_end and buf.find(b"!", start) >= 0:
-                return len(buf)
-            return end
+            return p1.frame_p1(buf, start, at_end)
         if mark == 0x7E:
             return hdlc.frame_hdlc(buf, start)
         if mark == 0x68:
@@ -185,15 +183,18 @@ class Decoder:
     def _decode_frame(self, frame: bytes, received_at: datetime | None) -> Item | None:
         mark = frame[0]
         if mark == 0x2F:
-            reading = p1.parse_p1(frame, self.zone, received_at)
-            self.format = "p1"
-            return reading
+            return self._p1(frame, received_at)
         if mark == 0x7E:
             return self._hdlc(frame, received_at)
         if mark == 0x68:
             return self._mbus(frame, received_at)
         apdu = frame[3:] if mark == 0xE6 else frame
         return self._apdu(apdu, "dlms", received_at)
+
+    def _p1(self, frame: bytes, received_at: datetime | None) -> Item:
+        reading = p1.parse_p1(frame, self.zone, received_at)
+        self.format = "p1"
+        return reading
 
     def _hdlc(self, frame: bytes, received_at: datetime | None) -> Item | None:
         parsed = hdlc.parse_hdlc(frame[1:])

@@ -31,35 +31,67 @@ NEED_MORE = -1
 NOT_A_FRAME = -2
 _TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
+_LINE_STARTS = frozenset(b"0123456789(!")
 _HEX_TEXT = frozenset("0123456789ABCDEFabcdef")
 _TEXT_OBJECTS = ("96.1.", "96.13.", "42.0.")
 """Equipment identifiers and text messages: text (often hex-encoded), never numbers."""
 
 
-def frame_p1(buf: bytes | bytearray, start: int) -> int:
+def frame_p1(buf: bytes | bytearray, start: int, at_end: bool = False) -> int:
     """End (exclusive) of the telegram that starts with `/` at `start`.
 
+    The end line is `!` with 4, 3 or no hex digits, then CR LF; a `!` followed by anything else
+    is noise inside the telegram (which its CRC will catch), not its end. A telegram without a
+    CRC is taken as ended only when no object line follows it.
     NEED_MORE when it is not complete yet; NOT_A_FRAME when these bytes cannot be one (binary
-    data, another `/` before the `!`, or longer than MAX_TELEGRAM).
+    data, another `/` before the end, or longer than MAX_TELEGRAM).
     """
-    bang = buf.find(b"!", start, start + MAX_TELEGRAM)
-    stop = len(buf) if bang < 0 else bang
-    if buf.find(b"/", start + 1, stop) >= 0 or buf[start:stop].translate(None, _TEXT):
+    limit = start + MAX_TELEGRAM
+    checked = start
+    bang = buf.find(b"!", start, limit)
+    while bang >= 0:
+        if buf.find(b"/", checked + 1, bang) >= 0 or buf[checked:bang].translate(None, _TEXT):
+            return NOT_A_FRAME
+        checked = bang
+        end = _end_line(buf, bang, at_end)
+        if end != NOT_A_FRAME:
+            return end
+        bang = buf.find(b"!", bang + 1, limit)
+    if buf.find(b"/", checked + 1) >= 0 or buf[checked:].translate(None, _TEXT):
         return NOT_A_FRAME
-    if bang < 0:
-        return NOT_A_FRAME if len(buf) - start >= MAX_TELEGRAM else NEED_MORE
+    return NOT_A_FRAME if len(buf) - start >= MAX_TELEGRAM else NEED_MORE
+
+
+def _end_line(buf: bytes | bytearray, bang: int, at_end: bool) -> int:
+    """End of the telegram if the `!` at `bang` starts its end line, NEED_MORE or NOT_A_FRAME.
+
+    `at_end`: the input has ended, so what has not arrived never will.
+    """
+    size = len(buf)
+    if buf[bang - 1] not in (0x0D, 0x0A):
+        return NOT_A_FRAME  # the end line starts a line
     end = bang + 1
-    limit = min(len(buf), end + 4)
-    while end < limit and buf[end] in _HEX:
+    while end < size and end - bang <= 4 and buf[end] in _HEX:
         end += 1
-    if end - bang - 1 < 4 and end == len(buf):
-        return NEED_MORE
-    if end < len(buf) and buf[end] == 0x0D:
+    digits = end - bang - 1
+    if end == size:
+        return end if digits == 4 or (at_end and digits in (0, 3)) else NEED_MORE
+    if digits == 4 and buf[end] not in (0x0D, 0x0A):
+        return end  # a full CRC needs no line end to be recognised
+    if buf[end] not in (0x0D, 0x0A) or digits not in (0, 3, 4):
+        return NOT_A_FRAME
+    if buf[end] == 0x0D:
         end += 1
-        if end == len(buf):
-            return NEED_MORE
-    if end < len(buf) and buf[end] == 0x0A:
+        if end == size:
+            return end if at_end else NEED_MORE
+    if buf[end] == 0x0A:
         end += 1
+    if digits == 0:
+        following = bytes(buf[end : end + 64]).lstrip(b"\r\n\x00")
+        if not following:
+            return end if at_end else NEED_MORE
+        if following[0] in _LINE_STARTS:
+            return NOT_A_FRAME  # more object lines follow: that `!` was noise
     return end
 
 

@@ -1,0 +1,152 @@
+"""The built-in E360 simulator: repeatable, valid CRCs, physically consistent values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from itertools import islice
+
+from encoder import crc16_arc
+
+import hanport
+from hanport.model import Reading
+from hanport.simulator import HomeSimulator, PhaseState, e360_telegram
+
+SATURDAY = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)  # 08:00 in Tallinn
+
+
+def decode_day(simulator: HomeSimulator, count: int) -> list[Reading]:
+    decoder = hanport.Decoder()
+    readings = []
+    for _ in range(count):
+        (item,) = decoder.feed(simulator.next_telegram())
+        assert isinstance(item, Reading), item
+        readings.append(item)
+    return readings
+
+
+def test_same_seed_same_telegrams() -> None:
+    first = list(islice(HomeSimulator(seed=5).telegrams(), 50))
+    again = HomeSimulator(seed=5)
+    second = [again.next_telegram() for _ in range(50)]
+    assert first == second
+    other = list(islice(HomeSimulator(seed=6).telegrams(), 50))
+    assert other != first
+
+
+def test_crc_is_valid() -> None:
+    for telegram in islice(HomeSimulator(seed=2).telegrams(), 100):
+        bang = telegram.rindex(b"!")
+        assert telegram[bang + 1 :] == f"{crc16_arc(telegram[: bang + 1]):04X}\r\n".encode()
+
+
+def test_e360_layout() -> None:
+    telegram = HomeSimulator().next_telegram()
+    lines = telegram.decode("ascii").split("\r\n")
+    assert lines[0] == "/LGF5E360"
+    assert lines[1] == ""
+    data = lines[2:-2]
+    assert len(data) == 27
+    assert [line.split("(")[0] for line in data[:9]] == [
+        "0-0:1.0.0",
+        "1-0:1.8.0",
+        "1-0:2.8.0",
+        "1-0:3.8.0",
+        "1-0:4.8.0",
+        "1-0:1.7.0",
+        "1-0:2.7.0",
+        "1-0:3.7.0",
+        "1-0:4.7.0",
+    ]
+    assert data[0] == "0-0:1.0.0(260110080000W)"
+    assert lines[-2].startswith("!")
+    assert lines[-1] == ""
+
+
+def test_a_day_of_readings_is_consistent() -> None:
+    simulator = HomeSimulator(seed=9, start=SATURDAY, interval_s=60)
+    readings = decode_day(simulator, 24 * 60)
+    previous: Reading | None = None
+    for reading in readings:
+        assert reading.meter_model == "LGF5E360"
+        phases = [
+            (
+                reading.power_import_l1_w,
+                reading.power_export_l1_w,
+                reading.voltage_l1_v,
+                reading.current_l1_a,
+            ),
+            (
+                reading.power_import_l2_w,
+                reading.power_export_l2_w,
+                reading.voltage_l2_v,
+                reading.current_l2_a,
+            ),
+            (
+                reading.power_import_l3_w,
+                reading.power_export_l3_w,
+                reading.voltage_l3_v,
+                reading.current_l3_a,
+            ),
+        ]
+        total_import = total_export = 0
+        for imp, exp, voltage, current in phases:
+            assert imp is not None
+            assert exp is not None
+            assert voltage is not None
+            assert current is not None
+            assert imp == 0 or exp == 0
+            assert Decimal(200) < voltage < Decimal(250)
+            watts = imp + exp
+            # current = P / U, in whole tenths of an ampere, rounded down
+            assert current * voltage <= watts
+            assert watts - current * voltage < voltage / 10
+            total_import += imp
+            total_export += exp
+        assert reading.power_import_w == total_import
+        assert reading.power_export_w == total_export
+        assert reading.energy_import_wh is not None
+        assert reading.energy_export_wh is not None
+        if previous is not None:
+            assert previous.meter_time is not None
+            assert reading.meter_time is not None
+            assert reading.meter_time - previous.meter_time == timedelta(seconds=60)
+            assert previous.energy_import_wh is not None
+            assert previous.energy_export_wh is not None
+            gained = reading.energy_import_wh - previous.energy_import_wh
+            assert gained >= 0
+            assert abs(gained * 3600 - total_import * 60) < 3600
+            assert reading.energy_export_wh >= previous.energy_export_wh
+        previous = reading
+
+
+def test_the_day_has_a_sauna_and_sunshine() -> None:
+    readings = decode_day(HomeSimulator(seed=1, start=SATURDAY, interval_s=300), 12 * 24)
+    assert max(r.power_import_w or 0 for r in readings) > 9000
+    assert max(r.power_export_w or 0 for r in readings) > 0
+    assert min(r.power_import_w or 0 for r in readings) < 1000
+
+
+def test_meter_time_is_standard_time_all_year() -> None:
+    summer = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    telegram = HomeSimulator(start=summer).next_telegram()
+    assert b"0-0:1.0.0(260701110000W)" in telegram
+    (reading,) = hanport.decode(telegram)
+    assert reading.meter_time == summer
+
+
+def test_e360_telegram_number_formats() -> None:
+    phases = [PhaseState(1011, 0, 2301, 44), PhaseState(0, 12, 2299, 1), PhaseState(5, 0, 2310, 0)]
+    telegram = e360_telegram(SATURDAY, phases, 4215300, 812044)
+    text = telegram.decode("ascii")
+    assert "1-0:1.8.0(00004215.300*kWh)" in text
+    assert "1-0:2.8.0(00000812.044*kWh)" in text
+    assert "1-0:1.7.0(0001.016*kW)" in text
+    assert "1-0:42.7.0(0000.012*kW)" in text
+    assert "1-0:32.7.0(230.1*V)" in text
+    assert "1-0:31.7.0(004.4*A)" in text
+    assert "1-0:71.7.0(000.0*A)" in text
+    (reading,) = hanport.decode(telegram)
+    assert reading.power_import_w == 1016
+    assert reading.energy_import_wh == 4215300
+    assert reading.current_l1_a == Decimal("4.4")
