@@ -18,6 +18,7 @@ __all__ = [
     "Notification",
     "parse_block",
     "parse_notification",
+    "parse_notification_header",
 ]
 
 DATA_NOTIFICATION = 0x0F
@@ -48,6 +49,13 @@ class Block(Record):
 
 
 def parse_notification(apdu: bytes) -> Notification:
+    date_time, pos = parse_notification_header(apdu)
+    body, end = decode_axdr(apdu, pos)
+    return Notification(date_time, body, end)
+
+
+def parse_notification_header(apdu: bytes) -> tuple[bytes | None, int]:
+    """The date-time of a data-notification (None when empty) and where its body starts."""
     if not apdu or apdu[0] != DATA_NOTIFICATION:
         raise DecodeError("The frame does not hold a DLMS data-notification.")
     if len(apdu) < 6:
@@ -60,8 +68,9 @@ def parse_notification(apdu: bytes) -> Notification:
     if length:
         date_time = apdu[pos : pos + length]
         pos += length
-    body, end = decode_axdr(apdu, pos)
-    return Notification(date_time, body, end)
+    if pos > len(apdu):
+        raise TruncatedError("The DLMS data-notification ends inside its date-time.")
+    return date_time, pos
 
 
 def parse_block(apdu: bytes) -> Block:

@@ -18,13 +18,15 @@ from hanport.codec.apdu import (
     LLC_HEADERS,
     parse_block,
     parse_notification,
+    parse_notification_header,
 )
 from hanport.codec.axdr import TruncatedError
 from hanport.codec.cipher import GLO_CIPHERING, decrypt, frame_length, parse_ciphered
 from hanport.codec.clock import cosem_datetime
-from hanport.codec.layouts import read_list
+from hanport.codec.layouts import add_entries, read_list
 from hanport.codec.normalize import ReadingBuilder
 from hanport.codec.record import Record
+from hanport.codec.registers import scan_registers
 from hanport.errors import DecodeError, HanError
 from hanport.fields import FIELD_BY_NAME
 from hanport.model import Reading, Rejected
@@ -263,11 +265,15 @@ class Decoder:
     def _notification(
         self, apdu: bytes, maker: str | None, received_at: datetime | None
     ) -> Reading:
-        notification = parse_notification(apdu)
+        date_time, body_start = parse_notification_header(apdu)
         builder = ReadingBuilder()
-        read_list(notification.body, builder, self.zone, maker)
-        if notification.date_time is not None:
-            time = cosem_datetime(notification.date_time, self.zone)
+        entries = scan_registers(apdu, body_start)
+        if entries is not None:
+            add_entries(entries, builder, self.zone, maker)
+        else:
+            read_list(parse_notification(apdu).body, builder, self.zone, maker)
+        if date_time is not None:
+            time = cosem_datetime(date_time, self.zone)
             if time is not None:
                 builder.add_value(FIELD_BY_NAME["meter_time"], time)
         return builder.build(received_at)

@@ -24,7 +24,7 @@ from hanport.codec.units import DLMS_UNITS
 from hanport.errors import UnknownLayoutError
 from hanport.fields import FIELD_BY_OBIS
 
-__all__ = ["read_list"]
+__all__ = ["Entry", "add_entries", "read_list"]
 
 Entry = tuple[str, AxdrValue, "tuple[int, str | None] | None"]
 """OBIS code, raw value, and (scaler, unit) when the meter sent them."""
@@ -86,12 +86,20 @@ def read_list(
     entries, maker = _entries(body, maker)
     if not entries:
         raise UnknownLayoutError(_unknown(body))
+    add_entries(entries, builder, zone, maker)
+
+
+def add_entries(
+    entries: list[Entry], builder: ReadingBuilder, zone: tzinfo, maker: str | None
+) -> None:
+    """Add OBIS-tagged entries to `builder`. Raises UnknownLayoutError when none is known."""
+    maker = maker or _maker_from_list_id(entries)
     scalers = _MAKER_SCALERS.get(maker or "", {})
     known = 0
     for obis, value, scaler_unit in entries:
         known += _add_entry(builder, obis, value, scaler_unit, scalers, zone)
     if not known and "meter_time" not in builder.values:
-        raise UnknownLayoutError(_unknown(body, [obis for obis, _, _ in entries]))
+        raise UnknownLayoutError(_unknown(None, [obis for obis, _, _ in entries]))
 
 
 def _entries(body: AxdrValue, maker: str | None) -> tuple[list[Entry], str | None]:
