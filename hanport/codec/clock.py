@@ -9,6 +9,7 @@ The result is the same instant, expressed in the configured zone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 __all__ = ["cosem_datetime", "p1_datetime"]
@@ -37,21 +38,31 @@ def p1_datetime(text: str, zone: tzinfo) -> datetime | None:
             local = datetime.strptime(text, "%Y%m%d %H:%M:%S")
     except ValueError:
         return None
-    key = (text[:8], flag, zone)
+    return _in_zone(local, (text[:8], flag, zone), lambda: _localize(local, zone, flag))
+
+
+_SHIFTS: dict[tuple[object, ...], tuple[timedelta, int]] = {}
+"""(date and hour as sent, offset markers, zone) → (meter clock → zone clock, fold): offsets
+and zone rules change only on whole hours, so one look-up serves the hour's 360 telegrams."""
+
+
+def _in_zone(local: datetime, key: tuple[object, ...], convert: Callable[[], datetime]) -> datetime:
+    """`convert()` (the meter's local time in the zone), computed once per hour and key."""
     cached = _SHIFTS.get(key)
     if cached is None:
-        aware = _localize(local, zone, flag)
+        aware = convert()
         cached = (aware.replace(tzinfo=None) - local, aware.fold)
         if len(_SHIFTS) >= 4096:
             _SHIFTS.clear()
         _SHIFTS[key] = cached
     shift, fold = cached
-    return (local + shift).replace(tzinfo=zone, fold=fold)
+    return (local + shift).replace(tzinfo=_zone_of(key), fold=fold)
 
 
-_SHIFTS: dict[tuple[str, str, tzinfo], tuple[timedelta, int]] = {}
-"""(date and hour as printed, flag, zone) → (meter clock → zone clock, fold): zone rules and
-offsets change only on whole hours, so one look-up serves the hour's 360 telegrams."""
+def _zone_of(key: tuple[object, ...]) -> tzinfo:
+    zone = key[-1]
+    assert isinstance(zone, tzinfo)
+    return zone
 
 
 def _localize(local: datetime, zone: tzinfo, flag: str) -> datetime:
@@ -88,6 +99,10 @@ def cosem_datetime(raw: bytes, zone: tzinfo) -> datetime | None:
         )
     except ValueError:
         return None
+    return _in_zone(local, (raw[:6], raw[9:], zone), lambda: _cosem_in_zone(local, raw, zone))
+
+
+def _cosem_in_zone(local: datetime, raw: bytes, zone: tzinfo) -> datetime:
     deviation = int.from_bytes(raw[9:11], "big", signed=True)
     status = raw[11]
     if deviation != -0x8000 and -720 <= deviation <= 840:

@@ -18,7 +18,7 @@ from datetime import tzinfo
 
 from hanport.codec.axdr import AxdrValue, DateTimeBytes, DlmsEnum
 from hanport.codec.clock import cosem_datetime
-from hanport.codec.normalize import ReadingBuilder
+from hanport.codec.normalize import ReadingBuilder, scaled_decimal, scaled_int
 from hanport.codec.obis import obis_text
 from hanport.codec.units import DLMS_UNITS
 from hanport.errors import UnknownLayoutError
@@ -95,8 +95,26 @@ def add_entries(
     """Add OBIS-tagged entries to `builder`. Raises UnknownLayoutError when none is known."""
     maker = maker or _maker_from_list_id(entries)
     scalers = _MAKER_SCALERS.get(maker or "", {})
+    values = builder.values
     known = 0
     for obis, value, scaler_unit in entries:
+        if type(value) is int:
+            key = (obis, scaler_unit, maker)
+            plan = _PLANS.get(key)
+            if plan is None:
+                plan = _PLANS[key] = _number_plan(obis, scaler_unit, scalers)
+            name, multiplier, exponent, whole = plan
+            if name is not None:
+                known += 1
+                if name not in values:
+                    values[name] = (
+                        value * multiplier
+                        if multiplier
+                        else scaled_int(value, exponent)
+                        if whole
+                        else scaled_decimal(value, exponent)
+                    )
+                continue
         known += _add_entry(builder, obis, value, scaler_unit, scalers, zone)
     if not known and "meter_time" not in builder.values:
         raise UnknownLayoutError(_unknown(None, [obis for obis, _, _ in entries]))
@@ -187,6 +205,36 @@ def _positional(body: Sequence[AxdrValue], maker: str | None) -> tuple[list[Entr
     return None
 
 
+NumberPlan = tuple["str | None", int, int, bool]
+"""(field, multiplier, exponent, int field?) for an integer register going straight to its
+field: a multiplier when the result is an exact int, else 0 and the decimal exponent."""
+
+_PLANS: dict[tuple[str, object, str | None], NumberPlan] = {}
+
+
+def _number_plan(
+    obis: str, scaler_unit: tuple[int, str | None] | None, scalers: dict[str, int]
+) -> NumberPlan:
+    field = FIELD_BY_OBIS.get(obis)
+    if field is None or field.kind not in ("int", "decimal"):
+        return None, 0, 0, False
+    scaler, unit = _scaling(obis, scaler_unit, scalers)
+    if unit != field.unit:
+        return None, 0, 0, False
+    whole = field.kind == "int"
+    return field.name, 10**scaler if whole and scaler >= 0 else 0, scaler, whole
+
+
+def _scaling(
+    obis: str, scaler_unit: tuple[int, str | None] | None, scalers: dict[str, int]
+) -> tuple[int, str | None]:
+    if scaler_unit is not None:
+        return scaler_unit
+    field = FIELD_BY_OBIS.get(obis)
+    unit = field.unit if field is not None else _quantity(obis)[1]
+    return scalers.get(_quantity(obis)[0] if unit is None else unit, 0), unit
+
+
 def _add_entry(
     builder: ReadingBuilder,
     obis: str,
@@ -198,11 +246,7 @@ def _add_entry(
     field = FIELD_BY_OBIS.get(obis)
     if isinstance(value, bool) or not isinstance(value, int):
         return _add_other(builder, obis, value, zone)
-    if scaler_unit is None:
-        unit = field.unit if field is not None else _quantity(obis)[1]
-        scaler = scalers.get(_quantity(obis)[0] if unit is None else unit, 0)
-    else:
-        scaler, unit = scaler_unit
+    scaler, unit = _scaling(obis, scaler_unit, scalers)
     if field is not None and field.kind == "text":
         builder.add_value(field, str(value))
         return 1
