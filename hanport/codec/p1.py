@@ -30,6 +30,7 @@ MAX_TELEGRAM = 16384
 NEED_MORE = -1
 NOT_A_FRAME = -2
 _TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
+"""The bytes a P1 telegram is made of: printable ASCII in lines."""
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _LINE_STARTS = frozenset(b"0123456789(!")
 _HEX_TEXT = frozenset("0123456789ABCDEFabcdef")

@@ -11,27 +11,37 @@ its own telegram to exactly what the general parser produced, or it is not kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from decimal import Decimal
 from operator import add, itemgetter, mul
 
+from hanport.codec.clock import p1_datetime
 from hanport.codec.normalize import ReadingBuilder
 from hanport.codec.p1_lines import OBJECT_LINE, number_plan
 from hanport.codec.record import Record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: `import hanport` stays light
+    from typing import Any, TypeAlias
+
 __all__ = ["ParseObject", "apply_template", "learn_template"]
 
 ParseObject = Callable[[str, ReadingBuilder, tzinfo], None]
-Getter = Callable[[bytes], Sequence[bytes]]
+Getter: TypeAlias = "Callable[[Any], Sequence[Any]]"
+"""Slices of a telegram, as bytes (layout check) or str (values)."""
 
 _MASK = bytes.maketrans(b"123456789", b"000000000")
+_CLOCK = b"0-0:1.0.0("
+_TIMESTAMP = re.compile(rb"\d{12}[SW]\)")
 _MAX_TEMPLATES = 16
 _TEMPLATES: dict[bytes, _Template] = {}
 
 
 class _Template(Record):
     __slots__ = (
+        "clocks",
         "decimal_names",
         "decimals",
         "fixed",
@@ -55,6 +65,12 @@ class _Template(Record):
         self.decimal_names = tuple(n.name for n in decimals)
         self.decimals = _getter([slice(n.whole.start, n.frac.stop) for n in decimals])
         self.other_lines = tuple(others)
+        self.clocks = {
+            line.start: slice(line.start + len(_CLOCK), line.stop - 1)
+            for line in others
+            if head.startswith(_CLOCK, line.start) and _TIMESTAMP.fullmatch(head[line][10:])
+        }
+        """Lines `0-0:1.0.0(YYMMDDhhmmssX)`: the meter clock, read without the general path."""
         self.fixed = _getter(_gaps(len(head), [*(n.span for n in numbers), *others]))
         self.fixed_bytes = tuple(self.fixed(head))
 
@@ -88,17 +104,23 @@ def _apply(
     zone: tzinfo,
     parse_object: ParseObject,
 ) -> bool:
-    if tuple(template.fixed(head)) != template.fixed_bytes:
+    if template.fixed(head) != template.fixed_bytes:
         return False
     values = builder.values
     values["meter_model"] = template.model
-    whole_digits = map(add, template.wholes(head), template.fracs(head))
+    text = head.decode("ascii")  # int() and Decimal() read str faster than bytes
+    whole_digits = map(add, template.wholes(text), template.fracs(text))
     ints = map(mul, map(int, whole_digits), template.multipliers)
     values.update(zip(template.int_names, ints, strict=True))
-    texts = map(bytes.decode, template.decimals(head))
-    values.update(zip(template.decimal_names, map(Decimal, texts), strict=True))
+    values.update(zip(template.decimal_names, map(Decimal, template.decimals(text)), strict=True))
     for line in template.other_lines:
-        parse_object(head[line].decode("ascii"), builder, zone)
+        clock = template.clocks.get(line.start)
+        if clock is not None:
+            time = p1_datetime(text[clock], zone)
+            if time is not None:
+                values.setdefault("meter_time", time)
+                continue
+        parse_object(text[line], builder, zone)
     return True
 
 
