@@ -22,6 +22,12 @@ def p1_datetime(text: str, zone: tzinfo) -> datetime | None:
     flag = ""
     if text[-1:] in ("S", "W", "s", "w"):
         flag, text = text[-1].upper(), text[:-1]
+    hour = _HOURS.get((text[:8], flag, zone)) if len(text) == 12 else None
+    if hour is not None and text[8:].isdigit():
+        try:
+            return hour.replace(minute=int(text[8:10]), second=int(text[10:12]))
+        except ValueError:
+            return None
     try:
         if len(text) == 12 and text.isdigit():
             if text[0] in "789":
@@ -38,7 +44,17 @@ def p1_datetime(text: str, zone: tzinfo) -> datetime | None:
             local = datetime.strptime(text, "%Y%m%d %H:%M:%S")
     except ValueError:
         return None
-    return _in_zone(local, (text[:8], flag, zone), lambda: _localize(local, zone, flag))
+    key = (text[:8], flag, zone)
+    aware = _in_zone(local, key, lambda: _localize(local, zone, flag))
+    shift = _SHIFTS[key][0]
+    if not shift.seconds % 3600 and len(_HOURS) < 4096:
+        _HOURS[key] = aware.replace(minute=0, second=0)
+    return aware
+
+
+_HOURS: dict[tuple[str, str, tzinfo], datetime] = {}
+"""(YYMMDDhh as printed, flag, zone) → the aware start of that hour, for whole-hour shifts:
+the rest of the hour's telegrams only replace minutes and seconds."""
 
 
 _SHIFTS: dict[tuple[object, ...], tuple[timedelta, int]] = {}

@@ -84,20 +84,26 @@ class Decoder:
 
     def feed(self, chunk: bytes, received_at: datetime | None = None) -> list[Item]:
         """Add bytes from the line; return the frames they completed."""
-        self._buffer += chunk
         out: list[Item] = []
-        self._scan(out, received_at, at_end=False)
+        if self._buffer:
+            self._buffer += chunk
+            self._scan(self._buffer, out, received_at, at_end=False)
+        else:  # the usual case, a chunk that starts clean: scan it without copying it first
+            rest = self._scan(chunk, out, received_at, at_end=False)
+            self._buffer += rest
         return out
 
     def flush(self, received_at: datetime | None = None) -> list[Item]:
         """The input has ended: decode what only the end could complete, reject the rest."""
         out: list[Item] = []
-        self._scan(out, received_at, at_end=True)
+        self._scan(self._buffer, out, received_at, at_end=True)
         self._buffer.clear()
         return out
 
-    def _scan(self, out: list[Item], received_at: datetime | None, *, at_end: bool) -> None:
-        buf = self._buffer
+    def _scan(
+        self, buf: bytes | bytearray, out: list[Item], received_at: datetime | None, *, at_end: bool
+    ) -> bytes | bytearray:
+        """Decode the frames in `buf`; return what is left for later (and drop it from a buffer)."""
         pos = 0
         incomplete = -1
         while True:
@@ -124,9 +130,12 @@ class Decoder:
         if incomplete >= 0 and not out and buf[incomplete:].strip(_FILLER):
             out.append(Rejected(_CUT_SHORT, bytes(buf[incomplete:])))
             self.stats.rejected += 1
-        del buf[:pos]
+        if isinstance(buf, bytearray):
+            del buf[:pos]
+            return buf
+        return buf[pos:]
 
-    def _frame_end(self, buf: bytearray, start: int, at_end: bool) -> int:
+    def _frame_end(self, buf: bytes | bytearray, start: int, at_end: bool) -> int:
         mark = buf[start]
         if mark == 0x2F:
             return p1.frame_p1(buf, start, at_end)
@@ -138,7 +147,7 @@ class Decoder:
             return _frame_ciphered(buf, start)
         return self._frame_bare(buf, start, at_end)
 
-    def _frame_bare(self, buf: bytearray, start: int, at_end: bool) -> int:
+    def _frame_bare(self, buf: bytes | bytearray, start: int, at_end: bool) -> int:
         """A bare APDU has no frame: accept it only when it ends exactly where the input does."""
         if buf[start] == 0xE6 and bytes(buf[start : start + 4]) not in _LLC_APDU:
             return _NOT_A_FRAME
@@ -292,12 +301,12 @@ def decode(
     return [item for item in items if isinstance(item, Reading)]
 
 
-def _next_start(buf: bytearray, pos: int) -> int:
+def _next_start(buf: bytes | bytearray, pos: int) -> int:
     match = _START.search(buf, pos)
     return -1 if match is None else match.start()
 
 
-def _frame_ciphered(buf: bytearray, start: int) -> int:
+def _frame_ciphered(buf: bytes | bytearray, start: int) -> int:
     if start + 2 > len(buf):
         return _NEED_MORE
     if buf[start + 1] != 0x08:

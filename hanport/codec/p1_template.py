@@ -59,7 +59,8 @@ class _Template(Record):
         decimals = [n for n in numbers if not n.multiplier]
         self.model = model
         self.int_names = tuple(n.name for n in ints)
-        self.multipliers = tuple(n.multiplier for n in ints)
+        multipliers = tuple(n.multiplier for n in ints)
+        self.multipliers = None if set(multipliers) <= {1} else multipliers
         self.wholes = _getter([n.whole for n in ints])
         self.fracs = _getter([n.frac for n in ints])
         self.decimal_names = tuple(n.name for n in decimals)
@@ -109,8 +110,9 @@ def _apply(
     values = builder.values
     values["meter_model"] = template.model
     text = head.decode("ascii")  # int() and Decimal() read str faster than bytes
-    whole_digits = map(add, template.wholes(text), template.fracs(text))
-    ints = map(mul, map(int, whole_digits), template.multipliers)
+    ints = map(int, map(add, template.wholes(text), template.fracs(text)))
+    if template.multipliers is not None:
+        ints = map(mul, ints, template.multipliers)
     values.update(zip(template.int_names, ints, strict=True))
     values.update(zip(template.decimal_names, map(Decimal, template.decimals(text)), strict=True))
     for line in template.other_lines:
