@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from decimal import Decimal
-from operator import add, itemgetter, mul
+from operator import itemgetter, mul
 
 from hanport.codec.clock import p1_datetime
 from hanport.codec.normalize import ReadingBuilder
@@ -46,12 +46,11 @@ class _Template(Record):
         "decimals",
         "fixed",
         "fixed_bytes",
-        "fracs",
         "int_names",
+        "ints",
         "model",
         "multipliers",
         "other_lines",
-        "wholes",
     )
 
     def __init__(self, head: bytes, model: str, numbers: list[_Number], others: list[slice]):
@@ -61,8 +60,7 @@ class _Template(Record):
         self.int_names = tuple(n.name for n in ints)
         multipliers = tuple(n.multiplier for n in ints)
         self.multipliers = None if set(multipliers) <= {1} else multipliers
-        self.wholes = _getter([n.whole for n in ints])
-        self.fracs = _getter([n.frac for n in ints])
+        self.ints = _getter([n.span for n in ints])
         self.decimal_names = tuple(n.name for n in decimals)
         self.decimals = _getter([slice(n.whole.start, n.frac.stop) for n in decimals])
         self.other_lines = tuple(others)
@@ -110,7 +108,8 @@ def _apply(
     values = builder.values
     values["meter_model"] = template.model
     text = head.decode("ascii")  # int() and Decimal() read str faster than bytes
-    ints = map(int, map(add, template.wholes(text), template.fracs(text)))
+    # "0001.011" → int("0001_011"): Python reads the underscore as a digit separator
+    ints = map(int, template.ints(text.replace(".", "_")))
     if template.multipliers is not None:
         ints = map(mul, ints, template.multipliers)
     values.update(zip(template.int_names, ints, strict=True))
