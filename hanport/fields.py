@@ -18,7 +18,7 @@ __all__ = ["FIELDS", "FIELD_BY_NAME", "FIELD_BY_OBIS", "Field", "Kind"]
 Kind: TypeAlias = 'Literal["int", "decimal", "text", "time"]'
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Field:
     """One `Reading` field and everything needed to decode, store, publish and show it.
 

@@ -22,7 +22,7 @@ Value: TypeAlias = "Decimal | int | str | bytes | datetime | tuple[Register, ...
 """One register value: a number (exact), a text, raw bytes, a time, or several groups."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Register:
     """A register the meter sent, with its unit (None for counts and texts).
 
@@ -103,7 +103,7 @@ def new_reading(values: dict[str, object]) -> Reading:
     return reading
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rejected:
     """A frame (or stretch of line data) that did not yield a verified reading.
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from hanport.codec.clock import p1_datetime
 from hanport.codec.crc import crc16_arc
 from hanport.codec.normalize import ReadingBuilder
-from hanport.codec.p1_lines import OBJECT_LINE, number_plan
+from hanport.codec.p1_lines import number_plan, object_line
 from hanport.codec.p1_template import apply_template, learn_template
 from hanport.codec.units import normalize_unit, to_int
 from hanport.errors import ChecksumError, FrameError
@@ -127,7 +127,7 @@ def _parse_lines(body: str, builder: ReadingBuilder, zone: tzinfo) -> None:
         _parse_lines_slowly(body, builder, zone)
         return
     values = builder.values
-    for obis, whole, frac, unit, other in OBJECT_LINE.findall(body):
+    for obis, whole, frac, unit, other in object_line().findall(body):
         if unit:
             plan = number_plan(obis, unit, len(frac))
             if plan is not None:

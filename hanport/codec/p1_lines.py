@@ -11,13 +11,23 @@ import re
 from hanport.codec.units import normalize_unit
 from hanport.fields import FIELD_BY_OBIS
 
-__all__ = ["OBJECT_LINE", "Plan", "number_plan"]
+__all__ = ["Plan", "number_plan", "object_line"]
 
-OBJECT_LINE = re.compile(
-    r"^([^\s(]+)\((?:(\d+)(?:\.(\d+))?\*([A-Za-z]+)\)(?=\r?\n|\Z)|([^\r\n]*))",
-    re.MULTILINE | re.ASCII,
-)
-"""An object line: OBIS, then either a plain number (whole, fraction, unit) or the rest."""
+_OBJECT_LINE = r"^([^\s(]+)\((?:(\d+)(?:\.(\d+))?\*([A-Za-z]+)\)(?=\r?\n|\Z)|([^\r\n]*))"
+
+
+def object_line() -> re.Pattern[str]:
+    """An object line: OBIS, then either a plain number (whole, fraction, unit) or the rest.
+
+    Compiled on first use (re caches it), not at import: `import hanport` has a time budget.
+    """
+    if not _COMPILED:
+        _COMPILED.append(re.compile(_OBJECT_LINE, re.MULTILINE | re.ASCII))
+    return _COMPILED[0]
+
+
+_COMPILED: list[re.Pattern[str]] = []
+
 
 Plan = tuple[str, int]
 """(field name, multiplier) for integer fields; multiplier 0 marks a Decimal field."""
@@ -40,7 +50,8 @@ def _plans() -> dict[tuple[str, str], tuple[str, bool, int]]:
     return plans
 
 
-_PLANS = _plans()
+_PLANS: dict[tuple[str, str], tuple[str, bool, int]] = {}
+"""Built on first use, not at import: `import hanport` has a time budget."""
 
 
 def number_plan(obis: str, unit: str, decimals: int) -> Plan | None:
@@ -49,6 +60,8 @@ def number_plan(obis: str, unit: str, decimals: int) -> Plan | None:
     None when the line is not a plain number for a field, or when an integer field would need
     rounding (finer than 1 W); such lines take the general path.
     """
+    if not _PLANS:
+        _PLANS.update(_plans())
     plan = _PLANS.get((obis, unit))
     if plan is None:
         return None

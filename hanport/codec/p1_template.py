@@ -19,7 +19,7 @@ from operator import itemgetter, mul
 
 from hanport.codec.clock import p1_datetime
 from hanport.codec.normalize import ReadingBuilder
-from hanport.codec.p1_lines import OBJECT_LINE, number_plan
+from hanport.codec.p1_lines import number_plan, object_line
 from hanport.codec.record import Record
 
 TYPE_CHECKING = False
@@ -135,7 +135,7 @@ def learn_template(
     text = head.decode("ascii")
     numbers: list[_Number] = []
     others: list[slice] = []
-    for match in OBJECT_LINE.finditer(text, body_start):
+    for match in object_line().finditer(text, body_start):
         obis, _, frac, unit, _ = match.groups()
         plan = number_plan(obis, unit, len(frac or "")) if unit else None
         if plan is None:
