@@ -63,7 +63,7 @@ _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=20, help="fresh processes (default 20)")
+    parser.add_argument("--runs", type=int, default=40, help="fresh processes (default 40)")
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 when a target is missed"
     )
