@@ -14,11 +14,29 @@ if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
 STAMP=".venv/.hanport-installed"
-WANT="$(sha256sum pyproject.toml | cut -d' ' -f1) [$EXTRAS]"
-if [ ! -f "$STAMP" ] || ! grep -qxF "$WANT" "$STAMP"; then
-    echo "Installing hanport${EXTRAS:+ with [$EXTRAS]} into .venv ..." >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${EXTRAS:+[$EXTRAS]}" >&2
-    printf '%s\n' "$WANT" > "$STAMP"
+HASH="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+installed_ok() {
+    # up to date when pyproject.toml is unchanged and every extra asked for is already installed
+    [ -f "$STAMP" ] && [ "$(head -n1 "$STAMP")" = "$HASH" ] || return 1
+    local extra
+    for extra in ${EXTRAS//,/ }; do
+        grep -qxF "$extra" "$STAMP" || return 1
+    done
+}
+pip_quietly() {
+    # this machine's pip configuration names local mirrors that may be absent; drop that noise
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+        | { grep -v "^WARNING: Location .* is ignored" || true; } >&2
+}
+if ! installed_ok; then
+    WANT="$EXTRAS"
+    if [ -f "$STAMP" ] && [ "$(head -n1 "$STAMP")" = "$HASH" ]; then
+        WANT="$(tail -n +2 "$STAMP" | paste -sd, -)${WANT:+,$WANT}"
+        WANT="${WANT#,}"
+    fi
+    echo "Installing hanport${WANT:+ with [$WANT]} into .venv ..." >&2
+    pip_quietly --upgrade pip
+    pip_quietly -e ".${WANT:+[$WANT]}"
+    { echo "$HASH"; printf '%s\n' ${WANT//,/ }; } > "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
