@@ -9,12 +9,22 @@ is system title ‖ frame counter. `cryptography` is imported only when a frame 
 from __future__ import annotations
 
 from hanport.codec.axdr import read_length
+from hanport.codec.p1 import NEED_MORE, NOT_A_FRAME
 from hanport.codec.record import Record
 from hanport.errors import DecodeError, DecryptionError
 
-__all__ = ["GLO_CIPHERING", "CipheredApdu", "decrypt", "frame_length", "parse_ciphered"]
+__all__ = [
+    "GLO_CIPHERING",
+    "CipheredApdu",
+    "aes_key",
+    "decrypt",
+    "frame_ciphered",
+    "frame_length",
+    "parse_ciphered",
+]
 
 GLO_CIPHERING = 0xDB
+MAX_CIPHERED = 8192
 _TAG_LENGTH = 12
 _ENCRYPTED = 0x20
 _AUTHENTICATED = 0x10
@@ -51,6 +61,34 @@ def frame_length(data: bytes | bytearray, start: int) -> int | None:
     except DecodeError:
         return None
     return 10 + pos + length
+
+
+def frame_ciphered(buf: bytes | bytearray, start: int) -> int:
+    """End of the raw ciphered APDU (`DB 08 …`) at `start`, NEED_MORE or NOT_A_FRAME."""
+    if start + 2 > len(buf):
+        return NEED_MORE
+    if buf[start + 1] != 0x08:
+        return NOT_A_FRAME
+    length = frame_length(buf, start)
+    if length is None:
+        return NEED_MORE
+    if length > MAX_CIPHERED:
+        return NOT_A_FRAME
+    return start + length if start + length <= len(buf) else NEED_MORE
+
+
+def aes_key(key: bytes | str | None, name: str) -> bytes | None:
+    """A key as given by the user (16 bytes or 32 hex digits) → bytes; ValueError otherwise."""
+    if key is None or (isinstance(key, bytes) and len(key) == 16):
+        return key
+    if isinstance(key, str):
+        try:
+            raw = bytes.fromhex(key)
+        except ValueError:
+            raw = b""
+        if len(raw) == 16:
+            return raw
+    raise ValueError(f"The {name} must be 16 bytes (32 hexadecimal digits).")
 
 
 def parse_ciphered(apdu: bytes) -> CipheredApdu:

@@ -21,9 +21,10 @@ from hanport.codec.apdu import (
     parse_notification_header,
 )
 from hanport.codec.axdr import TruncatedError
-from hanport.codec.cipher import GLO_CIPHERING, decrypt, frame_length, parse_ciphered
+from hanport.codec.cipher import GLO_CIPHERING, aes_key, decrypt, frame_ciphered, parse_ciphered
 from hanport.codec.clock import cosem_datetime
-from hanport.codec.layouts import add_entries, read_list
+from hanport.codec.entries import add_entries
+from hanport.codec.layouts import read_list
 from hanport.codec.normalize import ReadingBuilder
 from hanport.codec.record import Record
 from hanport.codec.registers import scan_registers
@@ -71,8 +72,8 @@ class Decoder:
         auth_key: bytes | str | None = None,
         zone: tzinfo | str = DEFAULT_ZONE,
     ) -> None:
-        self.key = _aes_key(key, "key")
-        self.auth_key = _aes_key(auth_key, "auth_key")
+        self.key = aes_key(key, "key")
+        self.auth_key = aes_key(auth_key, "auth_key")
         self.zone: tzinfo = _zone(zone) if isinstance(zone, str) else zone
         self.format: str | None = None
         """The format of the last verified frame: p1, hdlc, mbus, dlms, with `+encrypted`."""
@@ -144,7 +145,7 @@ class Decoder:
         if mark == 0x68:
             return mbus.frame_mbus(buf, start)
         if mark == GLO_CIPHERING:
-            return _frame_ciphered(buf, start)
+            return frame_ciphered(buf, start)
         return self._frame_bare(buf, start, at_end)
 
     def _frame_bare(self, buf: bytes | bytearray, start: int, at_end: bool) -> int:
@@ -306,33 +307,7 @@ def _next_start(buf: bytes | bytearray, pos: int) -> int:
     return -1 if match is None else match.start()
 
 
-def _frame_ciphered(buf: bytes | bytearray, start: int) -> int:
-    if start + 2 > len(buf):
-        return _NEED_MORE
-    if buf[start + 1] != 0x08:
-        return _NOT_A_FRAME
-    length = frame_length(buf, start)
-    if length is None:
-        return _NEED_MORE
-    if length > _MAX_APDU:
-        return _NOT_A_FRAME
-    return start + length if start + length <= len(buf) else _NEED_MORE
-
-
 def _zone(name: str) -> tzinfo:
     from zoneinfo import ZoneInfo  # imported on first use: it pulls in sysconfig
 
     return ZoneInfo(name)
-
-
-def _aes_key(key: bytes | str | None, name: str) -> bytes | None:
-    if key is None or (isinstance(key, bytes) and len(key) == 16):
-        return key
-    if isinstance(key, str):
-        try:
-            raw = bytes.fromhex(key)
-        except ValueError:
-            raw = b""
-        if len(raw) == 16:
-            return raw
-    raise ValueError(f"The {name} must be 16 bytes (32 hexadecimal digits).")

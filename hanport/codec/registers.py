@@ -11,7 +11,7 @@ unexpected, returns None and the general path decodes the frame.
 from __future__ import annotations
 
 from hanport.codec.axdr import _FIXED_INT, read_length
-from hanport.codec.layouts import Entry
+from hanport.codec.entries import Entry
 from hanport.codec.obis import obis_text
 from hanport.codec.units import DLMS_UNITS
 

@@ -1,0 +1,195 @@
+"""Entries (OBIS code, value, scaler/unit) of a DLMS list → fields of a `Reading`.
+
+Values with a scaler are scaled exactly; lists that send none get the maker's documented fixed
+scaling (e.g. Kamstrup: current in 0.01 A, energy in 10 Wh). Texts, clocks and every register
+without a field of its own are kept, so nothing the meter sends is lost.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from hanport.codec.axdr import AxdrValue, DateTimeBytes
+from hanport.codec.clock import cosem_datetime
+from hanport.codec.normalize import ReadingBuilder, scaled_decimal, scaled_int
+from hanport.errors import UnknownLayoutError
+from hanport.fields import FIELD_BY_OBIS
+
+__all__ = [
+    "Entry",
+    "add_entries",
+    "maker_from_list_id",
+    "printable",
+    "text_of",
+    "unknown_layout",
+]
+
+Entry = tuple[str, AxdrValue, "tuple[int, str | None] | None"]
+"""OBIS code, raw value, and (scaler, unit) when the meter sent them."""
+
+_MAKER_SCALERS: dict[str, dict[str, int]] = {
+    "kamstrup": {"A": -2, "Wh": 1, "varh": 1, "pf": -2},
+    "kaifa": {"A": -3, "V": -1},
+    "landis+gyr": {"A": -2},
+    "landis+gyr-at": {"A": -2},
+}
+
+
+def add_entries(
+    entries: list[Entry], builder: ReadingBuilder, zone: tzinfo, maker: str | None
+) -> None:
+    """Add OBIS-tagged entries to `builder`. Raises UnknownLayoutError when none is known."""
+    maker = maker or maker_from_list_id(entries)
+    scalers = _MAKER_SCALERS.get(maker or "", {})
+    values = builder.values
+    known = 0
+    for obis, value, scaler_unit in entries:
+        if type(value) is int:
+            key = (obis, scaler_unit, maker)
+            plan = _PLANS.get(key)
+            if plan is None:
+                plan = _PLANS[key] = _number_plan(obis, scaler_unit, scalers)
+            name, multiplier, exponent, whole = plan
+            if name is not None:
+                known += 1
+                if name not in values:
+                    values[name] = (
+                        value * multiplier
+                        if multiplier
+                        else scaled_int(value, exponent)
+                        if whole
+                        else scaled_decimal(value, exponent)
+                    )
+                continue
+        known += _add_entry(builder, obis, value, scaler_unit, scalers, zone)
+    if not known and "meter_time" not in builder.values:
+        raise UnknownLayoutError(unknown_layout(None, [obis for obis, _, _ in entries]))
+
+
+NumberPlan = tuple["str | None", int, int, bool]
+"""(field, multiplier, exponent, int field?) for an integer register going straight to its
+field: a multiplier when the result is an exact int, else 0 and the decimal exponent."""
+
+_PLANS: dict[tuple[str, object, str | None], NumberPlan] = {}
+
+
+def _number_plan(
+    obis: str, scaler_unit: tuple[int, str | None] | None, scalers: dict[str, int]
+) -> NumberPlan:
+    field = FIELD_BY_OBIS.get(obis)
+    if field is None or field.kind not in ("int", "decimal"):
+        return None, 0, 0, False
+    scaler, unit = _scaling(obis, scaler_unit, scalers)
+    if unit != field.unit:
+        return None, 0, 0, False
+    whole = field.kind == "int"
+    return field.name, 10**scaler if whole and scaler >= 0 else 0, scaler, whole
+
+
+def _scaling(
+    obis: str, scaler_unit: tuple[int, str | None] | None, scalers: dict[str, int]
+) -> tuple[int, str | None]:
+    if scaler_unit is not None:
+        return scaler_unit
+    field = FIELD_BY_OBIS.get(obis)
+    unit = field.unit if field is not None else _quantity(obis)[1]
+    return scalers.get(_quantity(obis)[0] if unit is None else unit, 0), unit
+
+
+def _add_entry(
+    builder: ReadingBuilder,
+    obis: str,
+    value: AxdrValue,
+    scaler_unit: tuple[int, str | None] | None,
+    scalers: dict[str, int],
+    zone: tzinfo,
+) -> int:
+    field = FIELD_BY_OBIS.get(obis)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _add_other(builder, obis, value, zone)
+    scaler, unit = _scaling(obis, scaler_unit, scalers)
+    if field is not None and field.kind == "text":
+        builder.add_value(field, str(value))
+        return 1
+    builder.add_scaled(obis, value, scaler, unit)
+    return int(field is not None)
+
+
+def _add_other(builder: ReadingBuilder, obis: str, value: AxdrValue, zone: tzinfo) -> int:
+    field = FIELD_BY_OBIS.get(obis)
+    if field is not None and field.kind == "time" and isinstance(value, bytes):
+        time = cosem_datetime(value, zone)
+        if time is not None:
+            builder.add_value(field, time)
+            return 1
+    if field is not None and field.kind == "text" and isinstance(value, bytes | str):
+        builder.add_value(field, text_of(value))
+        return 1
+    if isinstance(value, DateTimeBytes) or (isinstance(value, bytes) and len(value) == 12):
+        time = cosem_datetime(value, zone)
+        if time is not None:
+            builder.add_extra(obis, None, None, time)
+            return 0
+    builder.add_extra(obis, _plain(value))
+    return 0
+
+
+def _plain(value: AxdrValue) -> str | int | None:
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, bytes | str):
+        return text_of(value)
+    return repr(value)
+
+
+def text_of(value: bytes | str) -> str:
+    if isinstance(value, str):
+        return value
+    if printable(value):
+        return value.decode("ascii")
+    return value.hex().upper()
+
+
+def printable(value: bytes | str) -> bool:
+    text = value.encode("latin-1", "replace") if isinstance(value, str) else value
+    return bool(text) and all(0x20 <= b < 0x7F for b in text)
+
+
+def _quantity(obis: str) -> tuple[str, str | None]:
+    """Electricity OBIS → (scaling key, implied unit) for lists that send no unit."""
+    medium, _, cde = obis.partition(":")
+    if not medium.startswith("1-"):
+        return "", None
+    parts = cde.split(".")
+    if len(parts) < 2 or not parts[0].isdigit():
+        return "", None
+    c, d = int(parts[0]), parts[1]
+    q = c if c <= 20 else (c - 1) % 20 + 1
+    energy = d == "8"
+    if q in (1, 2, 15, 16):
+        return ("Wh", "Wh") if energy else ("W", "W")
+    if 3 <= q <= 8:
+        return ("varh", "varh") if energy else ("var", "var")
+    return {11: ("A", "A"), 12: ("V", "V"), 13: ("pf", None), 14: ("Hz", "Hz")}.get(q, ("", None))
+
+
+def maker_from_list_id(entries: list[Entry]) -> str | None:
+    for obis, value, _ in entries:
+        if obis.endswith(":0.2.129") and isinstance(value, bytes | str):
+            list_id = text_of(value).lower()
+            for maker in ("kamstrup", "kfm", "aidon"):
+                if list_id.startswith(maker):
+                    return "kaifa" if maker == "kfm" else maker
+    return None
+
+
+def unknown_layout(body: AxdrValue, codes: list[str] | None = None) -> str:
+    if codes:
+        shown = ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
+        return (
+            f"Unknown list layout: the frame holds no register hanport knows (OBIS codes {shown})."
+        )
+    return (
+        "Unknown list layout: the frame holds no OBIS codes and matches no known meter list; "
+        "please send a capture (hanport capture) so that it can be added."
+    )
