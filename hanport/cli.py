@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hanport import __version__
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
-from hanport.i18n import default_language, text
+from hanport.i18n import default_language, reason, text
 from hanport.model import Reading, Rejected
 from hanport.output import reading_json, reading_table
 
@@ -91,11 +91,12 @@ def _decode(args: argparse.Namespace, language: str) -> int:
             print(reading_table(reading, language))
     for item in rejected:
         if readings:
-            print(text("skipped", language, reason=item.reason), file=sys.stderr)
+            print(text("skipped", language, reason=reason(item.reason, language)), file=sys.stderr)
     if readings:
         return 0
     if rejected:
-        print(text("nothing_decoded", language, reason=rejected[0].reason), file=sys.stderr)
+        first = reason(rejected[0].reason, language)
+        print(text("nothing_decoded", language, reason=first), file=sys.stderr)
     else:
         print(text("nothing", language, size=len(data)), file=sys.stderr)
     return 1
@@ -114,7 +115,9 @@ def _run(args: argparse.Namespace, language: str) -> int:
                 print(_live_line(item, language), flush=True)
                 shown += 1
             else:
-                print(text("skipped", language, reason=item.reason), file=sys.stderr)
+                print(
+                    text("skipped", language, reason=reason(item.reason, language)), file=sys.stderr
+                )
         if args.count == 0 or shown < args.count:
             time.sleep(args.interval)
     return 0

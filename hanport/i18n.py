@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 
-__all__ = ["default_language", "text"]
+__all__ = ["default_language", "reason", "text"]
 
 _TEXTS: dict[str, dict[str, str]] = {
     "reading": {"en": "Reading {n}", "et": "Näit {n}"},
@@ -56,3 +57,63 @@ def default_language() -> str:
 def text(key: str, language: str, **values: object) -> str:
     entry = _TEXTS[key]
     return entry.get(language, entry["en"]).format(**values)
+
+
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), estonian)
+    for pattern, estonian in (
+        (
+            r"Checksum mismatch in (?P<what>.+): the frame says (?P<said>\w+), computed "
+            r"(?P<computed>\w+); the data was damaged on the line and is dropped\.",
+            "Kontrollsumma ei klapi ({what}): kaadris on {said}, arvutatud {computed}; andmed "
+            "said liinil kahjustada ja jäetakse kõrvale.",
+        ),
+        (
+            r"The meter sends encrypted frames \(system title (?P<title>\w+)\) and no key was "
+            r"given; .*",
+            "Arvesti saadab krüpteeritud kaadreid (süsteemitiitel {title}), aga võtit ei antud; "
+            "küsi krüpteerimisvõti võrguettevõtjalt ja anna see valikuga --key.",
+        ),
+        (
+            r"The meter authenticates its frames and no authentication key was given; .*",
+            "Arvesti autendib oma kaadreid, aga autentimisvõtit ei antud; anna see valikuga "
+            "--auth-key.",
+        ),
+        (
+            r"Wrong key: .*",
+            "Vale võti: kaadri autentimismärgend ei klapi; kontrolli krüpteerimisvõtit (--key) "
+            "ja autentimisvõtit (--auth-key).",
+        ),
+        (
+            r"The frame is not authenticated although an authentication key is set; .*",
+            "Kaader pole autenditud, kuigi autentimisvõti on antud; see jäetakse kõrvale "
+            "(kahjustatud liinil või mitte sinu arvestilt).",
+        ),
+        (
+            r"Unknown list layout: the frame holds no register hanport knows "
+            r"\(OBIS codes (?P<codes>.+)\)\.",
+            "Tundmatu loendi paigutus: kaadris pole ühtki hanportile tuntud registrit "
+            "(OBIS-koodid {codes}).",
+        ),
+        (
+            r"Unknown list layout: the frame holds no OBIS codes .*",
+            "Tundmatu loendi paigutus: kaadris pole OBIS-koode ja see ei vasta ühelegi tuntud "
+            "arvesti loendile; saada palun salvestis (hanport capture), et see lisada.",
+        ),
+        (
+            r"The data ends in the middle of a frame; .*",
+            "Andmed lõpevad keset kaadrit; ülejäänud osa ei saabunud kunagi.",
+        ),
+    )
+)
+
+
+def reason(sentence: str, language: str) -> str:
+    """A decoder's `Rejected.reason` in `language`; sentences without a translation stay English."""
+    if language != "et":
+        return sentence
+    for pattern, estonian in _REASONS:
+        match = pattern.fullmatch(sentence)
+        if match is not None:
+            return estonian.format(**match.groupdict())
+    return sentence
