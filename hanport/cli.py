@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hanport import __version__
@@ -56,12 +55,47 @@ def _parser() -> argparse.ArgumentParser:
     decode.set_defaults(handler=_decode)
 
     run = commands.add_parser("run", help="read the meter and show readings as they arrive")
-    run.add_argument("--interval", type=float, default=10.0, help="seconds between telegrams")
+    run.add_argument("--source", help="meter URL (/dev/ttyUSB0, tcp://…); default: simulator")
+    run.add_argument("--interval", type=float, default=10.0, help="simulator: s between telegrams")
     run.add_argument("--count", type=int, default=0, help="stop after this many (0: never)")
     run.add_argument("--seed", type=int, default=1, help="simulator seed")
     run.add_argument("--tz", default=DEFAULT_ZONE, help="zone of meters sending local time")
-    run.set_defaults(handler=_run)
+    run.set_defaults(handler=_lazy("run"))
+
+    capture = commands.add_parser("capture", help="record a source's raw bytes to a file")
+    capture.add_argument("source", metavar="SOURCE", help="meter URL, e.g. /dev/ttyUSB0")
+    capture.add_argument("file", metavar="FILE", help="file to write")
+    capture.add_argument("--count", type=int, default=6, help="stop after this many frames")
+    capture.add_argument("--seconds", type=float, default=0, help="or after this many seconds")
+    capture.set_defaults(handler=_lazy("capture"))
+
+    simulate = commands.add_parser("simulate", help="serve the meter simulator as a device")
+    where = simulate.add_mutually_exclusive_group(required=True)
+    where.add_argument("--pty", action="store_true", help="on a pseudo-terminal (serial port)")
+    where.add_argument("--tcp", type=int, metavar="PORT", help="on 127.0.0.1:PORT")
+    simulate.add_argument("--speed", default="1", help="times faster than real time, or max")
+    simulate.add_argument("--count", type=int, default=0, help="pty: stop after this many")
+    simulate.add_argument("--seed", type=int, default=1, help="simulator seed")
+    simulate.set_defaults(handler=_lazy("simulate"))
     return parser
+
+
+def _lazy(name: str) -> Callable[[argparse.Namespace, str], int]:
+    """The handler `name` of hanport.commands, imported only when that command runs."""
+
+    def handler(args: argparse.Namespace, language: str) -> int:
+        from hanport import commands
+        from hanport.transport import SourceError
+
+        if getattr(args, "tz", None) is not None:
+            args.tz = _zone(args.tz, language)
+        try:
+            result: int = getattr(commands, name)(args, language)
+        except SourceError as error:
+            raise _UsageError(str(error)) from None
+        return result
+
+    return handler
 
 
 def unhex_if_hex(data: bytes) -> bytes:
@@ -100,45 +134,6 @@ def _decode(args: argparse.Namespace, language: str) -> int:
     else:
         print(text("nothing", language, size=len(data)), file=sys.stderr)
     return 1
-
-
-def _run(args: argparse.Namespace, language: str) -> int:
-    from hanport.simulator import HomeSimulator
-
-    print(text("simulator", language, interval=f"{args.interval:g}"), flush=True)
-    simulator = HomeSimulator(seed=args.seed, interval_s=10)
-    decoder = Decoder(zone=_zone(args.tz, language))
-    shown = 0
-    while args.count == 0 or shown < args.count:
-        for item in decoder.feed(simulator.next_telegram()):
-            if isinstance(item, Reading):
-                print(_live_line(item, language), flush=True)
-                shown += 1
-            else:
-                print(
-                    text("skipped", language, reason=reason(item.reason, language)), file=sys.stderr
-                )
-        if args.count == 0 or shown < args.count:
-            time.sleep(args.interval)
-    return 0
-
-
-def _live_line(reading: Reading, language: str) -> str:
-    stamp = reading.meter_time.strftime("%Y-%m-%d %H:%M:%S") if reading.meter_time else "—"
-    return text(
-        "live",
-        language,
-        time=stamp,
-        imp=reading.power_import_w,
-        exp=reading.power_export_w,
-        v1=reading.voltage_l1_v,
-        v2=reading.voltage_l2_v,
-        v3=reading.voltage_l3_v,
-        i1=reading.current_l1_a,
-        i2=reading.current_l2_a,
-        i3=reading.current_l3_a,
-        ein=reading.energy_import_wh,
-    )
 
 
 def _read_input(path: str, language: str) -> bytes:

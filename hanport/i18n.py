@@ -46,6 +46,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "L3 {v3} V {i3} A  energia võrgust {ein} Wh",
     },
     "stopped": {"en": "Stopped.", "et": "Peatatud."},
+    "captured": {
+        "en": "Wrote {size} bytes to {path} ({frames} verified frames).",
+        "et": "Kirjutasin {size} baiti faili {path} ({frames} kontrollitud kaadrit).",
+    },
+    "pty": {
+        "en": "Simulated meter on {path}; read it with: hanport run --source {path}",
+        "et": "Simuleeritud arvesti on seadmel {path}; loe seda: hanport run --source {path}",
+    },
+    "tcp": {
+        "en": "Simulated meter on tcp://127.0.0.1:{port}",
+        "et": "Simuleeritud arvesti aadressil tcp://127.0.0.1:{port}",
+    },
 }
 
 

@@ -1,0 +1,106 @@
+"""The long-running commands: `run` (read a source, show readings), `capture`, `simulate`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from contextlib import aclosing
+
+from hanport.codec.decoder import Decoder
+from hanport.i18n import reason, text
+from hanport.model import Reading
+from hanport.serve import open_pty, serve_pty, serve_tcp
+from hanport.simulator import HomeSimulator
+from hanport.transport import SIMULATOR_INTERVAL_S, Source, SourceError, open_stream, parse_source
+
+__all__ = ["SourceError", "capture", "live_line", "run", "simulate"]
+
+
+def run(args: argparse.Namespace, language: str) -> int:
+    """Read the source and print each reading as it arrives (the runtime of issue 3 grows here)."""
+    if args.source:
+        source = parse_source(args.source)
+    else:
+        speed = None if args.interval <= 0 else SIMULATOR_INTERVAL_S / args.interval
+        source = Source("sim", speed=speed, seed=args.seed)
+        print(text("simulator", language, interval=f"{args.interval:g}"), flush=True)
+    return asyncio.run(_show(source, Decoder(zone=args.tz), args.count, language))
+
+
+async def _show(source: Source, decoder: Decoder, count: int, language: str) -> int:
+    shown = 0
+    async with aclosing(open_stream(source)) as chunks:
+        async for chunk in chunks:
+            for item in decoder.feed(chunk):
+                if not isinstance(item, Reading):
+                    skipped = text("skipped", language, reason=reason(item.reason, language))
+                    print(skipped, file=sys.stderr)
+                    continue
+                print(live_line(item, language), flush=True)
+                shown += 1
+                if shown == count:
+                    return 0
+    return 0
+
+
+def capture(args: argparse.Namespace, language: str) -> int:
+    """Record the raw bytes of a source to a file, e.g. for a bug report."""
+    source = parse_source(args.source)
+    return asyncio.run(_capture(source, args.file, args.count, args.seconds, language))
+
+
+async def _capture(source: Source, path: str, count: int, seconds: float, language: str) -> int:
+    decoder = Decoder()
+    frames = size = 0
+    deadline = time.monotonic() + seconds if seconds else None
+    with open(path, "wb") as output:
+        async with aclosing(open_stream(source)) as chunks:
+            async for chunk in chunks:
+                output.write(chunk)
+                output.flush()
+                size += len(chunk)
+                frames += sum(isinstance(item, Reading) for item in decoder.feed(chunk))
+                done_by_time = deadline is not None and time.monotonic() >= deadline
+                if (count and frames >= count) or done_by_time:
+                    break
+    print(text("captured", language, size=size, path=path, frames=frames), flush=True)
+    return 0
+
+
+def simulate(args: argparse.Namespace, language: str) -> int:
+    """Serve the simulated meter on a pseudo-terminal or a TCP port."""
+    speed = None if args.speed == "max" else float(args.speed)
+    if args.tcp:
+        return asyncio.run(_serve_tcp(args.tcp, args.seed, speed, language))
+    master, path = open_pty()
+    print(text("pty", language, path=path), flush=True)
+    asyncio.run(serve_pty(master, HomeSimulator(seed=args.seed), speed, args.count))
+    return 0
+
+
+async def _serve_tcp(port: int, seed: int, speed: float | None, language: str) -> int:
+    server = await serve_tcp(port, lambda: HomeSimulator(seed=seed), speed)
+    print(text("tcp", language, port=port), flush=True)
+    async with server:
+        await server.serve_forever()
+    return 0
+
+
+def live_line(reading: Reading, language: str) -> str:
+    stamp = reading.meter_time.strftime("%Y-%m-%d %H:%M:%S") if reading.meter_time else "—"
+    return text(
+        "live",
+        language,
+        time=stamp,
+        imp=reading.power_import_w,
+        exp=reading.power_export_w,
+        v1=reading.voltage_l1_v,
+        v2=reading.voltage_l2_v,
+        v3=reading.voltage_l3_v,
+        i1=reading.current_l1_a,
+        i2=reading.current_l2_a,
+        i3=reading.current_l3_a,
+        ein=reading.energy_import_wh,
+    )

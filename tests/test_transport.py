@@ -1,0 +1,167 @@
+"""Sources at the I/O edge: URLs, a real pseudo-terminal, TCP, replay, capture and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import aclosing
+from pathlib import Path
+
+import pytest
+
+import hanport
+from hanport.cli import main
+from hanport.model import Reading
+from hanport.serve import open_pty, serve_pty, serve_tcp
+from hanport.simulator import HomeSimulator
+from hanport.transport import Source, SourceError, open_stream, parse_source
+
+
+def expected(seed: int, count: int) -> list[Reading]:
+    simulator = HomeSimulator(seed=seed)
+    return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
+
+
+async def read_readings(source: Source, count: int) -> list[Reading]:
+    decoder = hanport.Decoder()
+    readings: list[Reading] = []
+    async with aclosing(open_stream(source)) as chunks:
+        async for chunk in chunks:
+            readings += [item for item in decoder.feed(chunk) if isinstance(item, Reading)]
+            if len(readings) >= count:
+                break
+    return readings[:count]
+
+
+@pytest.mark.parametrize(
+    ("url", "source"),
+    [
+        ("/dev/ttyUSB0", Source("serial", "/dev/ttyUSB0")),
+        (
+            "serial:///dev/ttyAMA0?baud=2400&parity=e",
+            Source("serial", "/dev/ttyAMA0", baudrate=2400, parity="E"),
+        ),
+        ("tcp://192.0.2.10:8888", Source("tcp", "192.0.2.10", 8888)),
+        ("file://capture.bin?speed=max", Source("file", "capture.bin", speed=None)),
+        ("file:///tmp/c.hex?speed=60", Source("file", "/tmp/c.hex", speed=60.0)),
+        ("sim://?seed=7&speed=100", Source("sim", speed=100.0, seed=7)),
+    ],
+)
+def test_source_urls(url: str, source: Source) -> None:
+    assert parse_source(url) == source
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("ftp://meter", "Unknown source"),
+        ("tcp://meter", "needs a host and a port"),
+        ("serial:///dev/ttyUSB0?parity=X", "not N, E or O"),
+        ("serial:///dev/ttyUSB0?baud=fast", "whole number"),
+        ("file://c.bin?speed=-2", "positive number"),
+    ],
+)
+def test_bad_source_urls_say_what_is_wrong(url: str, words: str) -> None:
+    with pytest.raises(SourceError, match=words):
+        parse_source(url)
+
+
+def test_a_real_pseudo_terminal_carries_the_simulator() -> None:
+    master, path = open_pty()
+
+    async def scenario() -> list[Reading]:
+        async def write_once_the_reader_is_open() -> None:
+            await asyncio.sleep(0.5)  # opening a serial port discards what waited before
+            await serve_pty(master, HomeSimulator(seed=2), None, 3)
+
+        writer = asyncio.create_task(write_once_the_reader_is_open())
+        readings = await asyncio.wait_for(read_readings(parse_source(path), 3), 10)
+        await writer
+        return readings
+
+    try:
+        readings = asyncio.run(scenario())
+    finally:
+        os.close(master)
+    assert readings == expected(2, 3)
+    assert str(parse_source(path)) == f"serial {path} 115200 8N1"
+
+
+def test_tcp_serves_each_client() -> None:
+    async def scenario() -> list[Reading]:
+        server = await serve_tcp(0, lambda: HomeSimulator(seed=4), None)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            return await asyncio.wait_for(read_readings(Source("tcp", "127.0.0.1", port), 2), 10)
+
+    assert asyncio.run(scenario()) == expected(4, 2)
+
+
+def test_replay_at_max_speed_and_paced(tmp_path: Path) -> None:
+    simulator = HomeSimulator(seed=5)
+    capture = tmp_path / "capture.bin"
+    capture.write_bytes(b"".join(simulator.next_telegram() for _ in range(3)))
+    fast = asyncio.run(read_readings(parse_source(f"file://{capture}?speed=max"), 3))
+    assert fast == expected(5, 3)
+    started = time.monotonic()
+    paced = asyncio.run(read_readings(parse_source(f"file://{capture}?speed=200"), 3))
+    assert paced == fast
+    assert time.monotonic() - started >= 2 * 10 / 200
+
+
+def test_replay_of_a_hex_capture(tmp_path: Path) -> None:
+    capture = tmp_path / "capture.hex"
+    capture.write_text(HomeSimulator(seed=6).next_telegram().hex(" ").upper())
+    readings = asyncio.run(read_readings(parse_source(f"file://{capture}?speed=max"), 1))
+    assert readings == expected(6, 1)
+
+
+def test_capture_writes_the_raw_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bug-report.bin"
+    assert main(["capture", "sim://?speed=max&seed=3", str(out), "--count", "4"]) == 0
+    assert hanport.decode(out.read_bytes()) == expected(3, 4)
+    assert "(4 verified frames)" in capsys.readouterr().out
+
+
+def test_run_reads_a_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capture = tmp_path / "capture.bin"
+    simulator = HomeSimulator(seed=8)
+    capture.write_bytes(b"".join(simulator.next_telegram() for _ in range(3)))
+    assert main(["run", "--source", f"file://{capture}?speed=max", "--count", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert f"import {expected(8, 1)[0].power_import_w} W" in lines[0]
+
+
+def test_run_says_what_to_fix_when_the_source_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    assert main(["run", "--source", f"tcp://127.0.0.1:{port}"]) == 2
+    assert "Cannot connect to 127.0.0.1" in capsys.readouterr().err
+    assert main(["run", "--source", "/dev/hanport-no-such-port"]) == 2
+    assert "Cannot open the serial port /dev/hanport-no-such-port" in capsys.readouterr().err
+    assert main(["run", "--source", "file:///no/such/capture.bin"]) == 2
+    assert "Cannot read the capture" in capsys.readouterr().err
+
+
+def test_simulate_tcp_command() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "hanport", "simulate", "--tcp", str(port), "--speed", "max"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert f"tcp://127.0.0.1:{port}" in process.stdout.readline()
+        readings = asyncio.run(read_readings(Source("tcp", "127.0.0.1", port), 2))
+        assert readings == expected(1, 2)
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
