@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import time
 from contextlib import aclosing
 
 from hanport.codec.decoder import Decoder
-from hanport.i18n import reason, text
+from hanport.hub import Hub
+from hanport.i18n import text
 from hanport.model import Reading
+from hanport.reader import ReaderState, read_meter
 from hanport.serve import open_pty, serve_pty, serve_tcp
 from hanport.simulator import HomeSimulator
 from hanport.transport import SIMULATOR_INTERVAL_S, Source, SourceError, open_stream, parse_source
@@ -19,7 +22,8 @@ __all__ = ["SourceError", "capture", "live_line", "run", "simulate"]
 
 
 def run(args: argparse.Namespace, language: str) -> int:
-    """Read the source and print each reading as it arrives (the runtime of issue 3 grows here)."""
+    """Read the source around the clock and print each reading as it arrives."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if args.source:
         source = parse_source(args.source)
     else:
@@ -30,18 +34,25 @@ def run(args: argparse.Namespace, language: str) -> int:
 
 
 async def _show(source: Source, decoder: Decoder, count: int, language: str) -> int:
+    hub = Hub()
+    console = hub.subscribe("console")
+    reader = asyncio.create_task(read_meter(source, decoder, hub, ReaderState(str(source))))
     shown = 0
-    async with aclosing(open_stream(source)) as chunks:
-        async for chunk in chunks:
-            for item in decoder.feed(chunk):
-                if not isinstance(item, Reading):
-                    skipped = text("skipped", language, reason=reason(item.reason, language))
-                    print(skipped, file=sys.stderr)
-                    continue
-                print(live_line(item, language), flush=True)
-                shown += 1
-                if shown == count:
-                    return 0
+    try:
+        while count == 0 or shown < count:
+            if reader.done() and not console.pending():
+                reader.result()  # a replay that ended, or the error that stopped the reader
+                break
+            next_reading = asyncio.ensure_future(console.get())
+            await asyncio.wait({next_reading, reader}, return_when=asyncio.FIRST_COMPLETED)
+            if not next_reading.done():
+                next_reading.cancel()
+                continue
+            print(live_line(next_reading.result(), language), flush=True)
+            shown += 1
+    finally:
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
     return 0
 
 

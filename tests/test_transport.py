@@ -15,7 +15,9 @@ import pytest
 
 import hanport
 from hanport.cli import main
+from hanport.hub import Hub
 from hanport.model import Reading
+from hanport.reader import Backoff, ReaderState, read_meter
 from hanport.serve import open_pty, serve_pty, serve_tcp
 from hanport.simulator import HomeSimulator
 from hanport.transport import Source, SourceError, open_stream, parse_source
@@ -137,14 +139,40 @@ def test_run_reads_a_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert f"import {expected(8, 1)[0].power_import_w} W" in lines[0]
 
 
-def test_run_says_what_to_fix_when_the_source_fails(capsys: pytest.CaptureFixture[str]) -> None:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # nothing listens there once the probe is closed
-    assert main(["run", "--source", f"tcp://127.0.0.1:{port}"]) == 2
-    assert "Cannot connect to 127.0.0.1" in capsys.readouterr().err
-    assert main(["run", "--source", "/dev/hanport-no-such-port"]) == 2
-    assert "Cannot open the serial port /dev/hanport-no-such-port" in capsys.readouterr().err
+        port: int = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    return port
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        (f"tcp://127.0.0.1:{free_port()}", "Cannot connect to 127.0.0.1"),
+        ("/dev/hanport-no-such-port", "Cannot open the serial port /dev/hanport-no-such-port"),
+    ],
+)
+def test_a_source_that_fails_is_retried_with_a_plain_reason(url: str, words: str) -> None:
+    state = ReaderState(url)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(
+            read_meter(parse_source(url), hanport.Decoder(), Hub(), state, backoff=Backoff(0.01))
+        )
+        await asyncio.sleep(0.3)
+        assert not task.done()  # it keeps trying: a dongle may come up later
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert state.status == "reconnecting"
+    assert state.last_error is not None
+    assert words in state.last_error
+    assert state.reconnects >= 3
+
+
+def test_a_missing_capture_stops_with_a_plain_reason(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--source", "file:///no/such/capture.bin"]) == 2
     assert "Cannot read the capture" in capsys.readouterr().err
 
