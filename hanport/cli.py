@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hanport import __version__
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
+from hanport.errors import HanError
 from hanport.i18n import default_language, reason, text
 from hanport.model import Reading, Rejected
 from hanport.output import reading_json, reading_table
@@ -55,11 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     decode.set_defaults(handler=_decode)
 
     run = commands.add_parser("run", help="read the meter and show readings as they arrive")
+    run.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
     run.add_argument("--source", help="meter URL (/dev/ttyUSB0, tcp://…); default: simulator")
+    run.add_argument("--key", help="encryption key (GUEK), 32 hex digits")
+    run.add_argument("--auth-key", help="authentication key (GAK), 32 hex digits")
     run.add_argument("--interval", type=float, default=10.0, help="simulator: s between telegrams")
     run.add_argument("--count", type=int, default=0, help="stop after this many (0: never)")
     run.add_argument("--seed", type=int, default=1, help="simulator seed")
-    run.add_argument("--tz", default=DEFAULT_ZONE, help="zone of meters sending local time")
+    run.add_argument("--tz", help=f"zone of meters sending local time (default {DEFAULT_ZONE})")
     run.set_defaults(handler=_lazy("run"))
 
     capture = commands.add_parser("capture", help="record a source's raw bytes to a file")
@@ -85,13 +89,10 @@ def _lazy(name: str) -> Callable[[argparse.Namespace, str], int]:
 
     def handler(args: argparse.Namespace, language: str) -> int:
         from hanport import commands
-        from hanport.transport import SourceError
 
-        if getattr(args, "tz", None) is not None:
-            args.tz = _zone(args.tz, language)
         try:
             result: int = getattr(commands, name)(args, language)
-        except SourceError as error:
+        except HanError as error:  # a bad setting or source: one sentence, exit status 2
             raise _UsageError(str(error)) from None
         return result
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 import time
 from contextlib import aclosing
+from pathlib import Path
 
 from hanport.codec.decoder import Decoder
+from hanport.config import load_settings
 from hanport.hub import Hub
 from hanport.i18n import text
 from hanport.model import Reading
@@ -24,19 +27,34 @@ __all__ = ["SourceError", "capture", "live_line", "run", "simulate"]
 def run(args: argparse.Namespace, language: str) -> int:
     """Read the source around the clock and print each reading as it arrives."""
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    if args.source:
-        source = parse_source(args.source)
+    overrides = {"source": args.source, "key": args.key, "auth_key": args.auth_key}
+    settings = load_settings(
+        Path(args.config) if args.config else None, overrides={**overrides, "timezone": args.tz}
+    )
+    if settings.source:
+        source = parse_source(settings.source)
     else:
         speed = None if args.interval <= 0 else SIMULATOR_INTERVAL_S / args.interval
         source = Source("sim", speed=speed, seed=args.seed)
         print(text("simulator", language, interval=f"{args.interval:g}"), flush=True)
-    return asyncio.run(_show(source, Decoder(zone=args.tz), args.count, language))
+    decoder = Decoder(key=settings.key, auth_key=settings.auth_key, zone=settings.timezone)
+    try:
+        return asyncio.run(_show(source, decoder, args.count, settings.interval_s, language))
+    except asyncio.CancelledError:  # SIGTERM: stopped cleanly
+        print(text("stopped", language), file=sys.stderr)
+        return 0
 
 
-async def _show(source: Source, decoder: Decoder, count: int, language: str) -> int:
+async def _show(
+    source: Source, decoder: Decoder, count: int, interval_s: float, language: str
+) -> int:
+    main = asyncio.current_task()
+    assert main is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     hub = Hub()
     console = hub.subscribe("console")
-    reader = asyncio.create_task(read_meter(source, decoder, hub, ReaderState(str(source))))
+    state = ReaderState(str(source))
+    reader = asyncio.create_task(read_meter(source, decoder, hub, state, interval_s=interval_s))
     shown = 0
     try:
         while count == 0 or shown < count:

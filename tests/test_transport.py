@@ -193,3 +193,21 @@ def test_simulate_tcp_command() -> None:
         process.wait(10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_run_stops_cleanly_on_sigterm() -> None:
+    command = [sys.executable, "-m", "hanport", "run", "--interval", "0.05"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert "simulator" in process.stdout.readline()
+        assert "import" in process.stdout.readline()  # a reading arrived: it is running
+        process.terminate()
+        _, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert "Stopped." in err
+    assert "Traceback" not in err

@@ -1,0 +1,158 @@
+"""Settings: `hanport.toml`, then `HANPORT_*` environment variables, then command-line flags.
+
+    [meter]
+    source = "/dev/ttyUSB0"          # or serial://…, tcp://host:port, file://…, sim://
+    key = "…32 hex digits…"          # encryption key (GUEK), only for encrypted meters
+    auth_key = "…32 hex digits…"     # authentication key (GAK)
+    timezone = "Europe/Tallinn"      # for meters that send local time
+    interval_s = 10                  # the meter's push interval (the watchdog waits 3 of them)
+
+Every problem is found at start and named with its setting and the fix, in one sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from hanport.errors import HanError
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
+_ENV = {
+    "source": "HANPORT_SOURCE",
+    "key": "HANPORT_KEY",
+    "auth_key": "HANPORT_AUTH_KEY",
+    "timezone": "HANPORT_TIMEZONE",
+    "interval_s": "HANPORT_INTERVAL_S",
+}
+
+
+_FLAGS = {"timezone": "--tz"}
+
+
+class ConfigError(HanError):
+    """A setting is missing, misspelt or has a value that cannot work."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: str | None = None
+    """None: no meter configured; `hanport run` then uses the simulator and says so."""
+    key: bytes | None = None
+    auth_key: bytes | None = None
+    timezone: str = "Europe/Tallinn"
+    interval_s: float = 10.0
+
+
+def load_settings(
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str | None] | None = None,
+) -> Settings:
+    """Read the file (if any), then the environment, then non-None `overrides`; validate all."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, tuple[object, str]] = {}
+    for name, value in _read_file(path, environ).items():
+        raw[name] = (value, f"meter.{name} in {path or 'hanport.toml'}")
+    for name, variable in _ENV.items():
+        if variable in environ:
+            raw[name] = (environ[variable], f"the environment variable {variable}")
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            raw[name] = (value, _FLAGS.get(name, f"--{name.replace('_', '-')}"))
+    return Settings(
+        source=_source(raw.get("source")),
+        key=_key(raw.get("key")),
+        auth_key=_key(raw.get("auth_key")),
+        timezone=_timezone(raw.get("timezone")),
+        interval_s=_interval(raw.get("interval_s")),
+    )
+
+
+def _read_file(path: Path | None, environ: Mapping[str, str]) -> dict[str, object]:
+    explicit = path is not None or "HANPORT_CONFIG" in environ
+    path = path or Path(environ.get("HANPORT_CONFIG", "hanport.toml"))
+    if not path.exists():
+        if explicit:
+            raise ConfigError(
+                f"The settings file {path} does not exist; create it or fix the path."
+            )
+        return {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Cannot read the settings file {path}: {error}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"The settings file {path} is not valid TOML: {error}.") from None
+    unknown = sorted(set(document) - {"meter"})
+    meter = document.get("meter", {})
+    if not isinstance(meter, dict):
+        raise ConfigError(f"In {path}, [meter] must be a table of settings.")
+    unknown += [f"meter.{name}" for name in sorted(set(meter) - set(_ENV))]
+    if unknown:
+        known = ", ".join(f"meter.{name}" for name in _ENV)
+        raise ConfigError(f"Unknown setting {unknown[0]} in {path}; the settings are {known}.")
+    return dict(meter)
+
+
+def _source(item: tuple[object, str] | None) -> str | None:
+    if item is None or item[0] in ("", None):
+        return None
+    value, where = item
+    from hanport.transport import SourceError, parse_source
+
+    try:
+        parse_source(str(value))
+    except SourceError as error:
+        raise ConfigError(f"{error} (from {where})") from None
+    return str(value)
+
+
+def _key(item: tuple[object, str] | None) -> bytes | None:
+    if item is None or item[0] in ("", None):
+        return None
+    value, where = item
+    try:
+        key = bytes.fromhex(str(value))
+    except ValueError:
+        key = b""
+    if len(key) != 16:
+        raise ConfigError(
+            f"The key from {where} must be 32 hexadecimal digits (16 bytes), as your grid "
+            "operator gives it."
+        )
+    return key
+
+
+def _timezone(item: tuple[object, str] | None) -> str:
+    if item is None:
+        return Settings.timezone
+    value, where = item
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"Unknown time zone {value!r} (from {where}); use a name such as Europe/Tallinn."
+        ) from None
+    return str(value)
+
+
+def _interval(item: tuple[object, str] | None) -> float:
+    if item is None:
+        return Settings.interval_s
+    value, where = item
+    try:
+        interval = float(str(value))
+    except ValueError:
+        interval = 0.0
+    if not 0.5 <= interval <= 3600:
+        raise ConfigError(
+            f"The interval from {where} must be the meter's push interval in seconds (0.5 to 3600)."
+        )
+    return interval

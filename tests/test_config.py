@@ -1,0 +1,87 @@
+"""Settings from hanport.toml, HANPORT_* variables and flags; every mistake named with its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hanport.cli import main
+from hanport.config import ConfigError, Settings, load_settings
+
+KEY = "000102030405060708090A0B0C0D0E0F"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "hanport.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_nothing_configured_means_the_simulator(tmp_path: Path) -> None:
+    assert load_settings(None, environ={"HANPORT_CONFIG_UNUSED": "1"}) == Settings()
+
+
+def test_file_then_environment_then_flags(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f'[meter]\nsource = "/dev/ttyUSB0"\nkey = "{KEY}"\ntimezone = "Europe/Riga"\n'
+        "interval_s = 5\n",
+    )
+    from_file = load_settings(path, environ={})
+    assert from_file == Settings("/dev/ttyUSB0", bytes(range(16)), None, "Europe/Riga", 5.0)
+    environ = {"HANPORT_SOURCE": "tcp://192.0.2.1:8888", "HANPORT_INTERVAL_S": "2.5"}
+    from_env = load_settings(path, environ=environ)
+    assert from_env.source == "tcp://192.0.2.1:8888"
+    assert from_env.interval_s == 2.5
+    assert from_env.timezone == "Europe/Riga"
+    flags = load_settings(path, environ=environ, overrides={"source": "sim://", "key": None})
+    assert flags.source == "sim://"
+    assert flags.key == bytes(range(16))
+
+
+def test_the_file_can_be_named_by_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, '[meter]\nsource = "sim://?seed=4"\n')
+    assert load_settings(environ={"HANPORT_CONFIG": str(path)}).source == "sim://?seed=4"
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(environ={"HANPORT_CONFIG": str(tmp_path / "nope.toml")})
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[meter]\nsorce = "/dev/ttyUSB0"\n', "Unknown setting meter.sorce"),
+        ('[mqtt]\nhost = "x"\n', "Unknown setting mqtt"),
+        ('[meter]\nkey = "1234"\n', "key from meter.key in"),
+        ('[meter]\nsource = "ftp://x"\n', "Unknown source 'ftp://x'"),
+        ('[meter]\ntimezone = "Mars/Base"\n', "Unknown time zone 'Mars/Base'"),
+        ("[meter]\ninterval_s = 0\n", "push interval in seconds"),
+        ("[meter\n", "not valid TOML"),
+    ],
+)
+def test_mistakes_in_the_file_are_named(tmp_path: Path, text: str, words: str) -> None:
+    with pytest.raises(ConfigError, match=words.replace("(", r"\(")):
+        load_settings(write(tmp_path, text), environ={})
+
+
+def test_a_bad_environment_variable_is_named() -> None:
+    with pytest.raises(ConfigError, match="HANPORT_AUTH_KEY"):
+        load_settings(environ={"HANPORT_AUTH_KEY": "zz"})
+
+
+def test_run_reports_a_bad_setting_in_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, '[meter]\nkey = "nothex"\n')
+    assert main(["run", "--config", str(path), "--count", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("hanport: The key from meter.key in")
+    assert err.count("\n") == 0
+
+
+def test_run_uses_the_configured_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, '[meter]\nsource = "sim://?speed=max&seed=2"\n')
+    assert main(["run", "--config", str(path), "--count", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "No meter configured" not in out
+    assert len(out.splitlines()) == 2
