@@ -1,0 +1,1 @@
+"""Storage of readings: compact blocks, rollups, SQLite (PostgreSQL later)."""
