@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,13 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from hanport import __version__
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
 from hanport.errors import HanError
+from hanport.hexdump import unhex_if_hex
 from hanport.i18n import default_language, reason, text
 from hanport.model import Reading, Rejected
 from hanport.output import reading_json, reading_table
 
 __all__ = ["main", "unhex_if_hex"]
-
-_HEX_DUMP = re.compile(rb"\A(?:0x)?[0-9A-Fa-f]{2}(?:[\s,:]*(?:0x)?[0-9A-Fa-f]{2})*\s*\Z")
 
 
 class _UsageError(Exception):
@@ -97,14 +95,6 @@ def _lazy(name: str) -> Callable[[argparse.Namespace, str], int]:
         return result
 
     return handler
-
-
-def unhex_if_hex(data: bytes) -> bytes:
-    """A text hex dump (`7E A0 2A …`, any spacing) → its bytes; anything else unchanged."""
-    if _HEX_DUMP.match(data):
-        digits = re.sub(rb"0x|[\s,:]", b"", data)
-        return bytes.fromhex(digits.decode("ascii"))
-    return data
 
 
 def _decode(args: argparse.Namespace, language: str) -> int:

@@ -88,12 +88,8 @@ async def read_meter(
                 "stale",
                 f"No verified reading from {source} for {interval_s * 3:g} s; reconnecting.",
             )
-        except OSError as error:
+        except OSError as error:  # includes pyserial's SerialException: a pulled cable
             _set(state, "reconnecting", f"Reading {source} failed: {error}; reconnecting.")
-        except Exception as error:  # pyserial's SerialException is not an OSError
-            if type(error).__name__ != "SerialException":
-                raise
-            _set(state, "reconnecting", f"The serial port {source.target} failed: {error}.")
         state.reconnects += 1
         await asyncio.sleep(backoff.next())
 

@@ -141,7 +141,6 @@ async def open_stream(source: Source) -> AsyncGenerator[bytes, None]:
 
 
 async def _open_serial(source: Source) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    import serial
     import serial_asyncio_fast
 
     try:
@@ -152,7 +151,7 @@ async def _open_serial(source: Source) -> tuple[asyncio.StreamReader, asyncio.St
             bytesize=source.bytesize,
             stopbits=source.stopbits,
         )
-    except (OSError, serial.SerialException) as error:
+    except OSError as error:  # pyserial's SerialException is an OSError
         raise SourceError(
             f"Cannot open the serial port {source.target}: {_why(error)}; check that the cable "
             "is plugged in and that you may use the port (group dialout)."
@@ -171,8 +170,8 @@ async def _open_tcp(source: Source) -> tuple[asyncio.StreamReader, asyncio.Strea
 
 async def _replay(source: Source) -> AsyncIterator[bytes]:
     """A capture, frame by frame, with the meter's 10 s between frames divided by `speed`."""
-    from hanport.cli import unhex_if_hex
     from hanport.codec.decoder import Decoder
+    from hanport.hexdump import unhex_if_hex
 
     try:
         data = unhex_if_hex(Path(source.target).read_bytes())
