@@ -1,0 +1,223 @@
+"""The default store: one SQLite file (WAL), several meters, every reading kept compactly.
+
+    pending   readings of the hour still open, one compact block per write (one transaction)
+    blocks    one compact block per meter and closed hour (see `blocks`)
+    rollups   15-minute and hourly rollups per meter, from the cumulative registers
+
+A write is one transaction: after `kill -9` the file is intact and holds every write that
+returned. When a meter's readings move into a new hour, the previous hour is sealed: its pending
+rows become one block and its rollups are computed. Days and months are combined from the hours
+when asked for. This is I/O, meant to run in a worker thread (`asyncio.to_thread`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+from pathlib import Path
+
+from hanport.model import Reading
+from hanport.store.blocks import decode_block, encode_block
+from hanport.store.rollups import Rollup, Stats, period_start, rollups
+
+__all__ = ["SqliteStore"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meters (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS pending (
+    meter INTEGER NOT NULL, hour INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS pending_by_hour ON pending (meter, hour);
+CREATE TABLE IF NOT EXISTS blocks (
+    meter INTEGER NOT NULL, hour INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (meter, hour)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollups (
+    meter INTEGER NOT NULL, step TEXT NOT NULL, start INTEGER NOT NULL,
+    readings INTEGER NOT NULL, import_wh INTEGER NOT NULL, export_wh INTEGER NOT NULL,
+    gap INTEGER NOT NULL, reset INTEGER NOT NULL, stats TEXT NOT NULL,
+    PRIMARY KEY (meter, step, start)) WITHOUT ROWID;
+"""
+
+
+class SqliteStore:
+    def __init__(self, path: str | Path, zone: tzinfo) -> None:
+        self.zone = zone
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._meters: dict[str, int] = dict(self._db.execute("SELECT key, id FROM meters"))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def write(self, readings: Sequence[Reading]) -> None:
+        """Store readings (one transaction); seal the hours they have moved past."""
+        groups: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+        for reading in readings:
+            groups[(self._meter(reading), _hour(reading))].append(reading)
+        with self._transaction():
+            for (meter, hour), batch in groups.items():
+                self._db.execute(
+                    "INSERT INTO pending VALUES (?, ?, ?)", (meter, hour, encode_block(batch))
+                )
+            for meter in {meter for meter, _ in groups}:
+                self._seal_before(meter, max(hour for m, hour in groups if m == meter))
+
+    def readings(self, meter: str, start: datetime, end: datetime) -> list[Reading]:
+        """Every stored reading of `meter` with start <= time < end, in time order."""
+        meter_id = self._meters.get(meter)
+        if meter_id is None:
+            return []
+        first, last = int(start.timestamp()) // 3600, int(end.timestamp()) // 3600
+        rows = self._db.execute(
+            "SELECT data FROM blocks WHERE meter = ? AND hour BETWEEN ? AND ? "
+            "UNION ALL SELECT data FROM pending WHERE meter = ? AND hour BETWEEN ? AND ?",
+            (meter_id, first, last, meter_id, first, last),
+        )
+        found = [r for (data,) in rows for r in decode_block(data) if start <= _time(r) < end]
+        return sorted(found, key=_time)
+
+    def series(self, meter: str, step: str, start: datetime, end: datetime) -> list[Rollup]:
+        """Rollups of closed periods: 15m and 1h as stored, 1d and 1mo combined from hours."""
+        meter_id = self._meters.get(meter)
+        if meter_id is None:
+            return []
+        stored = "15m" if step == "15m" else "1h"
+        rows = self._db.execute(
+            "SELECT start, readings, import_wh, export_wh, gap, reset, stats FROM rollups "
+            "WHERE meter = ? AND step = ? AND start >= ? AND start < ? ORDER BY start",
+            (meter_id, stored, int(start.timestamp()), int(end.timestamp())),
+        )
+        parts = [_rollup(stored, row, self.zone) for row in rows]
+        return parts if step == stored else _combine(parts, step, self.zone)
+
+    def meters(self) -> list[str]:
+        return sorted(self._meters)
+
+    def _meter(self, reading: Reading) -> int:
+        key = reading.meter_id or ""
+        meter = self._meters.get(key)
+        if meter is None:
+            cursor = self._db.execute("INSERT INTO meters (key) VALUES (?)", (key,))
+            meter = self._meters[key] = int(cursor.lastrowid or 0)
+        return meter
+
+    def _seal_before(self, meter: int, open_hour: int) -> None:
+        hours = [
+            hour
+            for (hour,) in self._db.execute(
+                "SELECT DISTINCT hour FROM pending WHERE meter = ? AND hour < ? ORDER BY hour",
+                (meter, open_hour),
+            )
+        ]
+        for hour in hours:
+            self._seal(meter, hour)
+
+    def _seal(self, meter: int, hour: int) -> None:
+        rows = self._db.execute(
+            "SELECT data FROM pending WHERE meter = ? AND hour = ? "
+            "UNION ALL SELECT data FROM blocks WHERE meter = ? AND hour = ?",
+            (meter, hour, meter, hour),
+        )
+        readings = sorted((r for (data,) in rows for r in decode_block(data)), key=_time)
+        self._db.execute(
+            "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", (meter, hour, encode_block(readings))
+        )
+        self._db.execute("DELETE FROM pending WHERE meter = ? AND hour = ?", (meter, hour))
+        before = self._last_before(meter, hour)
+        for step in ("15m", "1h"):
+            for rollup in rollups([*before, *readings], step, self.zone):
+                if int(rollup.start.timestamp()) >= hour * 3600:
+                    self._save(meter, rollup)
+
+    def _last_before(self, meter: int, hour: int) -> list[Reading]:
+        row = self._db.execute(
+            "SELECT data FROM blocks WHERE meter = ? AND hour < ? ORDER BY hour DESC LIMIT 1",
+            (meter, hour),
+        ).fetchone()
+        return decode_block(row[0])[-1:] if row else []
+
+    def _save(self, meter: int, rollup: Rollup) -> None:
+        stats = {
+            name: [str(s.minimum), str(s.maximum), str(s.total), s.count]
+            for name, s in rollup.stats.items()
+        }
+        self._db.execute(
+            "INSERT OR REPLACE INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                meter,
+                rollup.step,
+                int(rollup.start.timestamp()),
+                rollup.readings,
+                rollup.energy_import_wh,
+                rollup.energy_export_wh,
+                int(rollup.gap),
+                int(rollup.reset),
+                json.dumps(stats, separators=(",", ":")),
+            ),
+        )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _time(reading: Reading) -> datetime:
+    moment = reading.meter_time or reading.received_at
+    if moment is None:
+        raise ValueError("A reading without meter time or reception time cannot be stored.")
+    return moment
+
+
+def _hour(reading: Reading) -> int:
+    return int(_time(reading).timestamp()) // 3600
+
+
+def _rollup(step: str, row: tuple[int, int, int, int, int, int, str], zone: tzinfo) -> Rollup:
+    start, readings, imported, exported, gap, reset, stats = row
+    rollup = Rollup(step, datetime.fromtimestamp(start, UTC).astimezone(zone), readings)
+    rollup.energy_import_wh, rollup.energy_export_wh = imported, exported
+    rollup.gap, rollup.reset = bool(gap), bool(reset)
+    for name, (low, high, total, count) in json.loads(stats).items():
+        rollup.stats[name] = Stats(_number(low), _number(high), _number(total), count)
+    return rollup
+
+
+def _number(text: str) -> Decimal | int:
+    return Decimal(text) if "." in text or "E" in text else int(text)
+
+
+def _combine(parts: Iterable[Rollup], step: str, zone: tzinfo) -> list[Rollup]:
+    combined: dict[float, Rollup] = {}
+    for part in parts:
+        start = period_start(part.start, step, zone)
+        into = combined.setdefault(start.timestamp(), Rollup(step, start))
+        into.readings += part.readings
+        into.energy_import_wh += part.energy_import_wh
+        into.energy_export_wh += part.energy_export_wh
+        into.gap |= part.gap
+        into.reset |= part.reset
+        for name, stats in part.stats.items():
+            mine = into.stats.get(name)
+            if mine is None:
+                into.stats[name] = Stats(stats.minimum, stats.maximum, stats.total, stats.count)
+            else:
+                mine.minimum = min(mine.minimum, stats.minimum)
+                mine.maximum = max(mine.maximum, stats.maximum)
+                mine.total += stats.total
+                mine.count += stats.count
+    return list(combined.values())
