@@ -2,8 +2,10 @@
 
 A meter-year at 10-s resolution is 3.15 M readings; one SQLite row per reading with a column per
 field costs about 640 MB. A block stores each field as a column of differences between
-consecutive readings (zig-zag varints), so slowly moving registers cost almost nothing, and
-zlib then squeezes what repeats. Measured on the simulator: about 8 bytes per reading.
+consecutive readings (8-byte words, or varints for
+values beyond 64 bits), so slowly moving registers become long runs of zeros, and zlib squeezes
+what repeats. Measured on the simulator: about 16 bytes per reading (≈ 51 MB per meter-year),
+packed and unpacked at C speed.
 
 Everything round-trips exactly: integers, Decimals with their exponent, times with their zone,
 texts and every `extra` register. This module is pure (bytes in, readings out).
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import json
 import zlib
+from array import array
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from itertools import accumulate
 from types import MappingProxyType
 from typing import Any
 
@@ -46,13 +50,18 @@ def encode_block(readings: Sequence[Reading]) -> bytes:
     for name in _NUMBERS:
         _encode_numbers([getattr(r, name) for r in readings], columns)
     header["extra"] = _runs([_extra_json(r.extra) for r in readings])
-    body = bytearray()
-    for column in columns:
-        _varints(_deltas(column), body)
+    deltas = [delta for column in columns for delta in _deltas(column)]
+    try:  # 8-byte words when every difference fits: packed and unpacked in C
+        body = array("q", deltas).tobytes()
+        header["pack"] = "q"
+    except OverflowError:  # beyond ±2^63: variable-length integers of any size
+        packed = bytearray()
+        _varints(deltas, packed)
+        body, header["pack"] = bytes(packed), "v"
     head = json.dumps(header, separators=(",", ":")).encode()
     prefix = bytearray()
     _varint(len(head), prefix)
-    return bytes([_VERSION]) + zlib.compress(bytes(prefix) + head + bytes(body), 6)
+    return bytes([_VERSION]) + zlib.compress(bytes(prefix) + head + body, 6)
 
 
 def decode_block(block: bytes) -> list[Reading]:
@@ -62,13 +71,19 @@ def decode_block(block: bytes) -> list[Reading]:
         data = zlib.decompress(block[1:])
         size, pos = _read_varint(data, 0)
         header = json.loads(data[pos : pos + size])
-        values = _read_varints(data, pos + size)
-        return _readings(header, values)
+        body = data[pos + size :]
+        if header["pack"] == "q":
+            words = array("q")
+            words.frombytes(body)
+            deltas = words.tolist()
+        else:
+            deltas = list(_read_varints(body, 0))
+        return _readings(header, _Cursor(deltas))
     except (zlib.error, ValueError, KeyError, IndexError, TypeError) as error:
         raise BlockError(f"A stored block of readings is damaged ({error}).") from None
 
 
-def _readings(header: dict[str, Any], values: Iterator[int]) -> list[Reading]:
+def _readings(header: dict[str, Any], values: _Cursor) -> list[Reading]:
     count = header["n"]
     states: list[dict[str, object]] = [{} for _ in range(count)]
     for name in _TIMES:
@@ -103,14 +118,12 @@ def _encode_times(times: list[datetime | None], columns: list[list[int]]) -> lis
     return _runs([getattr(t.tzinfo, "key", None) for t in present])
 
 
-def _decode_times(
-    zones: list[list[Any]], count: int, values: Iterator[int]
-) -> list[datetime | None]:
+def _decode_times(zones: list[list[Any]], count: int, values: _Cursor) -> list[datetime | None]:
     from zoneinfo import ZoneInfo
 
-    mask = _take(values, count)
+    mask = values.take(count)
     present = sum(mask)
-    micros, offsets = _take(values, present), _take(values, present)
+    micros, offsets = values.take(present), values.take(present)
     stamps = iter(zip(micros, offsets, _expand(zones), strict=True))
     out: list[datetime | None] = []
     for flag in mask:
@@ -134,16 +147,16 @@ def _encode_numbers(values: list[Any], columns: list[list[int]]) -> None:
         columns.append([int(v) for v in present])
 
 
-def _decode_numbers(kind: str, count: int, values: Iterator[int]) -> list[object]:
-    mask = _take(values, count)
+def _decode_numbers(kind: str, count: int, values: _Cursor) -> list[object]:
+    mask = values.take(count)
     present = sum(mask)
     numbers: list[object]
     if kind == "decimal":
-        coefficients, exponents = _take(values, present), _take(values, present)
+        coefficients, exponents = values.take(present), values.take(present)
         # from text, so that no context precision can round a long coefficient
         numbers = [Decimal(f"{c}E{e}") for c, e in zip(coefficients, exponents, strict=True)]
     else:
-        numbers = list(_take(values, present))
+        numbers = list(values.take(present))
     found = iter(numbers)
     return [next(found) if flag else None for flag in mask]
 
@@ -153,13 +166,18 @@ def _coefficient(sign: int, digits: tuple[int, ...]) -> int:
     return -value if sign else value
 
 
-def _take(values: Iterator[int], count: int) -> list[int]:
-    out: list[int] = []
-    previous = 0
-    for _ in range(count):
-        previous += next(values)
-        out.append(previous)
-    return out
+class _Cursor:
+    """Reads the columns back in order: each is the running sum of its differences."""
+
+    def __init__(self, deltas: list[int]) -> None:
+        self._deltas = deltas
+        self._pos = 0
+
+    def take(self, count: int) -> list[int]:
+        start, self._pos = self._pos, self._pos + count
+        if self._pos > len(self._deltas):
+            raise ValueError("the block holds fewer values than its header announces")
+        return list(accumulate(self._deltas[start : self._pos]))
 
 
 def _deltas(column: list[int]) -> list[int]:

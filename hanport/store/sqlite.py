@@ -50,6 +50,8 @@ class SqliteStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._meters: dict[str, int] = dict(self._db.execute("SELECT key, id FROM meters"))
+        self._last: dict[int, tuple[int, Reading | None]] = {}
+        """Per meter: the latest sealed hour and its last reading (rollups start from it)."""
 
     def close(self) -> None:
         self._db.close()
@@ -59,13 +61,19 @@ class SqliteStore:
         groups: dict[tuple[int, int], list[Reading]] = defaultdict(list)
         for reading in readings:
             groups[(self._meter(reading), _hour(reading))].append(reading)
+        newest: dict[int, int] = {}
+        for meter, hour in groups:
+            newest[meter] = max(hour, newest.get(meter, hour))
         with self._transaction():
-            for (meter, hour), batch in groups.items():
-                self._db.execute(
-                    "INSERT INTO pending VALUES (?, ?, ?)", (meter, hour, encode_block(batch))
-                )
-            for meter in {meter for meter, _ in groups}:
-                self._seal_before(meter, max(hour for m, hour in groups if m == meter))
+            for meter, open_hour in newest.items():
+                self._seal_before(meter, open_hour)
+            for (meter, hour), batch in sorted(groups.items()):
+                if hour < newest[meter]:  # already closed: straight into its block
+                    self._seal(meter, hour, batch)
+                else:
+                    self._db.execute(
+                        "INSERT INTO pending VALUES (?, ?, ?)", (meter, hour, encode_block(batch))
+                    )
 
     def readings(self, meter: str, start: datetime, end: datetime) -> list[Reading]:
         """Every stored reading of `meter` with start <= time < end, in time order."""
@@ -117,29 +125,46 @@ class SqliteStore:
         for hour in hours:
             self._seal(meter, hour)
 
-    def _seal(self, meter: int, hour: int) -> None:
+    def _seal(self, meter: int, hour: int, fresh: Sequence[Reading] = ()) -> None:
         rows = self._db.execute(
             "SELECT data FROM pending WHERE meter = ? AND hour = ? "
             "UNION ALL SELECT data FROM blocks WHERE meter = ? AND hour = ?",
             (meter, hour, meter, hour),
         )
-        readings = sorted((r for (data,) in rows for r in decode_block(data)), key=_time)
+        stored = [r for (data,) in rows for r in decode_block(data)]
+        readings = sorted([*stored, *fresh], key=_time)
         self._db.execute(
             "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", (meter, hour, encode_block(readings))
         )
         self._db.execute("DELETE FROM pending WHERE meter = ? AND hour = ?", (meter, hour))
         before = self._last_before(meter, hour)
+        if hour >= self._last.get(meter, (-1, None))[0]:
+            self._last[meter] = (hour, readings[-1])
         for step in ("15m", "1h"):
             for rollup in rollups([*before, *readings], step, self.zone):
                 if int(rollup.start.timestamp()) >= hour * 3600:
                     self._save(meter, rollup)
 
     def _last_before(self, meter: int, hour: int) -> list[Reading]:
+        cached_hour, cached = self._last.get(meter, (-1, None))
+        if (
+            cached is not None
+            and cached_hour < hour
+            and not self._block_between(meter, cached_hour, hour)
+        ):
+            return [cached]
         row = self._db.execute(
             "SELECT data FROM blocks WHERE meter = ? AND hour < ? ORDER BY hour DESC LIMIT 1",
             (meter, hour),
         ).fetchone()
         return decode_block(row[0])[-1:] if row else []
+
+    def _block_between(self, meter: int, after: int, before: int) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM blocks WHERE meter = ? AND hour > ? AND hour < ? LIMIT 1",
+            (meter, after, before),
+        ).fetchone()
+        return row is not None
 
     def _save(self, meter: int, rollup: Rollup) -> None:
         stats = {
