@@ -10,6 +10,7 @@ import sys
 import time
 from contextlib import aclosing
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hanport.codec.decoder import Decoder
 from hanport.config import load_settings
@@ -19,6 +20,8 @@ from hanport.model import Reading
 from hanport.reader import ReaderState, read_meter
 from hanport.serve import open_pty, serve_pty, serve_tcp
 from hanport.simulator import HomeSimulator
+from hanport.store.sink import run_store_sink
+from hanport.store.sqlite import SqliteStore
 from hanport.transport import SIMULATOR_INTERVAL_S, Source, SourceError, open_stream, parse_source
 
 __all__ = ["SourceError", "capture", "live_line", "run", "simulate"]
@@ -38,21 +41,31 @@ def run(args: argparse.Namespace, language: str) -> int:
         source = Source("sim", speed=speed, seed=args.seed)
         print(text("simulator", language, interval=f"{args.interval:g}"), flush=True)
     decoder = Decoder(key=settings.key, auth_key=settings.auth_key, zone=settings.timezone)
+    database = settings.database or ("hanport.db" if settings.source else "hanport-simulator.db")
+    store = SqliteStore(database, ZoneInfo(settings.timezone))
     try:
-        return asyncio.run(_show(source, decoder, args.count, settings.interval_s, language))
+        return asyncio.run(_show(source, decoder, store, args.count, settings.interval_s, language))
     except asyncio.CancelledError:  # SIGTERM: stopped cleanly
         print(text("stopped", language), file=sys.stderr)
         return 0
+    finally:
+        store.close()
 
 
 async def _show(
-    source: Source, decoder: Decoder, count: int, interval_s: float, language: str
+    source: Source,
+    decoder: Decoder,
+    store: SqliteStore,
+    count: int,
+    interval_s: float,
+    language: str,
 ) -> int:
     main = asyncio.current_task()
     assert main is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     hub = Hub()
     console = hub.subscribe("console")
+    storage = asyncio.create_task(run_store_sink(hub.subscribe("storage", 100_000), store))
     state = ReaderState(str(source))
     reader = asyncio.create_task(read_meter(source, decoder, hub, state, interval_s=interval_s))
     shown = 0
@@ -71,6 +84,9 @@ async def _show(
     finally:
         reader.cancel()
         await asyncio.gather(reader, return_exceptions=True)
+        await asyncio.sleep(0)  # let the storage sink take what the reader published last
+        storage.cancel()  # it writes everything it holds before it ends
+        await asyncio.gather(storage, return_exceptions=True)
     return 0
 
 

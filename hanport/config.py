@@ -6,6 +6,7 @@
     auth_key = "…32 hex digits…"     # authentication key (GAK)
     timezone = "Europe/Tallinn"      # for meters that send local time
     interval_s = 10                  # the meter's push interval (the watchdog waits 3 of them)
+    database = "hanport.db"          # where every reading is kept (SQLite)
 
 Every problem is found at start and named with its setting and the fix, in one sentence.
 """
@@ -23,6 +24,7 @@ from hanport.errors import HanError
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
 _ENV = {
+    "database": "HANPORT_DATABASE",
     "source": "HANPORT_SOURCE",
     "key": "HANPORT_KEY",
     "auth_key": "HANPORT_AUTH_KEY",
@@ -46,6 +48,8 @@ class Settings:
     auth_key: bytes | None = None
     timezone: str = "Europe/Tallinn"
     interval_s: float = 10.0
+    database: str | None = None
+    """SQLite file for the readings; None: hanport.db (hanport-simulator.db on the simulator)."""
 
 
 def load_settings(
@@ -70,6 +74,7 @@ def load_settings(
         auth_key=_key(raw.get("auth_key")),
         timezone=_timezone(raw.get("timezone")),
         interval_s=_interval(raw.get("interval_s")),
+        database=str(raw["database"][0]) if raw.get("database") else None,
     )
 
 

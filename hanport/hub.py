@@ -50,6 +50,13 @@ class Subscription:
     def pending(self) -> int:
         return self._queue.qsize()
 
+    def drain(self) -> list[Reading]:
+        """Everything waiting, at once (for a sink that is shutting down)."""
+        waiting: list[Reading] = []
+        while not self._queue.empty():
+            waiting.append(self._queue.get_nowait())
+        return waiting
+
     def __aiter__(self) -> AsyncIterator[Reading]:
         return self._readings()
 

@@ -1,0 +1,110 @@
+"""The storage sink: batched commits, nothing lost at shutdown, a failing disk survived."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import hanport
+from hanport.cli import main
+from hanport.hub import Hub
+from hanport.model import Reading
+from hanport.simulator import HomeSimulator
+from hanport.store.sink import run_store_sink
+from hanport.store.sqlite import SqliteStore
+
+FOREVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
+def simulated(count: int, seed: int = 6) -> list[Reading]:
+    simulator = HomeSimulator(seed=seed)
+    return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
+
+
+class FlakyStore:
+    """Refuses the first `failures` writes like a full disk, then accepts."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.written: list[Reading] = []
+        self.attempts: list[int] = []
+
+    def write(self, readings: Sequence[Reading]) -> None:
+        self.attempts.append(len(readings))
+        if self.failures:
+            self.failures -= 1
+            raise sqlite3.OperationalError("database or disk is full")
+        self.written += readings
+
+
+async def feed_and_stop(store: object, readings: list[Reading], **options: int | float) -> None:
+    hub = Hub()
+    sink = asyncio.create_task(
+        run_store_sink(hub.subscribe("storage"), store, commit_every_s=0.02, **options)  # type: ignore[arg-type]
+    )
+    for reading in readings:
+        hub.publish(reading)
+        await asyncio.sleep(0.001)
+    await asyncio.sleep(0.1)
+    hub_tail = simulated(3, seed=9)
+    for reading in hub_tail:  # published right before shutdown: still stored
+        hub.publish(reading)
+    sink.cancel()
+    await asyncio.gather(sink, return_exceptions=True)
+
+
+def test_everything_is_stored_including_what_arrived_last(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.db", ZoneInfo("Europe/Tallinn"))
+    readings = simulated(40)
+    asyncio.run(feed_and_stop(store, readings))
+    stored = store.readings("", *FOREVER)
+    assert len(stored) == 43
+    assert readings[0] in stored
+    assert readings[-1] in stored
+    store.close()
+
+
+def test_a_full_disk_is_said_once_and_nothing_is_lost(caplog: pytest.LogCaptureFixture) -> None:
+    store = FlakyStore(failures=3)
+    readings = simulated(30)
+    with caplog.at_level(logging.INFO, logger="hanport.store.sink"):
+        asyncio.run(feed_and_stop(store, readings))
+    assert store.written[:30] == readings
+    assert len(store.written) == 33
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert "Cannot write to the database (database or disk is full)" in errors[0].getMessage()
+    assert any("accepts writes again" in r.getMessage() for r in caplog.records)
+
+
+def test_the_memory_buffer_is_bounded() -> None:
+    store = FlakyStore(failures=1000)
+    asyncio.run(feed_and_stop(store, simulated(30), max_buffered=10))
+    assert store.written == []  # still failing at shutdown
+    assert store.attempts
+    assert max(store.attempts) == 10  # never more than the bound held in memory
+
+
+def test_run_keeps_every_reading_in_the_database(tmp_path: Path) -> None:
+    database = tmp_path / "run.db"
+    os.environ["HANPORT_DATABASE"] = str(database)  # restored by the autouse fixture
+    assert main(["run", "--source", "sim://?speed=max&seed=2", "--count", "5"]) == 0
+    store = SqliteStore(database, ZoneInfo("Europe/Tallinn"))
+    stored = store.readings("", *FOREVER)
+    assert len(stored) >= 5
+    assert [replace_received(r) for r in stored[:5]] == simulated(5, seed=2)
+    store.close()
+
+
+def replace_received(reading: Reading) -> Reading:
+    from dataclasses import replace
+
+    return replace(reading, received_at=None)
