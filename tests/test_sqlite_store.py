@@ -126,3 +126,15 @@ def test_kill_9_loses_nothing_that_was_written_and_never_corrupts(tmp_path: Path
 def simulated_from(seed: int, count: int) -> list[Reading]:
     simulator = HomeSimulator(seed=seed)
     return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
+
+
+def test_a_reading_stored_twice_is_kept_once(tmp_path: Path) -> None:
+    readings = simulated(1.1)
+    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
+    store.write(readings)
+    store.write(readings[-20:])  # the open hour again, e.g. a replay of the same capture
+    store.write(readings[:50])  # and a sealed hour again
+    assert store.readings("", *FOREVER) == readings
+    (hour,) = store.series("", "1h", *FOREVER)
+    assert hour.readings == 360
+    store.close()

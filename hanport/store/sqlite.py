@@ -87,7 +87,7 @@ class SqliteStore:
             (meter_id, first, last, meter_id, first, last),
         )
         found = [r for (data,) in rows for r in decode_block(data) if start <= _time(r) < end]
-        return sorted(found, key=_time)
+        return _unique(found)
 
     def series(self, meter: str, step: str, start: datetime, end: datetime) -> list[Rollup]:
         """Rollups of closed periods: 15m and 1h as stored, 1d and 1mo combined from hours."""
@@ -132,7 +132,7 @@ class SqliteStore:
             (meter, hour, meter, hour),
         )
         stored = [r for (data,) in rows for r in decode_block(data)]
-        readings = sorted([*stored, *fresh], key=_time)
+        readings = _unique([*stored, *fresh])
         self._db.execute(
             "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", (meter, hour, encode_block(readings))
         )
@@ -206,6 +206,12 @@ def _time(reading: Reading) -> datetime:
     if moment is None:
         raise ValueError("A reading without meter time or reception time cannot be stored.")
     return moment
+
+
+def _unique(readings: Iterable[Reading]) -> list[Reading]:
+    """In time order, one reading per time: a reading stored again replaces the first."""
+    by_time = {_time(reading).timestamp(): reading for reading in readings}
+    return [by_time[moment] for moment in sorted(by_time)]
 
 
 def _hour(reading: Reading) -> int:
