@@ -54,7 +54,8 @@ async def feed_and_stop(store: object, readings: list[Reading], **options: int |
         hub.publish(reading)
         await asyncio.sleep(0.001)
     await asyncio.sleep(0.1)
-    hub_tail = simulated(3, seed=9)
+    later = HomeSimulator(seed=9, start=datetime(2026, 2, 1, tzinfo=UTC))
+    hub_tail = hanport.decode(b"".join(later.next_telegram() for _ in range(3)))
     for reading in hub_tail:  # published right before shutdown: still stored
         hub.publish(reading)
     sink.cancel()
