@@ -71,6 +71,23 @@ def _parser() -> argparse.ArgumentParser:
     capture.add_argument("--seconds", type=float, default=0, help="or after this many seconds")
     capture.set_defaults(handler=_lazy("capture"))
 
+    export = commands.add_parser("export", help="readings or rollups of a period as CSV or JSON")
+    export.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
+    export.add_argument("--database", help="SQLite file (default: the configured one)")
+    export.add_argument("--meter", help="meter id (default: the only meter in the database)")
+    export.add_argument(
+        "--from", dest="start", required=True, help="first day or time, e.g. 2026-06-01"
+    )
+    export.add_argument("--to", dest="end", required=True, help="end (exclusive), e.g. 2026-07-01")
+    export.add_argument(
+        "--step", choices=("15m", "1h", "1d", "1mo"), help="rollups instead of readings"
+    )
+    export.add_argument(
+        "--format", choices=("csv", "json"), default="csv", help="csv or JSON lines"
+    )
+    export.add_argument("--output", help="file to write (default: standard output)")
+    export.set_defaults(handler=_lazy("export_command"))
+
     simulate = commands.add_parser("simulate", help="serve the meter simulator as a device")
     where = simulate.add_mutually_exclusive_group(required=True)
     where.add_argument("--pty", action="store_true", help="on a pseudo-terminal (serial port)")

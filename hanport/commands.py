@@ -8,12 +8,14 @@ import logging
 import signal
 import sys
 import time
-from contextlib import aclosing
+from contextlib import ExitStack, aclosing
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hanport.codec.decoder import Decoder
 from hanport.config import load_settings
+from hanport.export import export, terminal_progress
 from hanport.hub import Hub
 from hanport.i18n import text
 from hanport.model import Reading
@@ -24,7 +26,7 @@ from hanport.store.sink import run_store_sink
 from hanport.store.sqlite import SqliteStore
 from hanport.transport import SIMULATOR_INTERVAL_S, Source, SourceError, open_stream, parse_source
 
-__all__ = ["SourceError", "capture", "live_line", "run", "simulate"]
+__all__ = ["SourceError", "capture", "export_command", "live_line", "run", "simulate"]
 
 
 def run(args: argparse.Namespace, language: str) -> int:
@@ -88,6 +90,62 @@ async def _show(
         storage.cancel()  # it writes everything it holds before it ends
         await asyncio.gather(storage, return_exceptions=True)
     return 0
+
+
+def export_command(args: argparse.Namespace, language: str) -> int:
+    """Write a period's readings (or rollups with --step) from the database as CSV or JSON."""
+    settings = load_settings(
+        Path(args.config) if args.config else None, overrides={"database": args.database}
+    )
+    zone = ZoneInfo(settings.timezone)
+    database = Path(settings.database or "hanport.db")
+    if not database.exists():
+        raise SourceError(
+            f"There is no database {database}; run hanport run first, or pass --database."
+        )
+    start, end = _moment(args.start, zone, "--from"), _moment(args.end, zone, "--to")
+    if end <= start:
+        raise SourceError("--to must come after --from.")
+    store = SqliteStore(database, zone)
+    try:
+        meter = _pick_meter(store, args.meter)
+        with ExitStack() as files:
+            out = (
+                files.enter_context(open(args.output, "w", newline="", encoding="utf-8"))
+                if args.output
+                else sys.stdout
+            )
+            rows = export(
+                store, meter, start, end, args.step, args.format, out, terminal_progress()
+            )
+    finally:
+        store.close()
+    print(text("exported", language, rows=rows), file=sys.stderr)
+    return 0
+
+
+def _moment(value: str, zone: ZoneInfo, flag: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise SourceError(
+            f"{flag} {value!r} is not a date or time like 2026-06-01 or 2026-06-01T12:00."
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _pick_meter(store: SqliteStore, wanted: str | None) -> str:
+    meters = store.meters()
+    known = ", ".join(map(repr, meters)) or "none"
+    if wanted is not None:
+        if wanted not in meters:
+            raise SourceError(f"The database has no meter {wanted!r}; it has {known}.")
+        return wanted
+    if len(meters) != 1:
+        raise SourceError(
+            f"The database has {len(meters)} meters; choose one with --meter ({known})."
+        )
+    return meters[0]
 
 
 def capture(args: argparse.Namespace, language: str) -> int:

@@ -46,6 +46,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "L3 {v3} V {i3} A  energia võrgust {ein} Wh",
     },
     "stopped": {"en": "Stopped.", "et": "Peatatud."},
+    "exported": {"en": "Exported {rows} rows.", "et": "Eksporditud {rows} rida."},
     "captured": {
         "en": "Wrote {size} bytes to {path} ({frames} verified frames).",
         "et": "Kirjutasin {size} baiti faili {path} ({frames} kontrollitud kaadrit).",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from hanport.fields import FIELD_BY_NAME
 from hanport.model import READING_FIELDS, Reading, Register, Value
 
-__all__ = ["reading_json", "reading_table"]
+__all__ = ["reading_json", "reading_table", "value_json"]
 
 
 def reading_json(reading: Reading) -> str:
@@ -25,20 +25,20 @@ def reading_json(reading: Reading) -> str:
                 extra = ",".join(f"{json.dumps(k)}:{_register_json(r)}" for k, r in value.items())
                 parts.append(f'"extra":{{{extra}}}')
         elif value is not None:
-            parts.append(f"{json.dumps(name)}:{_value_json(value)}")
+            parts.append(f"{json.dumps(name)}:{value_json(value)}")
     return "{" + ",".join(parts) + "}"
 
 
 def _register_json(register: Register) -> str:
-    parts = [f'"value":{_value_json(register.value)}']
+    parts = [f'"value":{value_json(register.value)}']
     if register.unit is not None:
         parts.append(f'"unit":{json.dumps(register.unit)}')
     if register.time is not None:
-        parts.append(f'"time":{_value_json(register.time)}')
+        parts.append(f'"time":{value_json(register.time)}')
     return "{" + ",".join(parts) + "}"
 
 
-def _value_json(value: Value | object) -> str:
+def value_json(value: Value | object) -> str:
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, Decimal):
