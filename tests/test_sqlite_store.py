@@ -138,3 +138,20 @@ def test_a_reading_stored_twice_is_kept_once(tmp_path: Path) -> None:
     (hour,) = store.series("", "1h", *FOREVER)
     assert hour.readings == 360
     store.close()
+
+
+def test_series_rows_are_the_stored_rollups(tmp_path: Path) -> None:
+    import json
+    from decimal import Decimal
+
+    readings = simulated(2.2)
+    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
+    store.write(readings)
+    rows = store.series_rows("", "1h", *FOREVER)
+    objects = store.series("", "1h", *FOREVER)
+    assert [row[0] for row in rows] == [int(r.start.timestamp()) for r in objects]
+    assert [row[2] for row in rows] == [r.energy_import_wh for r in objects]
+    stats = json.loads(rows[0][6], parse_float=Decimal)
+    assert stats["voltage_l1_v"][0] == objects[0].stats["voltage_l1_v"].minimum
+    assert store.series_rows("nobody", "1h", *FOREVER) == []
+    store.close()

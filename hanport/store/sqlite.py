@@ -91,17 +91,26 @@ class SqliteStore:
 
     def series(self, meter: str, step: str, start: datetime, end: datetime) -> list[Rollup]:
         """Rollups of closed periods: 15m and 1h as stored, 1d and 1mo combined from hours."""
+        stored = "15m" if step == "15m" else "1h"
+        parts = [
+            _rollup(stored, row, self.zone) for row in self.series_rows(meter, stored, start, end)
+        ]
+        return parts if step == stored else _combine(parts, step, self.zone)
+
+    def series_rows(
+        self, meter: str, step: str, start: datetime, end: datetime
+    ) -> list[tuple[int, int, int, int, int, int, str]]:
+        """Stored 15m or 1h rollups as rows: (start as Unix time, readings, import Wh, export
+        Wh, gap, reset, statistics as JSON text). For an API that passes them straight on."""
         meter_id = self._meters.get(meter)
         if meter_id is None:
             return []
-        stored = "15m" if step == "15m" else "1h"
         rows = self._db.execute(
             "SELECT start, readings, import_wh, export_wh, gap, reset, stats FROM rollups "
             "WHERE meter = ? AND step = ? AND start >= ? AND start < ? ORDER BY start",
-            (meter_id, stored, int(start.timestamp()), int(end.timestamp())),
+            (meter_id, step, int(start.timestamp()), int(end.timestamp())),
         )
-        parts = [_rollup(stored, row, self.zone) for row in rows]
-        return parts if step == stored else _combine(parts, step, self.zone)
+        return rows.fetchall()
 
     def meters(self) -> list[str]:
         return sorted(self._meters)
@@ -167,10 +176,14 @@ class SqliteStore:
         return row is not None
 
     def _save(self, meter: int, rollup: Rollup) -> None:
-        stats = {
-            name: [str(s.minimum), str(s.maximum), str(s.total), s.count]
-            for name, s in rollup.stats.items()
-        }
+        stats = (
+            "{"
+            + ",".join(  # JSON numbers written from the exact decimal text
+                f'"{name}":[{s.minimum},{s.maximum},{s.total},{s.count}]'
+                for name, s in rollup.stats.items()
+            )
+            + "}"
+        )
         self._db.execute(
             "INSERT OR REPLACE INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -182,7 +195,7 @@ class SqliteStore:
                 rollup.energy_export_wh,
                 int(rollup.gap),
                 int(rollup.reset),
-                json.dumps(stats, separators=(",", ":")),
+                stats,
             ),
         )
 
@@ -223,13 +236,13 @@ def _rollup(step: str, row: tuple[int, int, int, int, int, int, str], zone: tzin
     rollup = Rollup(step, datetime.fromtimestamp(start, UTC).astimezone(zone), readings)
     rollup.energy_import_wh, rollup.energy_export_wh = imported, exported
     rollup.gap, rollup.reset = bool(gap), bool(reset)
-    for name, (low, high, total, count) in json.loads(stats).items():
-        rollup.stats[name] = Stats(_number(low), _number(high), _number(total), count)
+    for name, (low, high, total, count) in _STATS_JSON.decode(stats).items():
+        rollup.stats[name] = Stats(low, high, total, count)
     return rollup
 
 
-def _number(text: str) -> Decimal | int:
-    return Decimal(text) if "." in text or "E" in text else int(text)
+_STATS_JSON = json.JSONDecoder(parse_float=Decimal)
+"""Reads the stored statistics' numbers as exact Decimals (one decoder, built once)."""
 
 
 def _combine(parts: Iterable[Rollup], step: str, zone: tzinfo) -> list[Rollup]:
