@@ -2,9 +2,10 @@
 
 Telegrams have the Swedish/Danish E360 object list and number formats, a valid CRC-16/ARC, and
 the meter's standard-time clock (`W`). The household is a plausible, seeded day: base load, a
-fridge that cycles, cooking in the evening, a heat pump, a 9 kW sauna on Saturday evenings and
-midday PV. Phase voltages sag with the phase's load, currents follow from power and voltage,
-and the energy registers integrate power exactly (they never go backwards).
+fridge that cycles, cooking in the evening, a heat pump, a 9 kW sauna on Saturday evenings, an
+11 kW electric-car charging session on weekday evenings and midday PV. Phase voltages sag with
+the phase's load, currents follow from power and voltage, and the energy registers integrate
+power exactly (they never go backwards).
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class HomeSimulator:
         if local.weekday() == 5 and 19 * 60 <= minute < 21 * 60:
             for index in range(3):
                 base[index] += 3_000  # sauna heater, 9 kW
+        if local.weekday() < 5 and 18 * 60 <= minute < 20 * 60 + 30:
+            for index in range(3):
+                base[index] += 3_680  # electric car charging at 11 kW (3 × 16 A)
         return base
 
     def _pv_w(self, local: datetime) -> int:

@@ -150,3 +150,19 @@ def test_e360_telegram_number_formats() -> None:
     assert reading.power_import_w == 1016
     assert reading.energy_import_wh == 4215300
     assert reading.current_l1_a == Decimal("4.4")
+
+
+def test_a_weekday_evening_charges_the_car_at_11_kw_within_the_fuse() -> None:
+    from datetime import UTC, datetime
+
+    import hanport
+    from hanport.simulator import HomeSimulator
+
+    # Monday 2026-01-12 18:30 in Tallinn (16:30 UTC): the car charges on all three phases
+    simulator = HomeSimulator(seed=1, start=datetime(2026, 1, 12, 16, 30, tzinfo=UTC))
+    (reading,) = hanport.decode(simulator.next_telegram())
+    assert reading.power_import_w is not None
+    assert reading.power_import_w > 11_000
+    for current in (reading.current_l1_a, reading.current_l2_a, reading.current_l3_a):
+        assert current is not None
+        assert 16 <= current < 25  # the 3 × 25 A main fuse holds
