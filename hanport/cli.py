@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     decode.add_argument("--tz", default=DEFAULT_ZONE, help="zone of meters sending local time")
     decode.set_defaults(handler=_decode)
 
+    _add_reading_commands(commands)
+    return parser
+
+
+def _add_reading_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """run, capture, export, doctor and simulate: the commands that use hanport.commands."""
     run = commands.add_parser("run", help="read the meter and show readings as they arrive")
     run.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
     run.add_argument("--source", help="meter URL (/dev/ttyUSB0, tcp://…); default: simulator")
@@ -88,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", help="file to write (default: standard output)")
     export.set_defaults(handler=_lazy("export_command"))
 
+    doctor = commands.add_parser("doctor", help="listen to a connection and say what is wrong")
+    doctor.add_argument("source", metavar="SOURCE", help="meter URL, e.g. /dev/ttyUSB0")
+    doctor.add_argument("--seconds", type=float, default=35.0, help="how long to listen")
+    doctor.add_argument("--key", help="encryption key (GUEK), 32 hex digits")
+    doctor.add_argument("--auth-key", help="authentication key (GAK), 32 hex digits")
+    doctor.set_defaults(handler=_lazy("doctor"))
+
     simulate = commands.add_parser("simulate", help="serve the meter simulator as a device")
     where = simulate.add_mutually_exclusive_group(required=True)
     where.add_argument("--pty", action="store_true", help="on a pseudo-terminal (serial port)")
@@ -96,7 +109,6 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--count", type=int, default=0, help="pty: stop after this many")
     simulate.add_argument("--seed", type=int, default=1, help="simulator seed")
     simulate.set_defaults(handler=_lazy("simulate"))
-    return parser
 
 
 def _lazy(name: str) -> Callable[[argparse.Namespace, str], int]:

@@ -26,7 +26,7 @@ from hanport.store.sink import run_store_sink
 from hanport.store.sqlite import SqliteStore
 from hanport.transport import SIMULATOR_INTERVAL_S, Source, SourceError, open_stream, parse_source
 
-__all__ = ["SourceError", "capture", "export_command", "live_line", "run", "simulate"]
+__all__ = ["SourceError", "capture", "doctor", "export_command", "live_line", "run", "simulate"]
 
 
 def run(args: argparse.Namespace, language: str) -> int:
@@ -146,6 +146,17 @@ def _pick_meter(store: SqliteStore, wanted: str | None) -> str:
             f"The database has {len(meters)} meters; choose one with --meter ({known})."
         )
     return meters[0]
+
+
+def doctor(args: argparse.Namespace, language: str) -> int:
+    """Diagnose a connection; exit 0 when verified readings arrived, 1 otherwise."""
+    from hanport.doctor import diagnose, report
+
+    source = parse_source(args.source)
+    decoder = Decoder(key=args.key, auth_key=args.auth_key)
+    found = asyncio.run(diagnose(source, args.seconds, decoder))
+    print("\n".join(report(found)))
+    return 0 if found.readings else 1
 
 
 def capture(args: argparse.Namespace, language: str) -> int:
