@@ -73,6 +73,13 @@ async def read_meter(
     backoff = backoff or Backoff()
     while True:
         try:
+            if source.detect:
+                from hanport.detect import detect_line
+
+                source = await detect_line(
+                    source,
+                    lambda: Decoder(key=decoder.key, auth_key=decoder.auth_key, zone=decoder.zone),
+                )
             await _read_until_fault(source, decoder, hub, state, interval_s * 3, backoff)
             if source.kind == "file":
                 _set(state, "ended", None)

@@ -43,6 +43,8 @@ class Source:
     stopbits: int = 1
     speed: float | None = 1.0
     seed: int = 1
+    detect: bool = False
+    """Serial port given without line settings: find them (see `detect_line`)."""
 
     def __str__(self) -> str:
         if self.kind == "serial":
@@ -57,7 +59,7 @@ class Source:
 def parse_source(url: str) -> Source:
     """Parse a source URL; raises SourceError with what to write instead."""
     if url.startswith(("/", "COM")):
-        return Source("serial", url)
+        return Source("serial", url, detect=True)
     parts = urlsplit(url)
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     if parts.scheme == "serial":
@@ -84,6 +86,7 @@ def _serial(path: str, options: dict[str, str]) -> Source:
     return Source(
         "serial",
         path,
+        detect="baud" not in options,
         baudrate=_int(options, "baud", 115200),
         parity=parity,
         bytesize=_int(options, "bits", 8),

@@ -42,10 +42,14 @@ async def read_readings(source: Source, count: int) -> list[Reading]:
 @pytest.mark.parametrize(
     ("url", "source"),
     [
-        ("/dev/ttyUSB0", Source("serial", "/dev/ttyUSB0")),
+        ("/dev/ttyUSB0", Source("serial", "/dev/ttyUSB0", detect=True)),
         (
             "serial:///dev/ttyAMA0?baud=2400&parity=e",
             Source("serial", "/dev/ttyAMA0", baudrate=2400, parity="E"),
+        ),
+        (
+            "serial:///dev/ttyAMA0?parity=E",
+            Source("serial", "/dev/ttyAMA0", parity="E", detect=True),
         ),
         ("tcp://192.0.2.10:8888", Source("tcp", "192.0.2.10", 8888)),
         ("file://capture.bin?speed=max", Source("file", "capture.bin", speed=None)),
