@@ -8,8 +8,9 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack, aclosing
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,12 +47,27 @@ def run(args: argparse.Namespace, language: str) -> int:
     database = settings.database or ("hanport.db" if settings.source else "hanport-simulator.db")
     store = SqliteStore(database, ZoneInfo(settings.timezone))
     try:
-        return asyncio.run(_show(source, decoder, store, args.count, settings.interval_s, language))
+        shown = _show(
+            source,
+            decoder,
+            store,
+            args.count,
+            settings.interval_s,
+            language,
+            settings.retention_days,
+        )
+        return asyncio.run(shown)
     except asyncio.CancelledError:  # SIGTERM: stopped cleanly
         print(text("stopped", language), file=sys.stderr)
         return 0
     finally:
         store.close()
+
+
+def _pruner(store: SqliteStore, retention_days: int) -> Callable[[], object] | None:
+    if not retention_days:
+        return None
+    return lambda: store.prune(datetime.now(UTC) - timedelta(days=retention_days))
 
 
 async def _show(
@@ -61,13 +77,16 @@ async def _show(
     count: int,
     interval_s: float,
     language: str,
+    retention: int = 0,
 ) -> int:
     main = asyncio.current_task()
     assert main is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     hub = Hub()
     console = hub.subscribe("console")
-    storage = asyncio.create_task(run_store_sink(hub.subscribe("storage", 100_000), store))
+    storage = asyncio.create_task(
+        run_store_sink(hub.subscribe("storage", 100_000), store, prune=_pruner(store, retention))
+    )
     state = ReaderState(str(source))
     reader = asyncio.create_task(read_meter(source, decoder, hub, state, interval_s=interval_s))
     shown = 0

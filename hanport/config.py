@@ -7,6 +7,7 @@
     timezone = "Europe/Tallinn"      # for meters that send local time
     interval_s = 10                  # the meter's push interval (the watchdog waits 3 of them)
     database = "hanport.db"          # where every reading is kept (SQLite)
+    retention_days = 0               # delete raw readings older than this (rollups stay); 0: never
 
 Every problem is found at start and named with its setting and the fix, in one sentence.
 """
@@ -25,6 +26,7 @@ __all__ = ["ConfigError", "Settings", "load_settings"]
 
 _ENV = {
     "database": "HANPORT_DATABASE",
+    "retention_days": "HANPORT_RETENTION_DAYS",
     "source": "HANPORT_SOURCE",
     "key": "HANPORT_KEY",
     "auth_key": "HANPORT_AUTH_KEY",
@@ -48,6 +50,8 @@ class Settings:
     auth_key: bytes | None = None
     timezone: str = "Europe/Tallinn"
     interval_s: float = 10.0
+    retention_days: int = 0
+    """Raw readings older than this many days are deleted (rollups stay); 0 keeps them all."""
     database: str | None = None
     """SQLite file for the readings; None: hanport.db (hanport-simulator.db on the simulator)."""
 
@@ -75,6 +79,7 @@ def load_settings(
         timezone=_timezone(raw.get("timezone")),
         interval_s=_interval(raw.get("interval_s")),
         database=str(raw["database"][0]) if raw.get("database") else None,
+        retention_days=_days(raw.get("retention_days")),
     )
 
 
@@ -146,6 +151,18 @@ def _timezone(item: tuple[object, str] | None) -> str:
             f"Unknown time zone {value!r} (from {where}); use a name such as Europe/Tallinn."
         ) from None
     return str(value)
+
+
+def _days(item: tuple[object, str] | None) -> int:
+    if item is None:
+        return 0
+    value, where = item
+    text = str(value)
+    if not text.isdigit():
+        raise ConfigError(
+            f"The retention from {where} must be a whole number of days (0: keep all)."
+        )
+    return int(text)
 
 
 def _interval(item: tuple[object, str] | None) -> float:

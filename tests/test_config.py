@@ -85,3 +85,13 @@ def test_run_uses_the_configured_source(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "No meter configured" not in out
     assert len(out.splitlines()) == 2
+
+
+def test_retention_days(tmp_path: Path) -> None:
+    assert (
+        load_settings(write(tmp_path, "[meter]\nretention_days = 30\n"), environ={}).retention_days
+        == 30
+    )
+    assert load_settings(None, environ={"HANPORT_RETENTION_DAYS": "0"}).retention_days == 0
+    with pytest.raises(ConfigError, match="whole number of days"):
+        load_settings(None, environ={"HANPORT_RETENTION_DAYS": "a week"})

@@ -155,3 +155,15 @@ def test_series_rows_are_the_stored_rollups(tmp_path: Path) -> None:
     assert stats["voltage_l1_v"][0] == objects[0].stats["voltage_l1_v"].minimum
     assert store.series_rows("nobody", "1h", *FOREVER) == []
     store.close()
+
+
+def test_retention_deletes_old_raw_readings_but_keeps_rollups(tmp_path: Path) -> None:
+    readings = simulated(3.1)
+    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
+    store.write(readings)
+    removed = store.prune(START + timedelta(hours=2))
+    assert removed == 2
+    kept = store.readings("", *FOREVER)
+    assert kept == readings[720:]
+    assert len(store.series("", "1h", *FOREVER)) == 3  # the rollups of all hours remain
+    store.close()

@@ -109,3 +109,25 @@ def replace_received(reading: Reading) -> Reading:
     from dataclasses import replace
 
     return replace(reading, received_at=None)
+
+
+def test_old_readings_are_pruned_from_the_sink() -> None:
+    calls: list[int] = []
+
+    async def scenario() -> None:
+        hub = Hub()
+        sink = asyncio.create_task(
+            run_store_sink(
+                hub.subscribe("storage"),
+                FlakyStore(0),
+                commit_every_s=0.01,
+                prune=lambda: calls.append(1),
+            )
+        )
+        hub.publish(simulated(1)[0])
+        await asyncio.sleep(0.1)
+        sink.cancel()
+        await asyncio.gather(sink, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert calls == [1]  # once at start, then hourly

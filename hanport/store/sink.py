@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from hanport.hub import Subscription
@@ -33,11 +33,13 @@ async def run_store_sink(
     *,
     commit_every_s: float = 10.0,
     max_buffered: int = 7 * 8640,
+    prune: Callable[[], object] | None = None,
 ) -> None:
     """Run until cancelled; then write what is buffered and return."""
     buffer: deque[Reading] = deque(maxlen=max_buffered)
     failing = False
     next_commit = time.monotonic() + commit_every_s
+    next_prune = time.monotonic()
     try:
         while True:
             timeout = max(next_commit - time.monotonic(), 0)
@@ -49,6 +51,9 @@ async def run_store_sink(
                 pass
             next_commit = time.monotonic() + commit_every_s
             failing = await _commit(store, buffer, failing, max_buffered)
+            if prune is not None and time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + 3600
+                await _prune(prune)
     finally:
         buffer.extend(readings.drain())
         if buffer:
@@ -57,6 +62,13 @@ async def run_store_sink(
                 buffer.clear()
             except (sqlite3.Error, OSError) as error:
                 log.error("%d readings could not be stored at shutdown: %s.", len(buffer), error)
+
+
+async def _prune(prune: Callable[[], object]) -> None:
+    try:
+        await asyncio.to_thread(prune)
+    except (sqlite3.Error, OSError) as error:
+        log.error("Old readings could not be deleted (%s); they are kept for now.", error)
 
 
 async def _commit(store: Store, buffer: deque[Reading], failing: bool, max_buffered: int) -> bool:

@@ -112,6 +112,15 @@ class SqliteStore:
         )
         return rows.fetchall()
 
+    def prune(self, before: datetime) -> int:
+        """Delete raw readings older than `before` (whole hours); rollups are kept. Returns the
+        number of hour blocks removed."""
+        hour = int(before.timestamp()) // 3600
+        with self._transaction():
+            cursor = self._db.execute("DELETE FROM blocks WHERE hour < ?", (hour,))
+            self._db.execute("DELETE FROM pending WHERE hour < ?", (hour,))
+        return cursor.rowcount
+
     def meters(self) -> list[str]:
         return sorted(self._meters)
 
