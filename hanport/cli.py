@@ -108,6 +108,7 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
     simulate.add_argument("--speed", default="1", help="times faster than real time, or max")
     simulate.add_argument("--count", type=int, default=0, help="pty: stop after this many")
     simulate.add_argument("--seed", type=int, default=1, help="simulator seed")
+    simulate.add_argument("--format", choices=("p1", "hdlc"), default="p1", help="frames to send")
     simulate.set_defaults(handler=_lazy("simulate"))
 
 

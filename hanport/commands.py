@@ -206,15 +206,17 @@ def simulate(args: argparse.Namespace, language: str) -> int:
     """Serve the simulated meter on a pseudo-terminal or a TCP port."""
     speed = None if args.speed == "max" else float(args.speed)
     if args.tcp:
-        return asyncio.run(_serve_tcp(args.tcp, args.seed, speed, language))
+        return asyncio.run(_serve_tcp(args.tcp, args.seed, args.format, speed, language))
     master, path = open_pty()
     print(text("pty", language, path=path), flush=True)
-    asyncio.run(serve_pty(master, HomeSimulator(seed=args.seed), speed, args.count))
+    asyncio.run(
+        serve_pty(master, HomeSimulator(seed=args.seed, format=args.format), speed, args.count)
+    )
     return 0
 
 
-async def _serve_tcp(port: int, seed: int, speed: float | None, language: str) -> int:
-    server = await serve_tcp(port, lambda: HomeSimulator(seed=seed), speed)
+async def _serve_tcp(port: int, seed: int, form: str, speed: float | None, language: str) -> int:
+    server = await serve_tcp(port, lambda: HomeSimulator(seed=seed, format=form), speed)
     print(text("tcp", language, port=port), flush=True)
     async with server:
         await server.serve_forever()

@@ -41,6 +41,8 @@ class HomeSimulator:
     seed: int = 1
     start: datetime = field(default_factory=lambda: datetime(2026, 1, 10, 6, 0, tzinfo=UTC))
     interval_s: int = 10
+    format: str = "p1"
+    """p1 (the E360's ASCII telegram) or hdlc (a DLMS data-notification in an HDLC frame)."""
     _rng: random.Random = field(init=False)
     _now: datetime = field(init=False)
     _import_ws: int = field(init=False, default=0)
@@ -62,9 +64,19 @@ class HomeSimulator:
         total_export = sum(p.export_w for p in phases)
         self._import_ws += total_import * self.interval_s
         self._export_ws += total_export * self.interval_s
-        telegram = e360_telegram(
-            self._now, phases, self._import_ws // 3600, self._export_ws // 3600
-        )
+        energy = (self._import_ws // 3600, self._export_ws // 3600)
+        if self.format == "hdlc":
+            from hanport.simulator_dlms import hdlc_notification
+
+            telegram = hdlc_notification(
+                self._now,
+                [p.voltage_dv for p in phases],
+                [p.current_da for p in phases],
+                (total_import, total_export),
+                energy,
+            )
+        else:
+            telegram = e360_telegram(self._now, phases, *energy)
         self._now += timedelta(seconds=self.interval_s)
         return telegram
 

@@ -43,6 +43,8 @@ class Source:
     stopbits: int = 1
     speed: float | None = 1.0
     seed: int = 1
+    format: str = "p1"
+    """Simulator only: p1 or hdlc."""
     detect: bool = False
     """Serial port given without line settings: find them (see `detect_line`)."""
 
@@ -72,7 +74,10 @@ def parse_source(url: str) -> Source:
         path = (parts.netloc + parts.path) if parts.netloc else parts.path
         return Source("file", path, speed=_speed(options))
     if parts.scheme == "sim":
-        return Source("sim", speed=_speed(options), seed=_int(options, "seed", 1))
+        form = options.get("format", "p1")
+        if form not in ("p1", "hdlc"):
+            raise SourceError(f"format={form!r} must be p1 or hdlc.")
+        return Source("sim", speed=_speed(options), seed=_int(options, "seed", 1), format=form)
     raise SourceError(
         f"Unknown source {url!r}; use /dev/ttyUSB0, serial://…, tcp://host:port, "
         "file://capture.bin or sim://."
@@ -197,7 +202,9 @@ async def _replay(source: Source) -> AsyncIterator[bytes]:
 async def _simulate(source: Source) -> AsyncIterator[bytes]:
     from hanport.simulator import HomeSimulator
 
-    simulator = HomeSimulator(seed=source.seed, interval_s=int(SIMULATOR_INTERVAL_S))
+    simulator = HomeSimulator(
+        seed=source.seed, interval_s=int(SIMULATOR_INTERVAL_S), format=source.format
+    )
     while True:
         yield simulator.next_telegram()
         await asyncio.sleep(0 if source.speed is None else SIMULATOR_INTERVAL_S / source.speed)

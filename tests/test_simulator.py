@@ -166,3 +166,30 @@ def test_a_weekday_evening_charges_the_car_at_11_kw_within_the_fuse() -> None:
     for current in (reading.current_l1_a, reading.current_l2_a, reading.current_l3_a):
         assert current is not None
         assert 16 <= current < 25  # the 3 × 25 A main fuse holds
+
+
+def test_dlms_hdlc_frames_carry_the_same_household() -> None:
+    import hanport
+    from hanport.simulator import HomeSimulator
+
+    p1 = HomeSimulator(seed=3)
+    hdlc = HomeSimulator(seed=3, format="hdlc")
+    decoder = hanport.Decoder()
+    for _ in range(5):
+        (telegram,) = hanport.decode(p1.next_telegram())
+        frame = hdlc.next_telegram()
+        assert frame.startswith(b"\x7e\xa0")
+        (reading,) = decoder.feed(frame)
+        assert isinstance(reading, hanport.Reading)
+        assert decoder.format == "hdlc"
+        for name in (
+            "power_import_w",
+            "power_export_w",
+            "energy_import_wh",
+            "energy_export_wh",
+            "voltage_l1_v",
+            "voltage_l3_v",
+            "current_l2_a",
+        ):
+            assert getattr(reading, name) == getattr(telegram, name), name
+        assert reading.meter_time == telegram.meter_time

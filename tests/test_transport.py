@@ -215,3 +215,11 @@ def test_run_stops_cleanly_on_sigterm() -> None:
     assert process.returncode == 0
     assert "Stopped." in err
     assert "Traceback" not in err
+
+
+def test_simulated_hdlc_source() -> None:
+    source = parse_source("sim://?format=hdlc&speed=max&seed=3")
+    readings = asyncio.run(read_readings(source, 2))
+    assert [r.power_import_w for r in readings] == [r.power_import_w for r in expected(3, 2)]
+    with pytest.raises(SourceError, match="p1 or hdlc"):
+        parse_source("sim://?format=mbus")
