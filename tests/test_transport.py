@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import aclosing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,14 @@ def test_run_stops_cleanly_on_sigterm() -> None:
     assert process.returncode == 0
     assert "Stopped." in err
     assert "Traceback" not in err
+    from zoneinfo import ZoneInfo
+
+    from hanport.store.sqlite import SqliteStore
+
+    store = SqliteStore(os.environ["HANPORT_DATABASE"], ZoneInfo("Europe/Tallinn"))
+    far = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    assert len(store.readings("", *far)) >= 1  # what it had accepted was stored before exit
+    store.close()
 
 
 def test_simulated_hdlc_source() -> None:
@@ -223,3 +232,41 @@ def test_simulated_hdlc_source() -> None:
     assert [r.power_import_w for r in readings] == [r.power_import_w for r in expected(3, 2)]
     with pytest.raises(SourceError, match="p1 or hdlc"):
         parse_source("sim://?format=mbus")
+
+
+def test_a_replugged_serial_cable_is_read_again(tmp_path: Path) -> None:
+    """The port is a by-id style link; unplugging removes its device, plugging makes a new one."""
+    link = tmp_path / "usb-P1_Cable-if00"
+    first_master, first_path = open_pty()
+    link.symlink_to(first_path)
+    state = ReaderState(str(link))
+
+    async def scenario() -> None:
+        hub = Hub()
+        subscription = hub.subscribe("test")
+        source = parse_source(f"serial://{link}?baud=115200")
+        task = asyncio.create_task(
+            read_meter(source, hanport.Decoder(), hub, state, backoff=Backoff(0.05))
+        )
+        await asyncio.sleep(0.3)
+        writer = asyncio.create_task(serve_pty(first_master, HomeSimulator(seed=2), 20.0, 0))
+        await asyncio.wait_for(subscription.get(), 10)
+        writer.cancel()
+        os.close(first_master)  # unplugged
+        await asyncio.sleep(0.3)
+        second_master, second_path = open_pty()  # plugged in again: a new device
+        link.unlink()
+        link.symlink_to(second_path)
+        await asyncio.sleep(0.5)
+        writer = asyncio.create_task(serve_pty(second_master, HomeSimulator(seed=5), 20.0, 0))
+        again = await asyncio.wait_for(subscription.get(), 10)
+        from_the_new_device = {(r.power_import_w, r.voltage_l1_v) for r in expected(5, 20)}
+        assert (again.power_import_w, again.voltage_l1_v) in from_the_new_device
+        writer.cancel()
+        task.cancel()
+        await asyncio.gather(task, writer, return_exceptions=True)
+        os.close(second_master)
+
+    asyncio.run(scenario())
+    assert state.reconnects >= 1
+    assert state.readings >= 2
