@@ -131,3 +131,37 @@ def test_old_readings_are_pruned_from_the_sink() -> None:
 
     asyncio.run(scenario())
     assert calls == [1]  # once at start, then hourly
+
+
+def test_a_really_full_database_buffers_and_recovers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite itself says 'database or disk is full' (page limit), then gets room again."""
+    store = SqliteStore(tmp_path / "full.db", ZoneInfo("Europe/Tallinn"))
+    store.write(simulated(5, seed=1))
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    later = HomeSimulator(seed=2, start=datetime(2026, 3, 1, tzinfo=UTC))
+    readings = hanport.decode(b"".join(later.next_telegram() for _ in range(2000)))
+
+    async def scenario() -> None:
+        hub = Hub()
+        sink = asyncio.create_task(
+            run_store_sink(hub.subscribe("storage", 5000), store, commit_every_s=0.02)
+        )
+        for reading in readings:
+            hub.publish(reading)
+        await asyncio.sleep(0.3)  # several commits fail: the disk is full
+        store._db.execute("PRAGMA max_page_count = 1073741823")  # room again
+        await asyncio.sleep(0.3)
+        sink.cancel()
+        await asyncio.gather(sink, return_exceptions=True)
+
+    with caplog.at_level(logging.INFO, logger="hanport.store.sink"):
+        asyncio.run(scenario())
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert "database or disk is full" in errors[0]
+    window = (datetime(2026, 2, 28, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
+    assert store.readings("", *window) == readings
+    store.close()

@@ -16,7 +16,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -220,7 +220,15 @@ class _Transaction:
         self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                if self._db.in_transaction:  # a failed COMMIT leaves it open: never half-write
+                    self._db.execute("ROLLBACK")
+                raise
+        elif self._db.in_transaction:  # SQLite may have rolled back already (a full disk)
+            self._db.execute("ROLLBACK")
 
 
 def _time(reading: Reading) -> datetime:
@@ -242,12 +250,12 @@ def _hour(reading: Reading) -> int:
 
 def _rollup(step: str, row: tuple[int, int, int, int, int, int, str], zone: tzinfo) -> Rollup:
     start, readings, imported, exported, gap, reset, stats = row
-    rollup = Rollup(step, datetime.fromtimestamp(start, UTC).astimezone(zone), readings)
-    rollup.energy_import_wh, rollup.energy_export_wh = imported, exported
-    rollup.gap, rollup.reset = bool(gap), bool(reset)
-    for name, (low, high, total, count) in _STATS_JSON.decode(stats).items():
-        rollup.stats[name] = Stats(low, high, total, count)
-    return rollup
+    parsed = {
+        name: Stats(low, high, total, count)
+        for name, (low, high, total, count) in _STATS_JSON.decode(stats).items()
+    }
+    moment = datetime.fromtimestamp(start, zone)
+    return Rollup(step, moment, readings, imported, exported, bool(gap), bool(reset), parsed)
 
 
 _STATS_JSON = json.JSONDecoder(parse_float=Decimal)
