@@ -110,7 +110,6 @@ async def _read_until_fault(
     backoff: Backoff,
 ) -> None:
     async with aclosing(open_stream(source)) as chunks:
-        _set(state, "connected", None)
         last_verified = time.monotonic()
         while True:
             remaining = last_verified + stale_after_s - time.monotonic()
@@ -122,6 +121,8 @@ async def _read_until_fault(
             except TimeoutError:
                 raise _Stale from None
             state.bytes_read += len(chunk)
+            if state.status not in ("connected", "stale"):
+                _set(state, "connected", None)  # bytes arrive: the port is open
             for item in decoder.feed(chunk, datetime.now(UTC)):
                 if isinstance(item, Reading):
                     hub.publish(item)

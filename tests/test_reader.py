@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -166,8 +167,10 @@ def test_garbage_and_half_telegrams_lose_nothing_verified() -> None:
     assert state.readings == 2
 
 
-def test_a_pulled_serial_cable_is_reported_not_fatal() -> None:
-    master, path = open_pty()
+def test_a_pulled_serial_cable_is_reported_not_fatal(tmp_path: Path) -> None:
+    master, pty_path = open_pty()
+    path = str(tmp_path / "ttyUSB-meter")  # a stable name, as /dev/serial/by-id gives
+    os.symlink(pty_path, path)
     state = ReaderState(path)
 
     async def scenario() -> None:
@@ -181,8 +184,13 @@ def test_a_pulled_serial_cable_is_reported_not_fatal() -> None:
         writer = asyncio.create_task(serve_pty(master, HomeSimulator(seed=2), 20.0, 0))
         await asyncio.wait_for(subscription.get(), 10)
         writer.cancel()
-        os.close(master)  # the cable is pulled
-        await asyncio.sleep(0.5)
+        os.close(master)  # the cable is pulled; its link goes, so a reused pty number is not found
+        os.unlink(path)
+        for _ in range(500):
+            if state.status != "connected":
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # and it keeps trying
         assert not task.done()
         task.cancel()
         await asyncio.gather(task, writer, return_exceptions=True)

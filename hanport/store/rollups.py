@@ -27,6 +27,12 @@ STEPS = ("15m", "1h", "1d", "1mo")
 _STATS = (
     "power_import_w",
     "power_export_w",
+    "power_import_l1_w",
+    "power_import_l2_w",
+    "power_import_l3_w",
+    "power_export_l1_w",
+    "power_export_l2_w",
+    "power_export_l3_w",
     "voltage_l1_v",
     "voltage_l2_v",
     "voltage_l3_v",

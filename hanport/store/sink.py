@@ -75,8 +75,15 @@ async def _commit(store: Store, buffer: deque[Reading], failing: bool, max_buffe
     if not buffer:
         return failing
     batch = list(buffer)
+    write = asyncio.ensure_future(asyncio.to_thread(store.write, batch))
     try:
-        await asyncio.to_thread(store.write, batch)
+        await asyncio.shield(write)
+    except asyncio.CancelledError:
+        await asyncio.wait({write})  # the thread holds the connection: let it finish first
+        if write.exception() is None:
+            for _ in batch:
+                buffer.popleft()
+        raise
     except (sqlite3.Error, OSError) as error:
         if not failing:
             log.error(
