@@ -9,6 +9,9 @@
     database = "hanport.db"          # where every reading is kept (SQLite)
     retention_days = 0               # delete raw readings older than this (rollups stay); 0: never
 
+The `[web]` section is described in `hanport.web.settings`, `[mqtt]` in `hanport.mqtt.settings`;
+their environment variables are HANPORT_WEB_<NAME> and HANPORT_MQTT_<NAME>.
+
 Every problem is found at start and named with its setting and the fix, in one sentence.
 """
 
@@ -17,10 +20,12 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from hanport.errors import HanError
+from hanport.mqtt.settings import MQTT_KEYS, MqttSettings, mqtt_settings
+from hanport.setting_values import ConfigError, Raw
+from hanport.web.settings import WEB_KEYS, WebSettings, web_settings
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
@@ -35,11 +40,13 @@ _ENV = {
 }
 
 
-_FLAGS = {"timezone": "--tz"}
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "meter": tuple(_ENV),
+    "web": WEB_KEYS,
+    "mqtt": MQTT_KEYS,
+}
 
-
-class ConfigError(HanError):
-    """A setting is missing, misspelt or has a value that cannot work."""
+_FLAGS = {"timezone": "--tz", "web.enabled": "--no-web"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class Settings:
     """Raw readings older than this many days are deleted (rollups stay); 0 keeps them all."""
     database: str | None = None
     """SQLite file for the readings; None: hanport.db (hanport-simulator.db on the simulator)."""
+    web: WebSettings = field(default_factory=WebSettings)
+    mqtt: MqttSettings | None = None
+    """None: no broker configured, nothing is published."""
 
 
 def load_settings(
@@ -61,17 +71,18 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, str | None] | None = None,
 ) -> Settings:
-    """Read the file (if any), then the environment, then non-None `overrides`; validate all."""
+    """Read the file (if any), then the environment, then non-None `overrides`; validate all.
+
+    Overrides are named like the settings: `source` for [meter], `web.port` for the others.
+    """
     environ = os.environ if environ is None else environ
-    raw: dict[str, tuple[object, str]] = {}
-    for name, value in _read_file(path, environ).items():
-        raw[name] = (value, f"meter.{name} in {path or 'hanport.toml'}")
-    for name, variable in _ENV.items():
-        if variable in environ:
-            raw[name] = (environ[variable], f"the environment variable {variable}")
-    for name, value in (overrides or {}).items():
-        if value is not None:
-            raw[name] = (value, _FLAGS.get(name, f"--{name.replace('_', '-')}"))
+    document = _read_file(path, environ)
+    where = path or Path(environ.get("HANPORT_CONFIG", "hanport.toml"))
+    sections = {
+        name: _collect(name, document.get(name, {}), where, environ, overrides or {})
+        for name in _SECTIONS
+    }
+    raw = sections["meter"]
     return Settings(
         source=_source(raw.get("source")),
         key=_key(raw.get("key")),
@@ -80,10 +91,31 @@ def load_settings(
         interval_s=_interval(raw.get("interval_s")),
         database=str(raw["database"][0]) if raw.get("database") else None,
         retention_days=_days(raw.get("retention_days")),
+        web=web_settings(sections["web"]),
+        mqtt=mqtt_settings(sections["mqtt"]),
     )
 
 
-def _read_file(path: Path | None, environ: Mapping[str, str]) -> dict[str, object]:
+def _collect(
+    section: str,
+    table: Mapping[str, object],
+    path: Path,
+    environ: Mapping[str, str],
+    overrides: Mapping[str, str | None],
+) -> Raw:
+    raw: Raw = {name: (value, f"{section}.{name} in {path}") for name, value in table.items()}
+    for name in _SECTIONS[section]:
+        variable = _ENV[name] if section == "meter" else f"HANPORT_{section}_{name}".upper()
+        if variable in environ:
+            raw[name] = (environ[variable], f"the environment variable {variable}")
+        key = name if section == "meter" else f"{section}.{name}"
+        value = overrides.get(key)
+        if value is not None:
+            raw[name] = (value, _FLAGS.get(key, f"--{name.replace('_', '-')}"))
+    return raw
+
+
+def _read_file(path: Path | None, environ: Mapping[str, str]) -> dict[str, dict[str, object]]:
     explicit = path is not None or "HANPORT_CONFIG" in environ
     path = path or Path(environ.get("HANPORT_CONFIG", "hanport.toml"))
     if not path.exists():
@@ -98,15 +130,21 @@ def _read_file(path: Path | None, environ: Mapping[str, str]) -> dict[str, objec
         raise ConfigError(f"Cannot read the settings file {path}: {error}.") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"The settings file {path} is not valid TOML: {error}.") from None
-    unknown = sorted(set(document) - {"meter"})
-    meter = document.get("meter", {})
-    if not isinstance(meter, dict):
-        raise ConfigError(f"In {path}, [meter] must be a table of settings.")
-    unknown += [f"meter.{name}" for name in sorted(set(meter) - set(_ENV))]
+    unknown = sorted(set(document) - set(_SECTIONS))
     if unknown:
-        known = ", ".join(f"meter.{name}" for name in _ENV)
-        raise ConfigError(f"Unknown setting {unknown[0]} in {path}; the settings are {known}.")
-    return dict(meter)
+        names = ", ".join(f"[{name}]" for name in _SECTIONS)
+        raise ConfigError(f"Unknown section [{unknown[0]}] in {path}; the sections are {names}.")
+    for section, keys in _SECTIONS.items():
+        table = document.get(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"In {path}, [{section}] must be a table of settings.")
+        extra = sorted(set(table) - set(keys))
+        if extra:
+            known = ", ".join(f"{section}.{name}" for name in keys)
+            raise ConfigError(
+                f"Unknown setting {section}.{extra[0]} in {path}; the settings are {known}."
+            )
+    return document
 
 
 def _source(item: tuple[object, str] | None) -> str | None:

@@ -51,7 +51,7 @@ def test_the_file_can_be_named_by_the_environment(tmp_path: Path) -> None:
     ("text", "words"),
     [
         ('[meter]\nsorce = "/dev/ttyUSB0"\n', "Unknown setting meter.sorce"),
-        ('[mqtt]\nhost = "x"\n', "Unknown setting mqtt"),
+        ('[mqtt]\nhost = "x"\n', "Unknown setting mqtt.host"),
         ('[meter]\nkey = "1234"\n', "key from meter.key in"),
         ('[meter]\nsource = "ftp://x"\n', "Unknown source 'ftp://x'"),
         ('[meter]\ntimezone = "Mars/Base"\n', "Unknown time zone 'Mars/Base'"),
@@ -95,3 +95,47 @@ def test_retention_days(tmp_path: Path) -> None:
     assert load_settings(None, environ={"HANPORT_RETENTION_DAYS": "0"}).retention_days == 0
     with pytest.raises(ConfigError, match="whole number of days"):
         load_settings(None, environ={"HANPORT_RETENTION_DAYS": "a week"})
+
+
+def test_web_and_mqtt_sections_from_file_environment_and_flags(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[web]\nport = 9000\nfuse_a = 32\n[mqtt]\nurl = "mqtt://ha:s%40cret@192.0.2.5"\n'
+        'prefix = "home/meter/"\nqos = 1\n',
+    )
+    settings = load_settings(path, environ={"HANPORT_WEB_LISTEN": "0.0.0.0"})
+    assert (settings.web.port, settings.web.fuse_a, settings.web.listen) == (9000, 32, "0.0.0.0")
+    assert settings.web.url == "http://0.0.0.0:9000"
+    assert settings.mqtt is not None
+    assert (settings.mqtt.host, settings.mqtt.port, settings.mqtt.tls) == ("192.0.2.5", 1883, False)
+    assert (settings.mqtt.username, settings.mqtt.password) == ("ha", "s@cret")
+    assert (settings.mqtt.prefix, settings.mqtt.qos) == ("home/meter", 1)
+    assert "s@cret" not in repr(settings.mqtt)
+    flags = load_settings(path, environ={}, overrides={"web.port": "8081", "web.enabled": "no"})
+    assert (flags.web.port, flags.web.enabled) == (8081, False)
+    assert load_settings(None, environ={}).mqtt is None
+    secure = load_settings(None, environ={"HANPORT_MQTT_URL": "mqtts://broker.lan"})
+    assert secure.mqtt is not None
+    assert (secure.mqtt.port, secure.mqtt.tls) == (8883, True)
+
+
+@pytest.mark.parametrize(
+    ("environ", "words"),
+    [
+        ({"HANPORT_WEB_PORT": "80000"}, "port from the environment variable HANPORT_WEB_PORT"),
+        ({"HANPORT_WEB_LISTEN": "my-pc"}, "listen address 'my-pc'"),
+        ({"HANPORT_WEB_TLS_CERT": "/no/cert.pem"}, "TLS certificate /no/cert.pem"),
+        ({"HANPORT_WEB_ENABLED": "maybe"}, "HANPORT_WEB_ENABLED must be true or false"),
+        ({"HANPORT_MQTT_URL": "http://broker"}, "must look like mqtt://"),
+        ({"HANPORT_MQTT_URL": "mqtt://b", "HANPORT_MQTT_QOS": "3"}, "MQTT QoS"),
+        ({"HANPORT_MQTT_URL": "mqtt://b", "HANPORT_MQTT_PREFIX": "a/#"}, "without #"),
+    ],
+)
+def test_mistakes_in_web_and_mqtt_settings_are_named(environ: dict[str, str], words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        load_settings(None, environ=environ)
+
+
+def test_an_unknown_section_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"Unknown section \[hass\]"):
+        load_settings(write(tmp_path, "[hass]\nx = 1\n"), environ={})

@@ -1,0 +1,1 @@
+"""Publishing readings over MQTT, with Home Assistant discovery."""

@@ -1,0 +1,127 @@
+"""The `[mqtt]` section: the broker and what is published there.
+
+    [mqtt]
+    url = "mqtt://user:password@192.168.1.2:1883"   # HANPORT_MQTT_URL; mqtts://…:8883 for TLS
+    client_id = "hanport"            # HANPORT_MQTT_CLIENT_ID
+    prefix = "hanport"               # HANPORT_MQTT_PREFIX: topics are <prefix>/<meter_id>/…
+    qos = 0                          # HANPORT_MQTT_QOS: 0, 1 or 2
+    retain = false                   # HANPORT_MQTT_RETAIN: retain state messages
+    per_field_topics = false         # HANPORT_MQTT_PER_FIELD_TOPICS: also <prefix>/<id>/<field>
+    discovery = true                 # HANPORT_MQTT_DISCOVERY: Home Assistant device discovery
+    discovery_prefix = "homeassistant"   # HANPORT_MQTT_DISCOVERY_PREFIX
+    ca_file = "/etc/ssl/certs/my-ca.pem" # HANPORT_MQTT_CA_FILE: CA of the broker (mqtts)
+    cert_file = "client.pem"         # HANPORT_MQTT_CERT_FILE: client certificate (mqtts)
+    key_file = "client.key"          # HANPORT_MQTT_KEY_FILE
+
+No url: MQTT is off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from hanport.setting_values import ConfigError, Raw, boolean, existing_file, whole
+
+__all__ = ["MQTT_KEYS", "MqttSettings", "mqtt_settings"]
+
+MQTT_KEYS = (
+    "url",
+    "client_id",
+    "prefix",
+    "qos",
+    "retain",
+    "per_field_topics",
+    "discovery",
+    "discovery_prefix",
+    "ca_file",
+    "cert_file",
+    "key_file",
+)
+
+
+@dataclass(frozen=True)
+class MqttSettings:
+    host: str
+    port: int = 1883
+    tls: bool = False
+    username: str | None = None
+    password: str | None = None
+    client_id: str = "hanport"
+    prefix: str = "hanport"
+    qos: int = 0
+    retain: bool = False
+    per_field_topics: bool = False
+    discovery: bool = True
+    discovery_prefix: str = "homeassistant"
+    ca_file: str | None = None
+    cert_file: str | None = None
+    key_file: str | None = None
+
+    def __repr__(self) -> str:  # never print the password
+        return f"MqttSettings({self.safe_url})"
+
+    @property
+    def safe_url(self) -> str:
+        user = f"{self.username}:***@" if self.username else ""
+        return f"{'mqtts' if self.tls else 'mqtt'}://{user}{self.host}:{self.port}"
+
+
+def mqtt_settings(raw: Raw) -> MqttSettings | None:
+    item = raw.get("url")
+    if item is None or item[0] in ("", None):
+        return None
+    value, where = str(item[0]), item[1]
+    parts = urlsplit(value)
+    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+        raise ConfigError(
+            f"The broker {value!r} (from {where}) must look like mqtt://user:password@host:1883 "
+            "or mqtts://host:8883."
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"The port in the broker URL from {where} is not a number.") from None
+    tls = parts.scheme == "mqtts"
+    cert = existing_file(raw.get("cert_file"), "MQTT client certificate")
+    key = existing_file(raw.get("key_file"), "MQTT client key")
+    if (cert is None) != (key is None):
+        raise ConfigError("An MQTT client certificate needs both mqtt.cert_file and mqtt.key_file.")
+    return MqttSettings(
+        host=parts.hostname,
+        port=port or (8883 if tls else 1883),
+        tls=tls,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        client_id=_name(raw.get("client_id"), "hanport", "client id"),
+        prefix=_topic(raw.get("prefix"), "hanport"),
+        qos=whole(raw.get("qos"), 0, 0, 2, "MQTT QoS"),
+        retain=boolean(raw.get("retain"), False),
+        per_field_topics=boolean(raw.get("per_field_topics"), False),
+        discovery=boolean(raw.get("discovery"), True),
+        discovery_prefix=_topic(raw.get("discovery_prefix"), "homeassistant"),
+        ca_file=existing_file(raw.get("ca_file"), "MQTT CA file"),
+        cert_file=cert,
+        key_file=key,
+    )
+
+
+def _name(item: tuple[object, str] | None, default: str, what: str) -> str:
+    if item is None:
+        return default
+    value = str(item[0]).strip()
+    if not value or len(value) > 128:
+        raise ConfigError(f"The MQTT {what} from {item[1]} must be 1 to 128 characters.")
+    return value
+
+
+def _topic(item: tuple[object, str] | None, default: str) -> str:
+    if item is None:
+        return default
+    value = str(item[0]).strip().strip("/")
+    if not value or any(c in value for c in "#+\0"):
+        raise ConfigError(
+            f"The topic prefix {item[0]!r} from {item[1]} must be a plain topic without #, + "
+            "or a leading or trailing /."
+        )
+    return value

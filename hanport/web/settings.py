@@ -1,0 +1,81 @@
+"""The `[web]` section: where the app listens, TLS, and the limits the dashboard draws.
+
+[web]
+enabled = true                   # HANPORT_WEB_ENABLED, hanport run --no-web
+listen = "127.0.0.1"             # HANPORT_WEB_LISTEN, --listen (another address needs accounts)
+port = 8080                      # HANPORT_WEB_PORT, --port
+tls_cert = "/etc/hanport/cert.pem"   # HANPORT_WEB_TLS_CERT: serve HTTPS with this certificate
+tls_key = "/etc/hanport/key.pem"     # HANPORT_WEB_TLS_KEY
+fuse_a = 25                      # HANPORT_WEB_FUSE_A: main fuse per phase, amperes
+session_days = 14                # HANPORT_WEB_SESSION_DAYS: a login lasts this long unused
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from hanport.setting_values import ConfigError, Raw, boolean, existing_file, whole
+
+__all__ = ["WEB_KEYS", "WebSettings", "is_loopback", "web_settings"]
+
+WEB_KEYS = ("enabled", "listen", "port", "tls_cert", "tls_key", "fuse_a", "session_days")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    enabled: bool = True
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    fuse_a: int = 25
+    session_days: int = 14
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.listen}]" if ":" in self.listen else self.listen
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
+
+
+def web_settings(raw: Raw) -> WebSettings:
+    cert = existing_file(raw.get("tls_cert"), "TLS certificate")
+    key = existing_file(raw.get("tls_key"), "TLS key")
+    if (cert is None) != (key is None):
+        raise ConfigError(
+            "TLS needs both web.tls_cert and web.tls_key (HANPORT_WEB_TLS_CERT/_KEY); set both "
+            "or neither."
+        )
+    return WebSettings(
+        enabled=boolean(raw.get("enabled"), True),
+        listen=_address(raw.get("listen")),
+        port=whole(raw.get("port"), 8080, 1, 65535, "port"),
+        tls_cert=cert,
+        tls_key=key,
+        fuse_a=whole(raw.get("fuse_a"), 25, 6, 400, "main fuse current in amperes"),
+        session_days=whole(raw.get("session_days"), 14, 1, 365, "session lifetime in days"),
+    )
+
+
+def _address(item: tuple[object, str] | None) -> str:
+    if item is None:
+        return WebSettings.listen
+    value, where = str(item[0]).strip(), item[1]
+    if value in ("localhost", "0.0.0.0", "::"):
+        return "127.0.0.1" if value == "localhost" else value
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ConfigError(
+            f"The listen address {value!r} (from {where}) must be an IP address such as "
+            "127.0.0.1, 0.0.0.0 or 192.168.1.5."
+        ) from None
+    return value
+
+
+def is_loopback(address: str) -> bool:
+    return ipaddress.ip_address(address).is_loopback
