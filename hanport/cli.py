@@ -13,6 +13,7 @@ from hanport.errors import HanError
 from hanport.hexdump import unhex_if_hex
 from hanport.i18n import default_language, reason, text
 from hanport.model import Reading, Rejected
+from hanport.mqtt.command import add_mqtt_commands
 from hanport.output import reading_json, reading_table
 
 __all__ = ["main", "unhex_if_hex"]
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     language: str = args.lang or default_language()
     try:
         result: int = args.handler(args, language)
-    except _UsageError as error:
+    except (_UsageError, HanError) as error:  # a bad setting, source or name: one sentence
         print(f"hanport: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     decode.set_defaults(handler=_decode)
 
     _add_reading_commands(commands)
+    from hanport.web.account_commands import add_account_commands
+
+    add_account_commands(commands)
+    add_mqtt_commands(commands)
     return parser
 
 
@@ -68,6 +73,9 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
     run.add_argument("--count", type=int, default=0, help="stop after this many (0: never)")
     run.add_argument("--seed", type=int, default=1, help="simulator seed")
     run.add_argument("--tz", help=f"zone of meters sending local time (default {DEFAULT_ZONE})")
+    run.add_argument("--listen", help="the app's address (default 127.0.0.1)")
+    run.add_argument("--port", help="the app's port (default 8080)")
+    run.add_argument("--no-web", action="store_true", help="do not serve the app")
     run.set_defaults(handler=_lazy("run"))
 
     capture = commands.add_parser("capture", help="record a source's raw bytes to a file")

@@ -5,25 +5,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, aclosing
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hanport.codec.decoder import Decoder
-from hanport.config import load_settings
+from hanport.config import Settings, load_settings
 from hanport.export import export, terminal_progress
-from hanport.hub import Hub
 from hanport.i18n import text
 from hanport.model import Reading
-from hanport.reader import ReaderState, read_meter
+from hanport.runtime import run_runtime
 from hanport.serve import open_pty, serve_pty, serve_tcp
 from hanport.simulator import HomeSimulator
-from hanport.store.sink import run_store_sink
 from hanport.store.sqlite import SqliteStore
 from hanport.transport import SIMULATOR_INTERVAL_S, Source, SourceError, open_stream, parse_source
 
@@ -31,12 +29,18 @@ __all__ = ["SourceError", "capture", "doctor", "export_command", "live_line", "r
 
 
 def run(args: argparse.Namespace, language: str) -> int:
-    """Read the source around the clock and print each reading as it arrives."""
+    """Read the source around the clock, keep and share every reading, print each one."""
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    overrides = {"source": args.source, "key": args.key, "auth_key": args.auth_key}
-    settings = load_settings(
-        Path(args.config) if args.config else None, overrides={**overrides, "timezone": args.tz}
-    )
+    overrides = {
+        "source": args.source,
+        "key": args.key,
+        "auth_key": args.auth_key,
+        "timezone": args.tz,
+        "web.listen": args.listen,
+        "web.port": args.port,
+        "web.enabled": "false" if args.no_web else None,
+    }
+    settings = load_settings(Path(args.config) if args.config else None, overrides=overrides)
     if settings.source:
         source = parse_source(settings.source)
     else:
@@ -46,17 +50,16 @@ def run(args: argparse.Namespace, language: str) -> int:
     decoder = Decoder(key=settings.key, auth_key=settings.auth_key, zone=settings.timezone)
     database = settings.database or ("hanport.db" if settings.source else "hanport-simulator.db")
     store = SqliteStore(database, ZoneInfo(settings.timezone))
+    listener = None
+    if settings.web.enabled:
+        from hanport.web.server import bind
+
+        listener = bind(settings, database)
     try:
-        shown = _show(
-            source,
-            decoder,
-            store,
-            args.count,
-            settings.interval_s,
-            language,
-            settings.retention_days,
-        )
-        return asyncio.run(shown)
+        show = lambda reading: print(live_line(reading, language), flush=True)  # noqa: E731
+        started = _announce(settings, listener, language) if listener else None
+        running = run_runtime(source, decoder, store, settings, show, args.count, started, listener)
+        return asyncio.run(running)
     except asyncio.CancelledError:  # SIGTERM: stopped cleanly
         print(text("stopped", language), file=sys.stderr)
         return 0
@@ -64,51 +67,10 @@ def run(args: argparse.Namespace, language: str) -> int:
         store.close()
 
 
-def _pruner(store: SqliteStore, retention_days: int) -> Callable[[], object] | None:
-    if not retention_days:
-        return None
-    return lambda: store.prune(datetime.now(UTC) - timedelta(days=retention_days))
-
-
-async def _show(
-    source: Source,
-    decoder: Decoder,
-    store: SqliteStore,
-    count: int,
-    interval_s: float,
-    language: str,
-    retention: int = 0,
-) -> int:
-    main = asyncio.current_task()
-    assert main is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
-    hub = Hub()
-    console = hub.subscribe("console")
-    storage = asyncio.create_task(
-        run_store_sink(hub.subscribe("storage", 100_000), store, prune=_pruner(store, retention))
-    )
-    state = ReaderState(str(source))
-    reader = asyncio.create_task(read_meter(source, decoder, hub, state, interval_s=interval_s))
-    shown = 0
-    try:
-        while count == 0 or shown < count:
-            if reader.done() and not console.pending():
-                reader.result()  # a replay that ended, or the error that stopped the reader
-                break
-            next_reading = asyncio.ensure_future(console.get())
-            await asyncio.wait({next_reading, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if not next_reading.done():
-                next_reading.cancel()
-                continue
-            print(live_line(next_reading.result(), language), flush=True)
-            shown += 1
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)
-        await asyncio.sleep(0)  # let the storage sink take what the reader published last
-        storage.cancel()  # it writes everything it holds before it ends
-        await asyncio.gather(storage, return_exceptions=True)
-    return 0
+def _announce(settings: Settings, listener: socket.socket, language: str) -> Callable[[], None]:
+    port = listener.getsockname()[1]  # the port given, or the free one found for port 0
+    url = settings.web.url.rsplit(":", 1)[0] + f":{port}"
+    return lambda: print(text("app_at", language, url=url), flush=True)
 
 
 def export_command(args: argparse.Namespace, language: str) -> int:

@@ -17,27 +17,11 @@ from typing import Any, TextIO
 
 from hanport.model import READING_FIELDS, Reading
 from hanport.output import reading_json, value_json
-from hanport.store.rollups import Rollup
+from hanport.store.rollups import STAT_FIELDS, Rollup
 from hanport.store.sqlite import SqliteStore
 
 __all__ = ["ROLLUP_COLUMNS", "export", "terminal_progress"]
 
-_QUANTITIES = (
-    "power_import_w",
-    "power_export_w",
-    "power_import_l1_w",
-    "power_import_l2_w",
-    "power_import_l3_w",
-    "power_export_l1_w",
-    "power_export_l2_w",
-    "power_export_l3_w",
-    "voltage_l1_v",
-    "voltage_l2_v",
-    "voltage_l3_v",
-    "current_l1_a",
-    "current_l2_a",
-    "current_l3_a",
-)
 ROLLUP_COLUMNS = (
     "start",
     "readings",
@@ -45,7 +29,7 @@ ROLLUP_COLUMNS = (
     "energy_export_wh",
     "gap",
     "reset",
-    *(f"{name}_{part}" for name in _QUANTITIES for part in ("min", "mean", "max")),
+    *(f"{name}_{part}" for name in STAT_FIELDS for part in ("min", "mean", "max")),
 )
 _READING_COLUMNS = tuple(name for name in READING_FIELDS if name != "extra")
 Progress = Callable[[float], None]
@@ -128,7 +112,7 @@ def _write_rollup(rollup: Rollup, writer: Any, out: TextIO) -> None:
         int(rollup.gap),
         int(rollup.reset),
     ]
-    for name in _QUANTITIES:
+    for name in STAT_FIELDS:
         stats = rollup.stats.get(name)
         if stats is None:
             values += ["", "", ""]

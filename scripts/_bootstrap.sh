@@ -40,3 +40,4 @@ if ! installed_ok; then
     { echo "$HASH"; printf '%s\n' ${WANT//,/ }; } > "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
+source "$ROOT/scripts/_web_assets.sh"

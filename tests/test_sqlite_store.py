@@ -152,7 +152,11 @@ def test_series_rows_are_the_stored_rollups(tmp_path: Path) -> None:
     assert [row[0] for row in rows] == [int(r.start.timestamp()) for r in objects]
     assert [row[2] for row in rows] == [r.energy_import_wh for r in objects]
     stats = json.loads(rows[0][6], parse_float=Decimal)
-    assert stats["voltage_l1_v"][0] == objects[0].stats["voltage_l1_v"].minimum
+    assert stats["voltage_l1_v"]["min"] == objects[0].stats["voltage_l1_v"].minimum
+    assert stats["voltage_l1_v"]["n"] == objects[0].stats["voltage_l1_v"].count
+    assert stats["power_import_w"]["avg"] == objects[0].stats["power_import_w"].mean.quantize(
+        Decimal("0.001")
+    )
     assert store.series_rows("nobody", "1h", *FOREVER) == []
     store.close()
 

@@ -12,6 +12,9 @@
     ca_file = "/etc/ssl/certs/my-ca.pem" # HANPORT_MQTT_CA_FILE: CA of the broker (mqtts)
     cert_file = "client.pem"         # HANPORT_MQTT_CERT_FILE: client certificate (mqtts)
     key_file = "client.key"          # HANPORT_MQTT_KEY_FILE
+    expire_after_s = 30              # HANPORT_MQTT_EXPIRE_AFTER_S: Home Assistant shows a value
+                                     #   as unavailable this long after the last reading; 0: never
+    language = "en"                  # HANPORT_MQTT_LANGUAGE: en or et, for Home Assistant names
 
 No url: MQTT is off.
 """
@@ -37,6 +40,8 @@ MQTT_KEYS = (
     "ca_file",
     "cert_file",
     "key_file",
+    "expire_after_s",
+    "language",
 )
 
 
@@ -57,6 +62,8 @@ class MqttSettings:
     ca_file: str | None = None
     cert_file: str | None = None
     key_file: str | None = None
+    expire_after_s: int = 30
+    language: str = "en"
 
     def __repr__(self) -> str:  # never print the password
         return f"MqttSettings({self.safe_url})"
@@ -103,6 +110,8 @@ def mqtt_settings(raw: Raw) -> MqttSettings | None:
         ca_file=existing_file(raw.get("ca_file"), "MQTT CA file"),
         cert_file=cert,
         key_file=key,
+        expire_after_s=whole(raw.get("expire_after_s"), 30, 0, 86_400, "MQTT expire_after_s"),
+        language=_language(raw.get("language")),
     )
 
 
@@ -124,4 +133,13 @@ def _topic(item: tuple[object, str] | None, default: str) -> str:
             f"The topic prefix {item[0]!r} from {item[1]} must be a plain topic without #, + "
             "or a leading or trailing /."
         )
+    return value
+
+
+def _language(item: tuple[object, str] | None) -> str:
+    if item is None:
+        return "en"
+    value = str(item[0]).strip().lower()
+    if value not in ("en", "et"):
+        raise ConfigError(f"The language from {item[1]} must be en or et, not {item[0]!r}.")
     return value

@@ -21,10 +21,10 @@ from decimal import Decimal
 
 from hanport.model import Reading
 
-__all__ = ["STEPS", "Rollup", "Stats", "period_start", "rollups"]
+__all__ = ["STAT_FIELDS", "STEPS", "Rollup", "Stats", "period_start", "rollups"]
 
 STEPS = ("15m", "1h", "1d", "1mo")
-_STATS = (
+STAT_FIELDS = (
     "power_import_w",
     "power_export_w",
     "power_import_l1_w",
@@ -117,7 +117,7 @@ def rollups(
 
 def _add(rollup: Rollup, previous: Reading | None, reading: Reading, max_gap: timedelta) -> None:
     rollup.readings += 1
-    for name in _STATS:
+    for name in STAT_FIELDS:
         value = getattr(reading, name)
         if value is not None:
             stats = rollup.stats.get(name)

@@ -2,12 +2,13 @@
 
     pending   readings of the hour still open, one compact block per write (one transaction)
     blocks    one compact block per meter and closed hour (see `blocks`)
-    rollups   15-minute and hourly rollups per meter, from the cumulative registers
+    rollups   15-minute, hour, day and month rollups per meter, from the cumulative registers
 
 A write is one transaction: after `kill -9` the file is intact and holds every write that
 returned. When a meter's readings move into a new hour, the previous hour is sealed: its pending
-rows become one block and its rollups are computed. Days and months are combined from the hours
-when asked for. This is I/O, meant to run in a worker thread (`asyncio.to_thread`).
+rows become one block, its 15-minute and hour rollups are computed, and its day and month are
+combined again from their stored hours and days. This is I/O, meant to run in a worker thread
+(`asyncio.to_thread`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from hanport.model import Reading
 from hanport.store.blocks import decode_block, encode_block
 from hanport.store.rollups import Rollup, Stats, period_start, rollups
 
-__all__ = ["SqliteStore"]
+__all__ = ["SqliteStore", "stats_json"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meters (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS rollups (
 class SqliteStore:
     def __init__(self, path: str | Path, zone: tzinfo) -> None:
         self.zone = zone
+        self.path = str(path)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -90,12 +92,8 @@ class SqliteStore:
         return _unique(found)
 
     def series(self, meter: str, step: str, start: datetime, end: datetime) -> list[Rollup]:
-        """Rollups of closed periods: 15m and 1h as stored, 1d and 1mo combined from hours."""
-        stored = "15m" if step == "15m" else "1h"
-        parts = [
-            _rollup(stored, row, self.zone) for row in self.series_rows(meter, stored, start, end)
-        ]
-        return parts if step == stored else _combine(parts, step, self.zone)
+        """Stored rollups starting in [start, end): a day or month holds its sealed hours."""
+        return [_rollup(step, row, self.zone) for row in self.series_rows(meter, step, start, end)]
 
     def series_rows(
         self, meter: str, step: str, start: datetime, end: datetime
@@ -105,10 +103,15 @@ class SqliteStore:
         meter_id = self._meters.get(meter)
         if meter_id is None:
             return []
+        return self._rows(meter_id, step, int(start.timestamp()), int(end.timestamp()))
+
+    def _rows(
+        self, meter: int, step: str, start: int, end: int
+    ) -> list[tuple[int, int, int, int, int, int, str]]:
         rows = self._db.execute(
             "SELECT start, readings, import_wh, export_wh, gap, reset, stats FROM rollups "
             "WHERE meter = ? AND step = ? AND start >= ? AND start < ? ORDER BY start",
-            (meter_id, step, int(start.timestamp()), int(end.timestamp())),
+            (meter, step, start, end),
         )
         return rows.fetchall()
 
@@ -123,6 +126,34 @@ class SqliteStore:
 
     def meters(self) -> list[str]:
         return sorted(self._meters)
+
+    def refresh(self) -> None:
+        """See meters another connection (the writer) has added since this one opened."""
+        self._meters = dict(self._db.execute("SELECT key, id FROM meters"))
+
+    def latest(self, meter: str) -> Reading | None:
+        """The newest stored reading of `meter`."""
+        found = self._edge(meter, "DESC")
+        return max(found, key=_time) if found else None
+
+    def first(self, meter: str) -> Reading | None:
+        """The oldest stored reading of `meter` (after pruning, the oldest kept)."""
+        found = self._edge(meter, "ASC")
+        return min(found, key=_time) if found else None
+
+    def _edge(self, meter: str, order: str) -> list[Reading]:
+        meter_id = self._meters.get(meter)
+        if meter_id is None:
+            return []
+        found: list[Reading] = []
+        for table, then in (("blocks", ""), ("pending", f", rowid {order}")):
+            row = self._db.execute(
+                f"SELECT data FROM {table} WHERE meter = ? ORDER BY hour {order}{then} LIMIT 1",
+                (meter_id,),
+            ).fetchone()
+            if row is not None:
+                found += decode_block(row[0])
+        return found
 
     def _meter(self, reading: Reading) -> int:
         key = reading.meter_id or ""
@@ -162,6 +193,19 @@ class SqliteStore:
             for rollup in rollups([*before, *readings], step, self.zone):
                 if int(rollup.start.timestamp()) >= hour * 3600:
                     self._save(meter, rollup)
+        moment = datetime.fromtimestamp(hour * 3600, self.zone)
+        self._recombine(meter, "1h", "1d", moment)
+        self._recombine(meter, "1d", "1mo", moment)
+
+    def _recombine(self, meter: int, part: str, step: str, moment: datetime) -> None:
+        """Store the day (month) holding `moment`, combined from its stored hours (days)."""
+        start = period_start(moment, step, self.zone)
+        end = period_start(
+            start + timedelta(days=32 if step == "1mo" else 1, hours=2), step, self.zone
+        )
+        rows = self._rows(meter, part, int(start.timestamp()), int(end.timestamp()))
+        for rollup in _combine((_rollup(part, row, self.zone) for row in rows), step, self.zone):
+            self._save(meter, rollup)
 
     def _last_before(self, meter: int, hour: int) -> list[Reading]:
         cached_hour, cached = self._last.get(meter, (-1, None))
@@ -186,12 +230,7 @@ class SqliteStore:
 
     def _save(self, meter: int, rollup: Rollup) -> None:
         stats = (
-            "{"
-            + ",".join(  # JSON numbers written from the exact decimal text
-                f'"{name}":[{s.minimum},{s.maximum},{s.total},{s.count}]'
-                for name, s in rollup.stats.items()
-            )
-            + "}"
+            "{" + ",".join(f'"{name}":{stats_json(s)}' for name, s in rollup.stats.items()) + "}"
         )
         self._db.execute(
             "INSERT OR REPLACE INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -248,11 +287,24 @@ def _hour(reading: Reading) -> int:
     return int(_time(reading).timestamp()) // 3600
 
 
+def stats_json(stats: Stats) -> str:
+    """`{"min":…,"max":…,"avg":…,"sum":…,"n":…}`, numbers written from their exact decimal text;
+    the mean rounded to 3 decimals. Stored like this so that the API can pass it on unparsed."""
+    mean = (Decimal(stats.total) / stats.count).quantize(_MILLI)
+    return (
+        f'{{"min":{stats.minimum},"max":{stats.maximum},"avg":{mean.normalize():f},'
+        f'"sum":{stats.total},"n":{stats.count}}}'
+    )
+
+
+_MILLI = Decimal("0.001")
+
+
 def _rollup(step: str, row: tuple[int, int, int, int, int, int, str], zone: tzinfo) -> Rollup:
     start, readings, imported, exported, gap, reset, stats = row
     parsed = {
-        name: Stats(low, high, total, count)
-        for name, (low, high, total, count) in _STATS_JSON.decode(stats).items()
+        name: Stats(value["min"], value["max"], value["sum"], value["n"])
+        for name, value in _STATS_JSON.decode(stats).items()
     }
     moment = datetime.fromtimestamp(start, zone)
     return Rollup(step, moment, readings, imported, exported, bool(gap), bool(reset), parsed)

@@ -53,7 +53,7 @@ def web_settings(raw: Raw) -> WebSettings:
     return WebSettings(
         enabled=boolean(raw.get("enabled"), True),
         listen=_address(raw.get("listen")),
-        port=whole(raw.get("port"), 8080, 1, 65535, "port"),
+        port=whole(raw.get("port"), 8080, 0, 65535, "port (0: any free port)"),
         tls_cert=cert,
         tls_key=key,
         fuse_a=whole(raw.get("fuse_a"), 25, 6, 400, "main fuse current in amperes"),

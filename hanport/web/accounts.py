@@ -1,0 +1,271 @@
+"""Local accounts, login sessions and API tokens, kept in the readings' SQLite file.
+
+Passwords are hashed with scrypt (memory-hard: 32 MiB per hash) and a random salt. Sessions
+and API tokens are random 256-bit secrets; only their SHA-256 is stored, so a copy of the
+database does not let anyone in. Every method is a short transaction; the app calls them from
+a worker thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hanport.errors import HanError
+
+__all__ = [
+    "AccountError",
+    "Accounts",
+    "Session",
+    "Token",
+    "User",
+    "hash_password",
+    "verify_password",
+]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+    password TEXT NOT NULL, created INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    hash BLOB PRIMARY KEY, user INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE,
+    user INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL, created INTEGER NOT NULL, last_used INTEGER);
+"""
+ROLES = ("admin", "viewer")
+MIN_PASSWORD = 10
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+_TOKEN_PREFIX = "hp_"
+
+
+class AccountError(HanError):
+    """A name, password or role that cannot be used; the message says what would work."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+
+    @property
+    def admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+    expires: int
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    name: str
+    user: str
+    created: int
+    last_used: int | None
+
+
+class Accounts:
+    def __init__(
+        self,
+        path: str | Path,
+        session_days: int = 14,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)
+        self._session_s = session_days * 86400
+        self._clock = clock
+
+    def close(self) -> None:
+        self._db.close()
+
+    # users
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM users").fetchone()[0])
+
+    def add_user(self, name: str, password: str, role: str = "admin") -> User:
+        name = name.strip()
+        if not 1 <= len(name) <= 64 or any(c.isspace() for c in name):
+            raise AccountError("A user name is 1 to 64 characters without spaces.")
+        if role not in ROLES:
+            raise AccountError(f"The role must be one of {', '.join(ROLES)}.")
+        _check_password(password)
+        try:
+            cursor = self._db.execute(
+                "INSERT INTO users (name, role, password, created) VALUES (?, ?, ?, ?)",
+                (name, role, hash_password(password), int(self._clock())),
+            )
+        except sqlite3.IntegrityError:
+            raise AccountError(f"There is already a user {name!r}.") from None
+        return User(int(cursor.lastrowid or 0), name, role)
+
+    def set_password(self, name: str, password: str) -> None:
+        _check_password(password)
+        cursor = self._db.execute(
+            "UPDATE users SET password = ? WHERE name = ?", (hash_password(password), name)
+        )
+        if not cursor.rowcount:
+            raise AccountError(f"There is no user {name!r}.")
+        self._db.execute(
+            "DELETE FROM sessions WHERE user = (SELECT id FROM users WHERE name = ?)", (name,)
+        )
+
+    def remove_user(self, name: str) -> None:
+        if not self._db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
+            raise AccountError(f"There is no user {name!r}.")
+
+    def users(self) -> list[User]:
+        rows = self._db.execute("SELECT id, name, role FROM users ORDER BY name")
+        return [User(*row) for row in rows]
+
+    def check_password(self, name: str, password: str) -> User | None:
+        row = self._db.execute(
+            "SELECT id, name, role, password FROM users WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            hash_password(password)  # as slow as a real check: names cannot be probed by timing
+            return None
+        return User(*row[:3]) if verify_password(password, row[3]) else None
+
+    # sessions
+
+    def open_session(self, user: User) -> tuple[str, Session]:
+        """A new login: the cookie value (secret) and the session it stands for."""
+        secret = secrets.token_urlsafe(32)
+        session = Session(user, secrets.token_urlsafe(24), int(self._clock()) + self._session_s)
+        self._db.execute("DELETE FROM sessions WHERE expires < ?", (int(self._clock()),))
+        self._db.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?)",
+            (_digest(secret), user.id, session.csrf, session.expires),
+        )
+        return secret, session
+
+    def session(self, secret: str) -> Session | None:
+        row = self._db.execute(
+            "SELECT u.id, u.name, u.role, s.csrf, s.expires FROM sessions s "
+            "JOIN users u ON u.id = s.user WHERE s.hash = ?",
+            (_digest(secret),),
+        ).fetchone()
+        now = int(self._clock())
+        if row is None or row[4] < now:
+            return None
+        expires = row[4]
+        if expires - now < self._session_s - 3600:  # used: extend, at most once an hour
+            expires = now + self._session_s
+            self._db.execute(
+                "UPDATE sessions SET expires = ? WHERE hash = ?", (expires, _digest(secret))
+            )
+        return Session(User(*row[:3]), row[3], expires)
+
+    def close_session(self, secret: str) -> None:
+        self._db.execute("DELETE FROM sessions WHERE hash = ?", (_digest(secret),))
+
+    # API tokens
+
+    def create_token(self, user: User, name: str) -> tuple[str, Token]:
+        name = name.strip()
+        if not 1 <= len(name) <= 100:
+            raise AccountError("A token's name is 1 to 100 characters, e.g. Home Assistant.")
+        secret = _TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = int(self._clock())
+        cursor = self._db.execute(
+            "INSERT INTO tokens (hash, user, name, created) VALUES (?, ?, ?, ?)",
+            (_digest(secret), user.id, name, now),
+        )
+        return secret, Token(int(cursor.lastrowid or 0), name, user.name, now, None)
+
+    def token_user(self, secret: str) -> User | None:
+        if not secret.startswith(_TOKEN_PREFIX):
+            return None
+        row = self._db.execute(
+            "SELECT u.id, u.name, u.role, t.id, t.last_used FROM tokens t "
+            "JOIN users u ON u.id = t.user WHERE t.hash = ?",
+            (_digest(secret),),
+        ).fetchone()
+        if row is None:
+            return None
+        now = int(self._clock())
+        if row[4] is None or now - row[4] >= 60:
+            self._db.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (now, row[3]))
+        return User(*row[:3])
+
+    def tokens(self, user: User | None = None) -> list[Token]:
+        """The tokens of `user`, or of everyone."""
+        query = (
+            "SELECT t.id, t.name, u.name, t.created, t.last_used FROM tokens t "
+            "JOIN users u ON u.id = t.user"
+        )
+        if user is None:
+            rows = self._db.execute(query + " ORDER BY t.id")
+        else:
+            rows = self._db.execute(query + " WHERE t.user = ? ORDER BY t.id", (user.id,))
+        return [Token(*row) for row in rows]
+
+    def revoke_token(self, token_id: int, user: User | None = None) -> bool:
+        """Revoke a token of `user` (any token when None); False when there is no such token."""
+        if user is None:
+            cursor = self._db.execute("DELETE FROM tokens WHERE id = ?", (token_id,))
+        else:
+            cursor = self._db.execute(
+                "DELETE FROM tokens WHERE id = ? AND user = ?", (token_id, user.id)
+            )
+        return cursor.rowcount > 0
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+    if len(password) > 1024:
+        raise AccountError("A password has at most 1024 characters.")
+
+
+def _digest(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    n, r, p = _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"]
+    key = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2**26, dklen=32)
+    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, key = stored.split("$")
+        expected = base64.b64decode(key)
+        computed = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=2**26,
+            dklen=len(expected),
+        )
+    except ValueError:
+        return False
+    return scheme == "scrypt" and hmac.compare_digest(computed, expected)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()

@@ -1,0 +1,114 @@
+"""The ASGI app: /api/v1 (JSON, the live stream, the OpenAPI document) and the dashboard."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hanport.web.api import DATA_ROUTES, JsonText
+from hanport.web.api_accounts import ACCOUNT_ROUTES
+from hanport.web.context import AppContext
+from hanport.web.live import LIVE_ROUTES
+from hanport.web.openapi import openapi_document
+
+__all__ = ["STATIC", "create_app"]
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
+
+
+def create_app(context: AppContext) -> Starlette:
+    document = json.dumps(openapi_document())
+
+    async def openapi(request: Request) -> Response:
+        return JsonText(document)
+
+    routes = [
+        *ACCOUNT_ROUTES,
+        *DATA_ROUTES,
+        *LIVE_ROUTES,
+        Route("/api/v1/openapi.json", openapi),
+        Route("/api/{rest:path}", _no_such_endpoint, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route("/", _page("index.html")),
+        Route("/manifest.webmanifest", _page("manifest.webmanifest", "application/manifest+json")),
+        Route("/sw.js", _page("sw.js", "text/javascript")),
+        Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.hanport = context
+    return SecurityHeaders(app, hsts=context.settings.web.tls)  # type: ignore[return-value]
+
+
+def _page(name: str, media_type: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+    async def page(request: Request) -> Response:
+        path = STATIC / name
+        if not path.is_file():
+            raise HTTPException(404, f"The app's file {name} is missing from this installation.")
+        return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})
+
+    return page
+
+
+async def _no_such_endpoint(request: Request) -> Response:
+    raise HTTPException(404, f"There is no endpoint {request.url.path}; see /api/v1/openapi.json.")
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    body = json.dumps({"error": error.detail})
+    return JsonText(body, status_code=error.status_code, headers=error.headers)
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    log.exception("The app failed on %s %s", request.method, request.url.path)
+    body = json.dumps({"error": "Something went wrong inside hanport; the log says what."})
+    return JsonText(body, status_code=500)
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (and HSTS when served over TLS)."""
+
+    def __init__(self, app: ASGIApp, hsts: bool) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", _CSP.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+        ]
+        if hsts:
+            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+
+    @property
+    def state(self) -> object:
+        return self.app.state  # type: ignore[attr-defined]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,89 @@
+"""Who is asking: a session cookie (the browser) or a bearer token (scripts, Home Assistant).
+
+Requests that change something and come with the cookie must carry the session's CSRF token in
+`X-CSRF-Token`; a token in `Authorization` is not sent by browsers on their own, so it needs
+none. Logging in and the first-start setup accept only JSON bodies from the same origin.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hanport.web.accounts import Accounts, Session, User
+
+__all__ = ["COOKIE", "Caller", "caller", "check_same_origin", "end_cookie", "start_cookie"]
+
+COOKIE = "hanport_session"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: User
+    session: Session | None = None
+    """None when the caller used an API token."""
+
+
+def caller(request: Request, accounts: Accounts, admin: bool = False) -> Caller:
+    """The authenticated caller, or a 401/403 HTTPException with a plain sentence."""
+    found = _from_token(request, accounts) or _from_cookie(request, accounts)
+    if found is None:
+        raise HTTPException(401, "Sign in, or send an API token as 'Authorization: Bearer …'.")
+    if found.session is not None and request.method in _UNSAFE:
+        sent = request.headers.get("x-csrf-token")
+        if sent != found.session.csrf:
+            raise HTTPException(403, "The request lacks this session's X-CSRF-Token header.")
+    if admin and not found.user.admin:
+        raise HTTPException(403, "Only an administrator may do this.")
+    return found
+
+
+def _from_token(request: Request, accounts: Accounts) -> Caller | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if not header:
+        return None
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise HTTPException(401, "The Authorization header must be 'Bearer <API token>'.")
+    user = accounts.token_user(secret.strip())
+    if user is None:
+        raise HTTPException(401, "This API token is not valid (revoked or mistyped).")
+    return Caller(user)
+
+
+def _from_cookie(request: Request, accounts: Accounts) -> Caller | None:
+    secret = request.cookies.get(COOKIE)
+    if not secret:
+        return None
+    session = accounts.session(secret)
+    return Caller(session.user, session) if session is not None else None
+
+
+def check_same_origin(request: Request) -> None:
+    """Refuse cross-site form posts: JSON only, and an Origin (if sent) of this very host."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise HTTPException(415, "Send the body as JSON (Content-Type: application/json).")
+    origin = request.headers.get("origin")
+    if origin is not None and origin.split("://", 1)[-1] != request.headers.get("host"):
+        raise HTTPException(403, "Logging in from another site is not allowed.")
+
+
+def start_cookie(response: Response, secret: str, session: Session, secure: bool) -> None:
+    response.set_cookie(
+        COOKIE,
+        secret,
+        max_age=max(int(session.expires - time.time()), 0),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+    )
+
+
+def end_cookie(response: Response, secure: bool) -> None:
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure)

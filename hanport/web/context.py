@@ -1,0 +1,75 @@
+"""What the app's handlers share: the running reader's state, a read connection, accounts."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+
+from hanport import __version__
+from hanport.codec.decoder import Decoder
+from hanport.config import Settings
+from hanport.hub import Hub
+from hanport.reader import ReaderState
+from hanport.store.sqlite import SqliteStore
+from hanport.web.accounts import Accounts
+from hanport.web.limits import LoginLimiter
+
+__all__ = ["AppContext", "context"]
+
+VOLTAGE_MIN_V = 207
+VOLTAGE_MAX_V = 253
+"""230 V ± 10 %, the band of EN 50160 that Elektrilevi's supply keeps to."""
+
+
+@dataclass
+class AppContext:
+    hub: Hub
+    state: ReaderState
+    settings: Settings
+    store: SqliteStore
+    accounts: Accounts
+    decoder: Decoder | None = None
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    started: float = field(default_factory=time.monotonic)
+
+    def status(self) -> dict[str, Any]:
+        state = self.state
+        latest = self.hub.latest
+        age = None
+        if state.last_reading_at is not None:
+            age = round((datetime.now(UTC) - state.last_reading_at).total_seconds(), 1)
+        stale = state.status in ("stale", "reconnecting") or (
+            age is not None and age > 3 * self.settings.interval_s
+        )
+        return {
+            "version": __version__,
+            "source": state.source,
+            "status": state.status,
+            "last_error": state.last_error,
+            "last_reading_at": state.last_reading_at.isoformat() if state.last_reading_at else None,
+            "age_s": age,
+            "stale": stale,
+            "readings": state.readings,
+            "rejected": state.rejected,
+            "reconnects": state.reconnects,
+            "bytes_read": state.bytes_read,
+            "format": self.decoder.format if self.decoder else None,
+            "interval_s": self.settings.interval_s,
+            "fuse_a": self.settings.web.fuse_a,
+            "voltage_min_v": VOLTAGE_MIN_V,
+            "voltage_max_v": VOLTAGE_MAX_V,
+            "meter": latest.meter_id if latest else None,
+        }
+
+    def status_json(self) -> str:
+        return json.dumps(self.status())
+
+
+def context(request: Request) -> AppContext:
+    found: AppContext = request.app.state.hanport
+    return found

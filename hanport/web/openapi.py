@@ -1,0 +1,362 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json and shown in the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hanport import __version__
+from hanport.model import READING_FIELDS
+from hanport.store.rollups import STAT_FIELDS, STEPS
+
+__all__ = ["openapi_document"]
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+_TIME = {"type": "string", "format": "date-time"}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+_METER = _query("meter", "Meter id; may be left out when there is one meter.", {"type": "string"})
+_FROM = _query(
+    "from",
+    "Start, ISO 8601 date or time (local zone when no offset is given).",
+    {"type": "string", "format": "date-time"},
+)
+_TO = _query("to", "End (exclusive), ISO 8601; default: now.", {"type": "string"})
+
+
+def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _get(summary: str, parameters: list[dict[str, Any]], ok: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {"200": ok, "401": _ERROR, "404": _ERROR, "422": _ERROR},
+        }
+    }
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required or list(properties)}
+
+
+_STATS = {
+    "type": "object",
+    "description": "min, max, avg (rounded to 3 decimals), sum and count of one quantity",
+    "properties": {k: {"type": "number"} for k in ("min", "max", "avg", "sum", "n")},
+}
+_READING = {
+    "type": "object",
+    "description": "A Reading: its field names, None omitted; `extra` holds every other "
+    "register by OBIS code. Numbers are exact decimals.",
+    "properties": {name: {} for name in READING_FIELDS},
+}
+_STATUS = _object(
+    {
+        "version": {"type": "string"},
+        "source": {"type": "string"},
+        "status": {"enum": ["starting", "connected", "stale", "reconnecting", "ended"]},
+        "last_error": {"type": ["string", "null"]},
+        "last_reading_at": _NULLABLE_TIME,
+        "age_s": {"type": ["number", "null"]},
+        "stale": {"type": "boolean"},
+        "readings": {"type": "integer"},
+        "rejected": {"type": "integer"},
+        "reconnects": {"type": "integer"},
+        "bytes_read": {"type": "integer"},
+        "format": {"type": ["string", "null"]},
+        "interval_s": {"type": "number"},
+        "fuse_a": {"type": "integer"},
+        "voltage_min_v": {"type": "integer"},
+        "voltage_max_v": {"type": "integer"},
+        "meter": {"type": ["string", "null"]},
+    }
+)
+_SESSION = _object(
+    {"user": {"type": "string"}, "role": {"enum": ["admin", "viewer"]}, "csrf": {"type": "string"}}
+)
+_CREDENTIALS = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": _object({"username": {"type": "string"}, "password": {"type": "string"}})
+        }
+    },
+}
+_TOKEN = _object(
+    {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "user": {"type": "string"},
+        "created": _TIME,
+        "last_used": _NULLABLE_TIME,
+    }
+)
+
+
+def _data_paths() -> dict[str, Any]:
+    fields = _query(
+        "fields",
+        f"Comma-separated statistics to include: {', '.join(STAT_FIELDS)} (default: all).",
+        {"type": "string"},
+    )
+    row = _object(
+        {
+            "start": _TIME,
+            "t": {"type": "integer", "description": "start as Unix seconds"},
+            "readings": {"type": "integer"},
+            "energy_import_wh": {"type": "integer"},
+            "energy_export_wh": {"type": "integer"},
+            "gap": {"type": "boolean"},
+            "reset": {"type": "boolean"},
+            "stats": {"type": "object", "additionalProperties": _STATS},
+        }
+    )
+    energy_row = _object(
+        {
+            "start": _TIME,
+            "t": {"type": "integer"},
+            "energy_import_wh": {"type": "integer"},
+            "energy_export_wh": {"type": "integer"},
+            "gap": {"type": "boolean"},
+        }
+    )
+    meter = _object(
+        {
+            "id": {"type": "string"},
+            "model": {"type": ["string", "null"]},
+            "first_reading": _NULLABLE_TIME,
+            "last_reading": _NULLABLE_TIME,
+        }
+    )
+    return {
+        "/api/v1/meters": _get(
+            "The meters in the database",
+            [],
+            _ok("meters", _object({"meters": {"type": "array", "items": meter}})),
+        ),
+        "/api/v1/readings/latest": _get(
+            "The newest reading",
+            [_METER],
+            _ok(
+                "the reading and its age in seconds",
+                _object(
+                    {
+                        "meter": {"type": "string"},
+                        "age_s": {"type": ["number", "null"]},
+                        "reading": _READING,
+                    }
+                ),
+            ),
+        ),
+        "/api/v1/readings": _get(
+            "Every 10-s reading of a period (at most 7 days)",
+            [
+                _METER,
+                _FROM,
+                _TO,
+                _query("fields", "Comma-separated Reading fields", {"type": "string"}),
+            ],
+            _ok(
+                "readings in time order",
+                _object(
+                    {"meter": {"type": "string"}, "readings": {"type": "array", "items": _READING}}
+                ),
+            ),
+        ),
+        "/api/v1/series": _get(
+            "Rollups (energy from the registers; min/avg/max of power, voltage, current)",
+            [
+                _METER,
+                _FROM,
+                _TO,
+                _query("step", "Period length (default 1h)", {"enum": list(STEPS)}),
+                fields,
+            ],
+            _ok(
+                "completed periods in time order",
+                _object(
+                    {
+                        "meter": {"type": "string"},
+                        "step": {"enum": list(STEPS)},
+                        "from": _TIME,
+                        "to": _TIME,
+                        "rows": {"type": "array", "items": row},
+                    }
+                ),
+            ),
+        ),
+        "/api/v1/energy": _get(
+            "Energy imported and exported per day, month or year",
+            [
+                _METER,
+                _FROM,
+                _TO,
+                _query("period", "default day", {"enum": ["day", "month", "year"]}),
+            ],
+            _ok(
+                "energy per period",
+                _object(
+                    {
+                        "meter": {"type": "string"},
+                        "period": {"enum": ["day", "month", "year"]},
+                        "rows": {"type": "array", "items": energy_row},
+                    }
+                ),
+            ),
+        ),
+        "/api/v1/status": _get("The reader's state", [], _ok("status", _STATUS)),
+        "/api/v1/fields": _get(
+            "The field table: names, units, Home Assistant classes, labels",
+            [],
+            _ok("fields", _object({"fields": {"type": "array", "items": {"type": "object"}}})),
+        ),
+        "/api/v1/export": {
+            "get": {
+                "summary": "Download readings (or rollups with step) as CSV or JSON lines",
+                "parameters": [
+                    _METER,
+                    _FROM,
+                    _TO,
+                    _query("step", "rollups instead of readings", {"enum": list(STEPS)}),
+                    _query("format", "default csv", {"enum": ["csv", "json"]}),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the file",
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/x-ndjson": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "401": _ERROR,
+                    "404": _ERROR,
+                    "422": _ERROR,
+                },
+            }
+        },
+        "/api/v1/stream": {
+            "get": {
+                "summary": "Server-Sent Events: `reading` for each reading, `status` every 5 s",
+                "responses": {
+                    "200": {
+                        "description": "an endless event stream",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    },
+                    "401": _ERROR,
+                },
+            }
+        },
+    }
+
+
+def _account_paths() -> dict[str, Any]:
+    errors = dict.fromkeys(("401", "403", "415", "422", "429"), _ERROR)
+    return {
+        "/api/v1/session": {
+            "get": {
+                "summary": "Who is signed in (and the CSRF token to send with changes)",
+                "responses": {"200": _ok("the session", _SESSION), "401": _ERROR},
+            },
+            "post": {
+                "summary": "Sign in; sets the session cookie",
+                "requestBody": _CREDENTIALS,
+                "security": [],
+                "responses": {"200": _ok("the session", _SESSION), **errors},
+            },
+            "delete": {
+                "summary": "Sign out",
+                "responses": {"204": {"description": "signed out"}, "401": _ERROR, "403": _ERROR},
+            },
+        },
+        "/api/v1/setup": {
+            "post": {
+                "summary": "First start: create the administrator (only while no account exists)",
+                "requestBody": _CREDENTIALS,
+                "security": [],
+                "responses": {"201": _ok("the session", _SESSION), "409": _ERROR, **errors},
+            }
+        },
+        "/api/v1/tokens": {
+            "get": {
+                "summary": "API tokens (an administrator sees everyone's)",
+                "responses": {
+                    "200": _ok("tokens", _object({"tokens": {"type": "array", "items": _TOKEN}})),
+                    "401": _ERROR,
+                },
+            },
+            "post": {
+                "summary": "Create an API token; its secret is shown only in this answer",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": _object({"name": {"type": "string"}})}
+                    },
+                },
+                "responses": {
+                    "201": _ok("the new token", _TOKEN),
+                    "401": _ERROR,
+                    "403": _ERROR,
+                    "422": _ERROR,
+                },
+            },
+        },
+        "/api/v1/tokens/{token_id}": {
+            "delete": {
+                "summary": "Revoke an API token",
+                "parameters": [
+                    {
+                        "name": "token_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {
+                    "204": {"description": "revoked"},
+                    "401": _ERROR,
+                    "403": _ERROR,
+                    "404": _ERROR,
+                },
+            }
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "hanport API",
+            "version": __version__,
+            "description": "Readings of your electricity meter's HAN port, kept on your machine. "
+            "Authenticate with the session cookie (and X-CSRF-Token on changes) or with "
+            '\'Authorization: Bearer <API token>\'. Errors are {"error": "…"}.',
+        },
+        "paths": {**_data_paths(), **_account_paths()},
+        "components": {
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "hanport_session"},
+            },
+            "responses": {
+                "Error": _ok(
+                    "a plain sentence saying what is wrong",
+                    _object({"error": {"type": "string"}}, ["error"]),
+                )
+            },
+        },
+        "security": [{"token": []}, {"session": []}],
+    }
