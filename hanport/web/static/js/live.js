@@ -1,0 +1,99 @@
+// The live feed: one EventSource on /api/v1/stream for the whole app (reading and status
+// events), plus the latest reading and status fetched once so the first paint needs no wait.
+
+import { api, ApiError } from "./api.js";
+
+const listeners = new Set();
+export const live = {
+  reading: null,        // the latest reading object
+  meter: null,
+  status: null,         // the latest status object
+  connected: false,     // the EventSource is open
+  started: false,
+  ageAnchor: null,      // {age: seconds, at: performance.now()} of the latest reading
+};
+
+let source = null;
+let retryTimer = null;
+
+function emit(kind) { for (const fn of listeners) fn(kind); }
+
+export function subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); }
+
+/** Seconds since the latest reading was received, ticking on the local clock. */
+export function ageNow() {
+  const a = live.ageAnchor;
+  if (!a) return null;
+  return a.age + (performance.now() - a.at) / 1000;
+}
+
+export function isStale() {
+  const s = live.status;
+  const interval = (s && s.interval_s) || 10;
+  const age = ageNow();
+  if (s && s.stale) return true;
+  if (age === null) return Boolean(s && s.status !== "starting" && s.readings > 0);
+  return age > 3 * interval;
+}
+
+function setReading(meter, reading, age) {
+  live.meter = meter;
+  live.reading = reading;
+  live.ageAnchor = { age: Math.max(0, age || 0), at: performance.now() };
+  emit("reading");
+}
+
+function setStatus(status) {
+  live.status = status;
+  if (status && typeof status.age_s === "number" && live.reading) {
+    live.ageAnchor = { age: status.age_s, at: performance.now() };
+  }
+  emit("status");
+}
+
+export function start() {
+  if (live.started) return;
+  live.started = true;
+  // Fetch both in parallel; whichever the stream has not already given is used.
+  api("/api/v1/readings/latest").then((d) => {
+    if (!live.reading) setReading(d.meter, d.reading, d.age_s);
+  }).catch((e) => { if (!(e instanceof ApiError) || e.status !== 404) console.warn(e); });
+  api("/api/v1/status").then((s) => { if (!live.status) setStatus(s); }).catch(() => {});
+  connect();
+}
+
+function connect() {
+  clearTimeout(retryTimer);
+  if (source) source.close();
+  source = new EventSource("/api/v1/stream");
+  source.addEventListener("open", () => { live.connected = true; emit("connection"); });
+  source.addEventListener("error", () => {
+    live.connected = false;
+    emit("connection");
+    // The browser retries by itself unless the server refused (then readyState is CLOSED).
+    if (source && source.readyState === EventSource.CLOSED) {
+      retryTimer = setTimeout(() => { if (live.started) connect(); }, 5000);
+    }
+  });
+  source.addEventListener("reading", (event) => {
+    live.connected = true;
+    const data = JSON.parse(event.data);
+    setReading(data.meter, data.reading, 0);
+  });
+  source.addEventListener("status", (event) => {
+    live.connected = true;
+    setStatus(JSON.parse(event.data));
+  });
+}
+
+export function stop() {
+  live.started = false;
+  clearTimeout(retryTimer);
+  if (source) source.close();
+  source = null;
+  live.connected = false;
+  live.reading = null;
+  live.status = null;
+  live.ageAnchor = null;
+  emit("connection");
+}

@@ -1,0 +1,156 @@
+// "Now": the live power figure and gauge, per-phase power/voltage/current against the main
+// fuse and the voltage band, the energy registers and the age of the last telegram.
+
+import { h } from "./dom.js";
+import { t, num, age } from "./i18n.js";
+import { live, subscribe, ageNow, isStale } from "./live.js";
+
+const PHASES = [1, 2, 3];
+const NOMINAL_V = 230;
+
+export function fmtPower(w) {
+  if (w === null || w === undefined) return { value: "–", unit: "W" };
+  return Math.abs(w) >= 1000 ? { value: num(w / 1000, 2), unit: "kW" } : { value: num(w, 0), unit: "W" };
+}
+
+function svg(tag, attrs) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+function gauge() {
+  const root = svg("svg", { viewBox: "0 0 200 112", class: "gauge", role: "img" });
+  const arc = "M 20 100 A 80 80 0 0 1 180 100";
+  root.append(svg("path", { d: arc, class: "gauge-track", pathLength: "100" }));
+  const fill = svg("path", { d: arc, class: "gauge-fill", pathLength: "100", "stroke-dasharray": "0 100" });
+  root.append(fill);
+  return { root, set(fraction, exporting) {
+    const p = Math.max(0, Math.min(1, fraction)) * 100;
+    fill.setAttribute("stroke-dasharray", `${p.toFixed(2)} 100`);
+    fill.setAttribute("class", exporting ? "gauge-fill export" : "gauge-fill");
+  } };
+}
+
+export function render(root) {
+  const figure = h("span.figure-value", { id: "power-now" }, "–");
+  const figureUnit = h("span.figure-unit", "W");
+  const direction = h("p.direction", t("power"));
+  const g = gauge();
+  const capacity = h("p.muted.small.capacity");
+  const imp = h("strong#power-import", "–");
+  const exp = h("strong#power-export", "–");
+  const ageText = h("span#age", t("last_reading_none"));
+  const meterStatus = h("span.small.muted.meter-status");
+
+  const hero = h("section.card.hero", { "aria-live": "off" },
+    direction,
+    h("div.hero-main",
+      h("div.gauge-wrap", g.root, h("p.figure", figure, " ", figureUnit))),
+    capacity,
+    h("div.split",
+      h("div.split-item.import", h("span.label", t("import")), imp),
+      h("div.split-item.export", h("span.label", t("export")), exp)),
+    h("p.age", h("span.pulse", { "aria-hidden": "true" }), ageText, " ", meterStatus));
+
+  const rows = new Map();
+  const phaseList = h("div.phases");
+  for (const n of PHASES) {
+    const w = h("strong.ph-w", "–");
+    const v = h("span.ph-v", "–");
+    const a = h("span.ph-a", "–");
+    const vMark = h("span.band-mark");
+    const aFill = h("span.bar-fill");
+    const row = h("div.phase-row", { "data-phase": `L${n}` },
+      h("div.ph-head", h("span.ph-name", `L${n}`), w),
+      h("div.ph-metric",
+        h("span.label", t("voltage")), v,
+        h("span.band", { title: "" }, h("span.band-ok"), vMark)),
+      h("div.ph-metric",
+        h("span.label", t("current")), a,
+        h("span.bar", h("span.bar-fill-wrap", aFill))));
+    rows.set(n, { row, w, v, a, vMark, aFill });
+    phaseList.append(row);
+  }
+  const fuseNote = h("p.small.muted");
+  const phasesCard = h("section.card", h("h2", t("phases")), fuseNote, phaseList);
+
+  const eImp = h("strong#energy-import", "–");
+  const eExp = h("strong#energy-export", "–");
+  const energyCard = h("section.card.energy",
+    h("h2", t("energy")),
+    h("div.split",
+      h("div.split-item.import", h("span.label", t("energy_import_total")), eImp),
+      h("div.split-item.export", h("span.label", t("energy_export_total")), eExp)));
+
+  const empty = h("p.msg.info#no-reading", t("no_reading"));
+  root.append(h("div.now-grid", hero, phasesCard, energyCard), empty);
+
+  function limits() {
+    const s = live.status || {};
+    return { fuse: s.fuse_a || 25, vmin: s.voltage_min_v || 207, vmax: s.voltage_max_v || 253 };
+  }
+
+  function update() {
+    const r = live.reading;
+    const { fuse, vmin, vmax } = limits();
+    fuseNote.textContent = `${t("fuse", { a: fuse })} · ${t("voltage_band", { min: vmin, max: vmax })}`;
+    empty.hidden = Boolean(r);
+    if (!r) return;
+    const pi = r.power_import_w ?? null;
+    const pe = r.power_export_w ?? null;
+    const net = (pi ?? 0) - (pe ?? 0);
+    const exporting = net < 0;
+    const shown = fmtPower(Math.abs(net));
+    figure.textContent = shown.value;
+    figure.dataset.w = String(net);
+    figureUnit.textContent = shown.unit;
+    direction.textContent = exporting ? t("exporting") : t("importing");
+    hero.classList.toggle("exporting", exporting);
+    const max = fuse * NOMINAL_V * 3;
+    g.set(Math.abs(net) / max, exporting);
+    capacity.textContent = t("of_capacity", { pct: num((Math.abs(net) / max) * 100, 0), max: `${num(max / 1000, 1)} kW` });
+    const fi = fmtPower(pi); imp.textContent = `${fi.value} ${fi.unit}`;
+    const fe = fmtPower(pe); exp.textContent = `${fe.value} ${fe.unit}`;
+    eImp.textContent = r.energy_import_wh == null ? "–" : `${num(r.energy_import_wh / 1000, 3)} kWh`;
+    eExp.textContent = r.energy_export_wh == null ? "–" : `${num(r.energy_export_wh / 1000, 3)} kWh`;
+    for (const n of PHASES) {
+      const el = rows.get(n);
+      const pw = (r[`power_import_l${n}_w`] ?? 0) - (r[`power_export_l${n}_w`] ?? 0);
+      const hasPower = r[`power_import_l${n}_w`] != null || r[`power_export_l${n}_w`] != null;
+      const fp = fmtPower(pw);
+      el.w.textContent = hasPower ? `${fp.value} ${fp.unit}` : "–";
+      el.w.classList.toggle("neg", pw < 0);
+      const volts = r[`voltage_l${n}_v`];
+      const amps = r[`current_l${n}_a`];
+      el.v.textContent = volts == null ? "–" : `${num(volts, 1)} V`;
+      el.a.textContent = amps == null ? "–" : `${num(amps, 1)} A`;
+      const lo = vmin - 12, hi = vmax + 12;
+      const vpos = volts == null ? 50 : ((volts - lo) / (hi - lo)) * 100;
+      el.vMark.style.left = `${Math.max(0, Math.min(100, vpos)).toFixed(1)}%`;
+      const badV = volts != null && (volts < vmin || volts > vmax);
+      el.v.classList.toggle("bad", badV);
+      el.v.title = badV ? t("out_of_band") : "";
+      const frac = amps == null ? 0 : amps / fuse;
+      el.aFill.style.width = `${Math.min(100, frac * 100).toFixed(1)}%`;
+      el.aFill.classList.toggle("warn", frac >= 0.8 && frac < 1);
+      el.aFill.classList.toggle("bad", frac >= 1);
+      el.a.classList.toggle("bad", frac >= 0.8);
+      el.a.title = frac >= 0.8 ? t("over_fuse") : "";
+    }
+  }
+
+  function tick() {
+    const a = ageNow();
+    ageText.textContent = a === null ? t("last_reading_none") : t("last_reading", { age: age(a) });
+    hero.classList.toggle("stale", isStale());
+    const s = live.status;
+    meterStatus.textContent = s && s.status ? t("meter_status", { status: t(`st_${s.status}`) }) : "";
+  }
+
+  update();
+  tick();
+  const unsubscribe = subscribe((kind) => { if (kind !== "connection") update(); tick(); });
+  const timer = setInterval(tick, 1000);
+  return () => { unsubscribe(); clearInterval(timer); };
+}
