@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from hanport.web.auth import COOKIE, caller, check_same_origin, end_cookie, star
 from hanport.web.context import AppContext, context
 
 __all__ = ["ACCOUNT_ROUTES"]
+
+Handler = Callable[[Request], Awaitable[Response]]
 
 
 async def _session(request: Request) -> Response:
@@ -153,12 +156,23 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
+def _by_method(**handlers: Handler) -> Handler:
+    """One endpoint for several methods, so a 405 names them all in its Allow header."""
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return endpoint
+
+
 ACCOUNT_ROUTES = [
-    Route("/api/v1/session", _session, methods=["GET"]),
-    Route("/api/v1/session", _login, methods=["POST"]),
-    Route("/api/v1/session", _logout, methods=["DELETE"]),
+    Route(
+        "/api/v1/session",
+        _by_method(GET=_session, POST=_login, DELETE=_logout),
+        methods=["GET", "POST", "DELETE"],
+    ),
     Route("/api/v1/setup", _setup, methods=["POST"]),
-    Route("/api/v1/tokens", _tokens, methods=["GET"]),
-    Route("/api/v1/tokens", _create_token, methods=["POST"]),
+    Route("/api/v1/tokens", _by_method(GET=_tokens, POST=_create_token), methods=["GET", "POST"]),
     Route("/api/v1/tokens/{token_id:int}", _revoke_token, methods=["DELETE"]),
 ]

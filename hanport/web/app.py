@@ -43,7 +43,6 @@ def create_app(context: AppContext) -> Starlette:
         *DATA_ROUTES,
         *LIVE_ROUTES,
         Route("/api/v1/openapi.json", openapi),
-        Route("/api/{rest:path}", _no_such_endpoint, methods=["GET", "POST", "PUT", "DELETE"]),
         Route("/", _page("index.html")),
         Route("/manifest.webmanifest", _page("manifest.webmanifest", "application/manifest+json")),
         Route("/sw.js", _page("sw.js", "text/javascript")),
@@ -67,13 +66,14 @@ def _page(name: str, media_type: str | None = None) -> Callable[[Request], Await
     return page
 
 
-async def _no_such_endpoint(request: Request) -> Response:
-    raise HTTPException(404, f"There is no endpoint {request.url.path}; see /api/v1/openapi.json.")
-
-
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    body = json.dumps({"error": error.detail})
+    detail = error.detail
+    if error.status_code == 404 and detail == "Not Found":  # no route: not one of ours
+        detail = f"There is no endpoint {request.url.path}; see /api/v1/openapi.json."
+    elif error.status_code == 405:
+        detail = f"{request.url.path} does not accept {request.method}; see /api/v1/openapi.json."
+    body = json.dumps({"error": detail})
     return JsonText(body, status_code=error.status_code, headers=error.headers)
 
 

@@ -85,7 +85,12 @@ _STATUS = _object(
     }
 )
 _SESSION = _object(
-    {"user": {"type": "string"}, "role": {"enum": ["admin", "viewer"]}, "csrf": {"type": "string"}}
+    {
+        "user": {"type": "string"},
+        "role": {"enum": ["admin", "viewer"]},
+        "csrf": {"type": "string", "description": "absent when signed in with an API token"},
+    },
+    ["user", "role"],
 )
 _CREDENTIALS = {
     "required": True,

@@ -1,0 +1,204 @@
+"""Every data endpoint of /api/v1, good and bad parameters, over simulated readings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from hanport.output import reading_json
+from hanport.store.rollups import STAT_FIELDS, rollups
+from tests.webapp import PASSWORD, ZONE, WebApp, make_app, simulated
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> WebApp:
+    return make_app(tmp_path_factory.mktemp("api") / "app.db", hours=3.5)
+
+
+@pytest.fixture(scope="module")
+def client(web: WebApp) -> TestClient:
+    user = web.context.accounts.add_user("admin", PASSWORD)
+    secret, _ = web.context.accounts.create_token(user, "tests")
+    return TestClient(web.app, headers={"Authorization": f"Bearer {secret}"})
+
+
+METER = "1ESY1160000000"
+
+
+def test_meters(client: TestClient, web: WebApp) -> None:
+    meters = client.get("/api/v1/meters").json()["meters"]
+    assert len(meters) == 1
+    first, last = web.readings[0], web.readings[-1]
+    assert meters[0]["id"] == (first.meter_id or "")  # the E360 sends no id: the one meter ""
+    assert meters[0]["model"] == last.meter_model
+    assert meters[0]["first_reading"] == first.meter_time.isoformat()  # type: ignore[union-attr]
+    assert meters[0]["last_reading"] == last.meter_time.isoformat()  # type: ignore[union-attr]
+
+
+def test_latest_reading_is_exact(client: TestClient, web: WebApp) -> None:
+    answer = client.get("/api/v1/readings/latest")
+    assert answer.status_code == 200
+    body = answer.json(parse_float=Decimal)
+    assert body["reading"] == json.loads(reading_json(web.readings[-1]), parse_float=Decimal)
+    assert body["meter"] == (web.readings[-1].meter_id or "")
+
+
+def test_raw_readings_of_a_period_with_chosen_fields(client: TestClient, web: WebApp) -> None:
+    times = [r.meter_time for r in web.readings]
+    assert times[0] is not None
+    assert times[30] is not None
+    query = {
+        "from": times[0].isoformat(),
+        "to": times[30].isoformat(),
+        "fields": "power_import_w,voltage_l1_v",
+    }
+    body = client.get("/api/v1/readings", params=query).json(parse_float=Decimal)
+    assert len(body["readings"]) == 30
+    fifth = web.readings[5]
+    assert body["readings"][5] == {
+        "meter_time": times[5].isoformat(),  # type: ignore[union-attr]
+        "power_import_w": fifth.power_import_w,
+        "voltage_l1_v": fifth.voltage_l1_v,
+    }
+
+
+def test_hourly_series_match_the_rollups(client: TestClient, web: WebApp) -> None:
+    body = client.get(
+        "/api/v1/series", params={"step": "1h", "from": "2026-01-10", "to": "2026-01-11"}
+    ).json(parse_float=Decimal)
+    expected = list(rollups(web.readings, "1h", ZONE))[:-1]  # the open hour is not sealed yet
+    assert [row["start"] for row in body["rows"]] == [r.start.isoformat() for r in expected]
+    for row, rollup in zip(body["rows"], expected, strict=True):
+        assert row["energy_import_wh"] == rollup.energy_import_wh
+        assert row["t"] == int(rollup.start.timestamp())
+        stats = row["stats"]["voltage_l2_v"]
+        assert (stats["min"], stats["max"]) == (
+            rollup.stats["voltage_l2_v"].minimum,
+            rollup.stats["voltage_l2_v"].maximum,
+        )
+        assert stats["avg"] == rollup.stats["voltage_l2_v"].mean.quantize(Decimal("0.001"))
+        assert set(row["stats"]) == set(STAT_FIELDS)
+
+
+def test_series_fields_and_steps(client: TestClient) -> None:
+    for step in ("15m", "1h", "1d", "1mo"):
+        body = client.get(
+            "/api/v1/series",
+            params={
+                "step": step,
+                "from": "2026-01-01",
+                "to": "2026-02-01",
+                "fields": "current_l3_a",
+            },
+        ).json()
+        assert body["step"] == step
+        assert body["rows"]
+        assert all(set(row["stats"]) == {"current_l3_a"} for row in body["rows"])
+    day = client.get(
+        "/api/v1/series", params={"step": "1d", "from": "2026-01-01", "to": "2026-02-01"}
+    ).json()
+    hours = client.get(
+        "/api/v1/series", params={"step": "1h", "from": "2026-01-01", "to": "2026-02-01"}
+    ).json()
+    assert day["rows"][0]["energy_import_wh"] == sum(r["energy_import_wh"] for r in hours["rows"])
+    assert day["rows"][0]["start"] == "2026-01-10T00:00:00+02:00"
+
+
+def test_energy_per_day_month_and_year(client: TestClient) -> None:
+    hours = client.get("/api/v1/series", params={"from": "2026-01-01", "to": "2026-02-01"}).json()
+    total = sum(r["energy_import_wh"] for r in hours["rows"])
+    for period, start in (
+        ("day", "2026-01-10T00:00:00+02:00"),
+        ("month", "2026-01-01T00:00:00+02:00"),
+        ("year", "2026-01-01T00:00:00+02:00"),
+    ):
+        body = client.get(
+            "/api/v1/energy", params={"period": period, "from": "2025-12-01", "to": "2027-01-01"}
+        ).json()
+        assert body["period"] == period
+        assert [row["start"] for row in body["rows"]] == [start]
+        assert body["rows"][0]["energy_import_wh"] == total
+
+
+def test_status_and_fields(client: TestClient) -> None:
+    status = client.get("/api/v1/status").json()
+    assert status["status"] == "connected"
+    assert status["fuse_a"] == 25
+    assert (status["voltage_min_v"], status["voltage_max_v"]) == (207, 253)
+    fields = {f["name"]: f for f in client.get("/api/v1/fields").json()["fields"]}
+    assert fields["energy_import_wh"]["state_class"] == "total_increasing"
+    assert fields["voltage_l1_v"]["label"]["et"]
+
+
+def test_export_csv(client: TestClient) -> None:
+    answer = client.get(
+        "/api/v1/export", params={"from": "2026-01-10", "to": "2026-01-11", "step": "1h"}
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert len(rows) == 3
+    assert rows[0]["start"].startswith("2026-01-10T08:00:00+02:00")
+    raw = client.get(
+        "/api/v1/export", params={"from": "2026-01-10", "to": "2026-01-11", "format": "json"}
+    )
+    assert len(raw.text.splitlines()) == 1260
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "words"),
+    [
+        ("/api/v1/series", {"step": "2h"}, 422, "step='2h' is not allowed; use 15m, 1h, 1d, 1mo"),
+        ("/api/v1/series", {"from": "yesterday"}, 422, "from='yesterday' is not a date or time"),
+        ("/api/v1/series", {"from": "2026-02-01", "to": "2026-01-01"}, 422, "must come after"),
+        ("/api/v1/series", {"fields": "power_w"}, 422, "Unknown field 'power_w'"),
+        ("/api/v1/series", {"meter": "nobody"}, 404, "There is no meter 'nobody'"),
+        ("/api/v1/readings", {"from": "2026-01-01", "to": "2026-03-01"}, 422, "at most 7 days"),
+        ("/api/v1/readings", {"fields": "extra"}, 422, "Unknown field 'extra'"),
+        ("/api/v1/energy", {"period": "week"}, 422, "period='week' is not allowed"),
+        ("/api/v1/export", {"format": "xlsx"}, 422, "format='xlsx' is not allowed"),
+        ("/api/v1/series", {"from": "0001-01-01"}, 422, "outside the years"),
+        ("/api/v1/nothing", {}, 404, "There is no endpoint /api/v1/nothing"),
+    ],
+)
+def test_bad_parameters_say_what_is_wrong(
+    client: TestClient, path: str, params: dict[str, str], status: int, words: str
+) -> None:
+    answer = client.get(path, params=params)
+    assert answer.status_code == status
+    assert words in answer.json()["error"]
+    assert answer.headers["content-type"] == "application/json"
+
+
+def test_two_meters_need_a_choice(tmp_path: Path) -> None:
+    web = make_app(tmp_path / "two.db", hours=0.1)
+    other = [r.__class__(**{**r.__dict__, "meter_id": "OTHER"}) for r in simulated(5, seed=9)]
+    web.context.store.write(other)
+    user = web.context.accounts.add_user("admin", PASSWORD)
+    secret, _ = web.context.accounts.create_token(user, "t")
+    client = TestClient(web.app, headers={"Authorization": f"Bearer {secret}"})
+    answer = client.get("/api/v1/readings/latest")
+    assert answer.status_code == 422
+    assert "choose one with meter=" in answer.json()["error"]
+    assert (
+        client.get("/api/v1/readings/latest", params={"meter": "OTHER"}).json()["meter"] == "OTHER"
+    )
+
+
+def test_openapi_document_and_pages(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    assert {"/api/v1/series", "/api/v1/stream", "/api/v1/tokens/{token_id}"} <= set(
+        document["paths"]
+    )
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"

@@ -1,0 +1,52 @@
+"""An app over a database of simulated readings, for the API tests (no server, no reader)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from starlette.applications import Starlette
+
+import hanport
+from hanport.config import Settings
+from hanport.hub import Hub
+from hanport.model import Reading
+from hanport.reader import ReaderState
+from hanport.simulator import HomeSimulator
+from hanport.store.sqlite import SqliteStore
+from hanport.web.accounts import Accounts
+from hanport.web.app import create_app
+from hanport.web.context import AppContext
+
+ZONE = ZoneInfo("Europe/Tallinn")
+START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+
+
+def simulated(count: int, seed: int = 4, start: datetime = START) -> list[Reading]:
+    simulator = HomeSimulator(seed=seed, start=start)
+    return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
+
+
+@dataclass
+class WebApp:
+    app: Starlette
+    context: AppContext
+    readings: list[Reading]
+
+
+def make_app(database: Path, hours: float = 3, clock: Callable[[], float] | None = None) -> WebApp:
+    readings = simulated(int(hours * 360))
+    store = SqliteStore(database, ZONE)
+    store.write(readings)
+    store.close()
+    reader_store = SqliteStore(database, ZONE)
+    accounts = Accounts(database, clock=clock) if clock else Accounts(database)
+    hub = Hub()
+    state = ReaderState("sim://")
+    state.status = "connected"
+    context = AppContext(hub, state, Settings(), reader_store, accounts)
+    return WebApp(create_app(context), context, readings)
