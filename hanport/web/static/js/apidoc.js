@@ -85,15 +85,15 @@ function operation(doc, path, method, op, shared) {
     const rows = params.map((p) => {
       const schema = resolve(doc, p.schema) || {};
       return h("tr",
-        h("td.code", p.name, p.required ? h("span.bad", " *") : ""),
+        h("td.code", p.name, p.required ? h("span.bad", { title: t("required") }, " *") : ""),
         h("td", p.in),
         h("td", h("code", typeText(doc, p.schema)),
           schema.enum ? h("div", schema.enum.map((e) => h("span.enum", String(e)))) : null,
-          schema.default !== undefined ? h("div.small.muted", `default: ${JSON.stringify(schema.default)}`) : null),
+          schema.default !== undefined ? h("div.small.muted", `${t("default_value")}: ${JSON.stringify(schema.default)}`) : null),
         h("td", p.description || ""));
     });
     parts.push(h("h3.small", t("parameters")), h("div.table-wrap", h("table.params",
-      h("thead", h("tr", h("th", "name"), h("th", t("in")), h("th", t("type")), h("th", t("description")))), h("tbody", rows))));
+      h("thead", h("tr", h("th", t("token_name")), h("th", t("in")), h("th", t("type")), h("th", t("description")))), h("tbody", rows))));
   }
   if (op.requestBody) {
     const rb = resolve(doc, op.requestBody);

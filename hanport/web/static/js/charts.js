@@ -1,11 +1,17 @@
 // uPlot charts for the history page: lines with min–max bands, grouped bars, limit lines,
 // synchronised cursor and zoom. uPlot (bundled in /static/vendor) is loaded on first use.
 
+import { t } from "./i18n.js";
+
 let loading = null;
 
 export function loadUPlot() {
   if (window.uPlot) return Promise.resolve(window.uPlot);
   if (!loading) {
+    const style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = "/static/vendor/uPlot.min.css";
+    document.head.append(style);
     loading = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = "/static/vendor/uPlot.iife.min.js";
@@ -69,7 +75,7 @@ export class ChartGroup {
     const uPlot = this.uPlot;
     const data = [xs];
     const loc = this.locale;
-    const opts = [{ value: (u, v) => (v == null ? "–" : new Date(v * 1000).toLocaleString(loc, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" })) }];
+    const opts = [{ label: t("time"), value: (u, v) => (v == null ? "–" : new Date(v * 1000).toLocaleString(loc, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" })) }];
     const bands = [];
     const hide = [];
     const fmt = (value) => (value == null ? "–" : `${Number(value).toLocaleString(this.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`.trim());
@@ -160,6 +166,9 @@ export class ChartGroup {
       },
     };
     const chart = new uPlot(options, data, container);
+    this.syncing = true;
+    chart.setScale("x", { min: this.from, max: this.to }); // the whole window, not just the data
+    this.syncing = false;
     chart.root.classList.add("chart-root");
     const rows = chart.root.querySelectorAll(".u-legend .u-series");
     for (const i of hide) if (rows[i]) rows[i].classList.add("band-hidden");

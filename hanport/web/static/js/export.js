@@ -14,10 +14,10 @@ export function render(root) {
   const to = h("input#export-to", { type: "date", name: "to", required: true, value: isoDate(new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1)) });
   const step = h("select#export-step", { name: "step" },
     h("option", { value: "" }, t("step_none")),
-    h("option", { value: "15m" }, "15 min"),
-    h("option", { value: "1h", selected: true }, "1 h"),
-    h("option", { value: "1d" }, "1 d"),
-    h("option", { value: "1mo" }, "1 mo"));
+    h("option", { value: "15m" }, t("step_opt_15m")),
+    h("option", { value: "1h", selected: true }, t("range_hour")),
+    h("option", { value: "1d" }, t("range_day")),
+    h("option", { value: "1mo" }, t("range_month")));
   const format = h("select#export-format", { name: "format" }, h("option", { value: "csv" }, "CSV"), h("option", { value: "json" }, "JSON"));
   const meter = h("select#export-meter", { name: "meter" });
   const meterWrap = h("div", { hidden: true }, h("label", { for: "export-meter" }, t("meter")), meter);

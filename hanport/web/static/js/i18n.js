@@ -3,10 +3,9 @@
 
 const TEXTS = {
   en: {
-    app_title: "hanport",
     nav_now: "Now", nav_history: "History", nav_meter: "Meter", nav_export: "Export",
     nav_tokens: "Tokens", nav_api: "API",
-    logout: "Log out", language: "Language", lang_switch: "Eesti keeles", lang_code: "ET",
+    logout: "Log out", lang_switch: "Eesti keeles", lang_code: "ET",
     live: "Live", offline: "Offline", connecting: "Connecting…",
     loading: "Loading…", no_data: "No data for this period.", no_reading: "No reading has arrived yet.",
     error_generic: "Something went wrong: {msg}",
@@ -20,9 +19,8 @@ const TEXTS = {
     setup_button: "Create account", password_short: "The password needs at least 10 characters.",
     password_mismatch: "The passwords do not match.", username_missing: "Enter a username.",
     // now
-    power: "Power", import: "Import", export: "Export", from_grid: "From the grid", to_grid: "To the grid",
-    importing: "Importing from the grid", exporting: "Exporting to the grid",
-    phase: "Phase", phases: "Phases", voltage: "Voltage", current: "Current", energy: "Energy",
+    power: "Power", import: "Import", export: "Export",
+    importing: "Importing from the grid", exporting: "Exporting to the grid", phases: "Phases", voltage: "Voltage", current: "Current", energy: "Energy",
     last_reading: "Last reading {age} ago", last_reading_none: "No reading yet",
     stale_banner: "Data is stale: the last reading is {age} old.",
     stale_banner_none: "Data is stale: no reading from the meter.",
@@ -40,7 +38,7 @@ const TEXTS = {
     zoom_hint: "Drag across a chart to zoom in; double-click to zoom out; ◀ ▶ move by one period.",
     chart_power: "Power (W)", chart_energy: "Energy per {step} (kWh)", chart_voltage: "Voltage (V)",
     chart_current: "Current (A)", step_15m: "15 min", step_1h: "hour", step_1d: "day", step_1mo: "month",
-    min_max: "min–max",
+    time: "Time",
     // meter
     meter_title: "Meter", meter_id: "Meter ID", meter_model: "Model", data_format: "Data format",
     source: "Source", version: "hanport version", readings_count: "Readings", rejected: "Rejected frames",
@@ -50,7 +48,7 @@ const TEXTS = {
     // export
     export_title: "Export data", export_intro: "Download readings or energy totals as a file.",
     from: "From", to: "To (exclusive)", step: "Step", step_none: "Every reading",
-    format: "Format", download: "Download", downloading: "Preparing the file…",
+    format: "Format", download: "Download", step_opt_15m: "15 minutes", default_value: "default", downloading: "Preparing the file…",
     downloaded: "Downloaded {name}.", meter: "Meter",
     // tokens
     tokens_title: "API tokens",
@@ -67,10 +65,9 @@ const TEXTS = {
     ago_s: "{n} s", ago_m: "{n} min", ago_h: "{n} h", ago_d: "{n} d",
   },
   et: {
-    app_title: "hanport",
     nav_now: "Praegu", nav_history: "Ajalugu", nav_meter: "Arvesti", nav_export: "Eksport",
     nav_tokens: "Võtmed", nav_api: "API",
-    logout: "Logi välja", language: "Keel", lang_switch: "In English", lang_code: "EN",
+    logout: "Logi välja", lang_switch: "In English", lang_code: "EN",
     live: "Otse", offline: "Ühenduseta", connecting: "Ühendan…",
     loading: "Laadin…", no_data: "Selle perioodi kohta andmed puuduvad.", no_reading: "Ühtegi lugemit pole veel saabunud.",
     error_generic: "Midagi läks valesti: {msg}",
@@ -82,9 +79,8 @@ const TEXTS = {
     setup_intro: "Esimene käivitus: loo administraatori konto. Sellega saad sisse logida igast seadmest.",
     setup_button: "Loo konto", password_short: "Parool peab olema vähemalt 10 märki pikk.",
     password_mismatch: "Paroolid ei kattu.", username_missing: "Sisesta kasutajanimi.",
-    power: "Võimsus", import: "Võrgust", export: "Võrku", from_grid: "Võrgust", to_grid: "Võrku",
-    importing: "Tarbimine võrgust", exporting: "Tootmine võrku",
-    phase: "Faas", phases: "Faasid", voltage: "Pinge", current: "Vool", energy: "Energia",
+    power: "Võimsus", import: "Võrgust", export: "Võrku",
+    importing: "Tarbimine võrgust", exporting: "Tootmine võrku", phases: "Faasid", voltage: "Pinge", current: "Vool", energy: "Energia",
     last_reading: "Viimane lugem {age} tagasi", last_reading_none: "Lugemit veel pole",
     stale_banner: "Andmed on aegunud: viimane lugem on {age} vana.",
     stale_banner_none: "Andmed on aegunud: arvestilt pole lugemit.",
@@ -101,7 +97,7 @@ const TEXTS = {
     zoom_hint: "Suurendamiseks lohista üle graafiku; topeltklõps vähendab; ◀ ▶ liigutavad perioodi võrra.",
     chart_power: "Võimsus (W)", chart_energy: "Energia {step} kaupa (kWh)", chart_voltage: "Pinge (V)",
     chart_current: "Vool (A)", step_15m: "15 minuti", step_1h: "tunni", step_1d: "päeva", step_1mo: "kuu",
-    min_max: "min–max",
+    time: "Aeg",
     meter_title: "Arvesti", meter_id: "Arvesti ID", meter_model: "Mudel", data_format: "Andmevorming",
     source: "Allikas", version: "hanporti versioon", readings_count: "Lugemeid", rejected: "Tagasi lükatud kaadreid",
     reconnects: "Taasühendusi", status: "Olek", registers: "Registrid", register: "Register",
@@ -109,7 +105,7 @@ const TEXTS = {
     last_error: "Viimane viga", first_reading: "Esimene lugem", received: "Vastu võetud",
     export_title: "Andmete eksport", export_intro: "Laadi lugemid või energiakogused alla failina.",
     from: "Alates", to: "Kuni (välja arvatud)", step: "Samm", step_none: "Iga lugem",
-    format: "Vorming", download: "Laadi alla", downloading: "Valmistan faili ette…",
+    format: "Vorming", download: "Laadi alla", step_opt_15m: "15 minutit", default_value: "vaikimisi", downloading: "Valmistan faili ette…",
     downloaded: "Alla laaditud: {name}.", meter: "Arvesti",
     tokens_title: "API-võtmed",
     tokens_intro: "Võtmetega saavad skriptid ja Home Assistant API-t kasutada ilma sinu paroolita. Saada võti päises „Authorization: Bearer <võti>”.",

@@ -14,6 +14,7 @@ export const live = {
 };
 
 let source = null;
+let statusAnchor = null; // {age, at, lastAt}: the server's age of its latest reading, when told
 let retryTimer = null;
 
 function emit(kind) { for (const fn of listeners) fn(kind); }
@@ -45,10 +46,21 @@ function setReading(meter, reading, age) {
 
 function setStatus(status) {
   live.status = status;
-  if (status && typeof status.age_s === "number" && live.reading) {
-    live.ageAnchor = { age: status.age_s, at: performance.now() };
+  if (status && typeof status.age_s === "number") {
+    statusAnchor = { age: status.age_s, at: performance.now(), lastAt: Date.parse(status.last_reading_at) };
+    if (live.reading) live.ageAnchor = { age: status.age_s, at: statusAnchor.at };
   }
   emit("status");
+}
+
+/** A reading pushed now is 0 s old, unless it is the one the status just described (the
+ * stream repeats the latest reading on connect, which may be old when the meter is silent). */
+function pushedAge(reading) {
+  const at = Date.parse(reading && reading.received_at);
+  if (statusAnchor && Number.isFinite(at) && at === statusAnchor.lastAt) {
+    return statusAnchor.age + (performance.now() - statusAnchor.at) / 1000;
+  }
+  return 0;
 }
 
 export function start() {
@@ -78,7 +90,7 @@ function connect() {
   source.addEventListener("reading", (event) => {
     live.connected = true;
     const data = JSON.parse(event.data);
-    setReading(data.meter, data.reading, 0);
+    setReading(data.meter, data.reading, pushedAge(data.reading));
   });
   source.addEventListener("status", (event) => {
     live.connected = true;

@@ -1,0 +1,187 @@
+"""The dashboard: asset size, first render and frame-to-browser latency.
+
+    python benchmarks/bench_web.py [--runs 10] [--frames 40] [--interval 0.5]
+
+1. Size: every file under hanport/web/static/ (uPlot included), each gzipped at level 9 as a
+   server or proxy would send it. Target: ≤ 250 KB in total.
+2. First render: a fresh browser context (empty cache, no service worker) opens the app logged
+   in; the time from navigation start to the first frame painted with the live power figure.
+   Target: ≤ 1 s on loopback.
+3. Latency: the browser's receive time of each `reading` event on /api/v1/stream minus the
+   reading's received_at (when hanport got the frame's bytes), over --frames frames. Target:
+   p99 ≤ 1 s.
+
+Starts `hanport run` on the simulator (a telegram every --interval s) with a temporary database,
+drives Debian's Chromium (/usr/bin/chromium) through Playwright.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+STATIC = Path(__file__).resolve().parent.parent / "hanport" / "web" / "static"
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "benchmark password"
+
+MARK_FIRST_RENDER = """
+new MutationObserver((changes, observer) => {
+  const figure = document.getElementById("power-now");
+  if (figure && figure.dataset.w !== undefined) {
+    observer.disconnect();
+    requestAnimationFrame(() => { window.__firstRender = performance.now(); });
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true });
+"""
+
+MEASURE_LATENCY = """
+(frames) => new Promise((resolve) => {
+  const delays = [];
+  const source = new EventSource("/api/v1/stream");
+  source.addEventListener("reading", (event) => {
+    const now = Date.now();
+    const reading = JSON.parse(event.data).reading;
+    delays.push(now - Date.parse(reading.received_at));
+    if (delays.length >= frames) { source.close(); resolve(delays); }
+  });
+})
+"""
+
+
+def asset_sizes() -> tuple[int, int, list[tuple[str, int, int]]]:
+    rows = []
+    for path in sorted(STATIC.rglob("*")):
+        if path.is_file() and path.name != "LICENSE":
+            data = path.read_bytes()
+            rows.append((str(path.relative_to(STATIC)), len(data), len(gzip.compress(data, 9))))
+    return sum(r[1] for r in rows), sum(r[2] for r in rows), rows
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start(interval: float, tmp: Path) -> tuple[subprocess.Popen[str], str]:
+    env = {k: v for k, v in os.environ.items() if k != "HANPORT_CONFIG"}
+    env["HANPORT_DATABASE"] = str(tmp / "bench.db")
+    env["PYTHONUNBUFFERED"] = "1"
+    command = [sys.executable, "-m", "hanport", "run", "--interval", f"{interval:g}"]
+    command += ["--port", str(free_port())]
+    process = subprocess.Popen(
+        command, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        found = re.search(r"https?://[\w.:\[\]-]+", line)
+        if found and "app" in line:
+            url = found.group(0).rstrip(".")
+            break
+    else:
+        raise SystemExit("hanport run printed no URL")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=5).close()
+            return process, url
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def session_cookie(url: str) -> str:
+    body = json.dumps({"username": "admin", "password": PASSWORD}).encode()
+    request = urllib.request.Request(
+        url + "/api/v1/setup", body, {"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        cookie = response.headers.get("Set-Cookie", "")
+    found = re.search(r"hanport_session=([^;]+)", cookie)
+    if found is None:
+        raise SystemExit(f"no session cookie from /api/v1/setup: {cookie!r}")
+    return found.group(1)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=10, help="first-render measurements")
+    parser.add_argument("--frames", type=int, default=40, help="frames for the latency")
+    parser.add_argument("--interval", type=float, default=0.5, help="s between telegrams")
+    args = parser.parse_args()
+
+    raw, packed, rows = asset_sizes()
+    print("Dashboard assets (gzip -9 each)")
+    for name, size, gz in sorted(rows, key=lambda r: -r[2]):
+        print(f"  {name:34} {size / 1024:7.1f} KiB  {gz / 1024:6.1f} KiB gz")
+    verdict = "PASS" if packed <= 250_000 else "FAIL"
+    print(
+        f"  total {len(rows)} files {raw / 1024:.1f} KiB, gzipped {packed / 1000:.1f} KB"
+        f"   target <= 250 KB   {verdict}"
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        process, url = start(args.interval, Path(folder))
+        try:
+            cookie = session_cookie(url)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+                renders = []
+                for _ in range(args.runs + 1):  # the first run warms the server up
+                    context = browser.new_context(service_workers="block")
+                    context.add_cookies([{"name": "hanport_session", "value": cookie, "url": url}])
+                    page = context.new_page()
+                    page.add_init_script(MARK_FIRST_RENDER)
+                    page.goto(url + "/")
+                    page.wait_for_function("() => window.__firstRender", timeout=30_000)
+                    renders.append(float(page.evaluate("() => window.__firstRender")))
+                    context.close()
+                renders = renders[1:]
+                context = browser.new_context()
+                context.add_cookies([{"name": "hanport_session", "value": cookie, "url": url}])
+                page = context.new_page()
+                page.goto(url + "/")
+                delays = page.evaluate(MEASURE_LATENCY, args.frames)
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(20)
+            if process.stdout is not None:
+                process.stdout.close()
+
+    median = statistics.median(renders)
+    print(f"First render (navigation start -> live figure painted), {len(renders)} cold loads")
+    print(
+        f"  median {median:6.0f} ms   max {max(renders):6.0f} ms   target <= 1000 ms"
+        f"   {'PASS' if max(renders) <= 1000 else 'FAIL'}"
+    )
+    p50, p99 = percentile(delays, 0.5), percentile(delays, 0.99)
+    print(f"Frame-to-browser latency (received_at -> SSE event in the page), {len(delays)} frames")
+    print(
+        f"  p50 {p50:6.0f} ms   p99 {p99:6.0f} ms   max {max(delays):6.0f} ms"
+        f"   target <= 1000 ms   {'PASS' if p99 <= 1000 else 'FAIL'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
