@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from webapp import PASSWORD, ZONE, WebApp, make_app, simulated
 
 from hanport.output import reading_json
 from hanport.store.rollups import STAT_FIELDS, rollups
-from tests.webapp import PASSWORD, ZONE, WebApp, make_app, simulated
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from webapp import PASSWORD, WebApp, make_app
 
 from hanport.web.accounts import AccountError, Accounts, hash_password, verify_password
 from hanport.web.limits import LoginLimiter
-from tests.webapp import PASSWORD, WebApp, make_app
 
 PROTECTED = [
     "/api/v1/meters",

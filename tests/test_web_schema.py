@@ -17,9 +17,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as openapi_checks
+from webapp import PASSWORD, make_app
 
 from hanport.web import accounts as accounts_module
-from tests.webapp import PASSWORD, make_app
 
 _WEB = make_app(Path(tempfile.mkdtemp(prefix="hanport-schema-")) / "app.db", hours=1.5)
 _ADMIN = _WEB.context.accounts.add_user("admin", PASSWORD)

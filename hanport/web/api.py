@@ -43,7 +43,8 @@ async def _meters(request: Request) -> Response:
 async def _latest(request: Request) -> Response:
     app = _authorised(request)
     meter = await _meter(request, app)
-    reading = app.hub.latest if app.hub.latest and app.hub.latest.meter_id == meter else None
+    live = app.hub.latest
+    reading = live if live is not None and (live.meter_id or "") == meter else None
     if reading is None:
         reading = await asyncio.to_thread(app.store.latest, meter)
     if reading is None:
@@ -142,12 +143,21 @@ def _authorised(request: Request) -> AppContext:
 
 
 async def _meter(request: Request, app: AppContext) -> str:
-    known = app.store.meters()
+    known = _known(app)
     wanted = request.query_params.get("meter")
     if wanted is None or wanted not in known:
         await asyncio.to_thread(app.store.refresh)  # a meter the writer has added since
-        known = app.store.meters()
+        known = _known(app)
     return params.meter(request.query_params, known)
+
+
+def _known(app: AppContext) -> list[str]:
+    """The stored meters and the one reading now (stored within the next 10 s)."""
+    live = app.hub.latest
+    meters = set(app.store.meters())
+    if live is not None:
+        meters.add(live.meter_id or "")
+    return sorted(meters)
 
 
 def _now() -> datetime:

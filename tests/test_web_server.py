@@ -1,0 +1,201 @@
+"""The app served by a real `hanport run`: live stream, TLS, where it may listen, clean exit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from webapp import PASSWORD
+
+
+class Running:
+    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+        self.process = process
+        self.url = url
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()  # reads and closes the pipes
+
+
+def start(tmp_path: Path, *flags: str, env: dict[str, str] | None = None) -> Running:
+    environ = {**os.environ, "HANPORT_DATABASE": str(tmp_path / "run.db"), **(env or {})}
+    environ.pop("HANPORT_CONFIG", None)
+    command = [sys.executable, "-m", "hanport", "run", "--interval", "0.5", "--port", "0", *flags]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        found = re.search(r"(https?://\S+:\d+)", line)
+        if found:
+            return Running(process, found.group(1))
+        if not line and process.poll() is not None:
+            break
+    process.kill()
+    _, err = process.communicate()
+    raise AssertionError(f"hanport run did not announce the app: {err}")
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Running]:
+    app = start(tmp_path, "--seed", "3")
+    yield app
+    app.stop()
+
+
+def sign_up(client: httpx.Client) -> str:
+    answer = client.post("/api/v1/setup", json={"username": "admin", "password": PASSWORD})
+    assert answer.status_code == 201, answer.text
+    csrf: str = answer.json()["csrf"]
+    return csrf
+
+
+def events(client: httpx.Client, count: int) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    with client.stream("GET", "/api/v1/stream", timeout=30) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        name = ""
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                found.append((name, line[6:]))
+                if sum(1 for kind, _ in found if kind == "reading") >= count:
+                    return found
+    return found
+
+
+def test_live_readings_reach_a_signed_in_browser(running: Running) -> None:
+    with httpx.Client(base_url=running.url, timeout=30) as client:
+        assert client.get("/api/v1/stream").status_code == 401
+        sign_up(client)
+        seen = events(client, 3)
+        assert seen[0][0] == "status"
+        readings = [data for kind, data in seen if kind == "reading"]
+        assert len(readings) == 3
+        assert len(set(readings)) == 3  # the simulator's frames, one after another
+        assert '"power_import_w":' in readings[-1]
+        latest = client.get("/api/v1/readings/latest").json()
+        assert latest["reading"]["energy_import_wh"] >= 4_215_300
+        status = client.get("/api/v1/status").json()
+        assert status["status"] == "connected"
+        assert status["format"] == "p1"
+        page = client.get("/")
+        assert page.status_code == 200
+        assert "<html" in page.text.lower()
+
+
+def test_sigterm_stops_promptly_with_a_stream_open(running: Running) -> None:
+    with httpx.Client(base_url=running.url, timeout=30) as client:
+        sign_up(client)
+        with client.stream("GET", "/api/v1/stream") as stream:
+            next(stream.iter_lines())
+            running.process.send_signal(signal.SIGTERM)
+            assert running.process.wait(timeout=15) == 0
+    _, err = running.process.communicate()
+    assert "Stopped." in err
+
+
+def test_listening_beyond_this_machine_needs_an_account(tmp_path: Path) -> None:
+    environ = {**os.environ, "HANPORT_DATABASE": str(tmp_path / "run.db")}
+    command = [sys.executable, "-m", "hanport", "run", "--listen", "0.0.0.0", "--count", "1"]
+    refused = subprocess.run(
+        command, check=False, capture_output=True, text=True, env=environ, timeout=60
+    )
+    assert refused.returncode == 2
+    assert "has no account yet; create one with 'hanport user add NAME'" in refused.stderr
+    add = [sys.executable, "-m", "hanport", "user", "add", "anna", "--password-stdin"]
+    made = subprocess.run(
+        add, check=False, input=PASSWORD + "\n", capture_output=True, text=True, env=environ
+    )
+    assert made.returncode == 0, made.stderr
+    assert "anna" in made.stdout
+    app = start(tmp_path, "--listen", "0.0.0.0")
+    try:
+        with httpx.Client(base_url=app.url.replace("0.0.0.0", "127.0.0.1")) as client:
+            login = client.post("/api/v1/session", json={"username": "anna", "password": PASSWORD})
+            assert login.status_code == 200
+    finally:
+        app.stop()
+
+
+def test_a_taken_port_is_one_sentence(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        environ = {**os.environ, "HANPORT_DATABASE": str(tmp_path / "run.db")}
+        command = [sys.executable, "-m", "hanport", "run", "--port", port, "--count", "1"]
+        result = subprocess.run(
+            command, check=False, capture_output=True, text=True, env=environ, timeout=60
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port} (another program uses it)" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_tls_serves_https_with_secure_cookies(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    env = {"HANPORT_WEB_TLS_CERT": str(cert), "HANPORT_WEB_TLS_KEY": str(key)}
+    app = start(tmp_path, env=env)
+    try:
+        assert app.url.startswith("https://")
+        with httpx.Client(base_url=app.url, verify=False) as client:  # self-signed for the test
+            answer = client.post("/api/v1/setup", json={"username": "a", "password": PASSWORD})
+            assert answer.status_code == 201
+            assert "secure" in answer.headers["set-cookie"].lower()
+            assert answer.headers["strict-transport-security"] == "max-age=31536000"
+    finally:
+        app.stop()
+    unusable = {"HANPORT_WEB_TLS_CERT": str(key), "HANPORT_WEB_TLS_KEY": str(key)}
+    environ = {**os.environ, "HANPORT_DATABASE": str(tmp_path / "run.db"), **unusable}
+    command = [sys.executable, "-m", "hanport", "run", "--count", "1"]
+    result = subprocess.run(
+        command, check=False, capture_output=True, text=True, env=environ, timeout=60
+    )
+    assert result.returncode == 2
+    assert "cannot be used" in result.stderr
