@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, language: str) -> int:
         listener = bind(settings, database)
     try:
         show = lambda reading: print(live_line(reading, language), flush=True)  # noqa: E731
-        started = _announce(settings, listener, language) if listener else None
+        started = _announce(settings, listener, database, language) if listener else None
         running = run_runtime(source, decoder, store, settings, show, args.count, started, listener)
         return asyncio.run(running)
     except asyncio.CancelledError:  # SIGTERM: stopped cleanly
@@ -67,10 +67,17 @@ def run(args: argparse.Namespace, language: str) -> int:
         store.close()
 
 
-def _announce(settings: Settings, listener: socket.socket, language: str) -> Callable[[], None]:
+def _announce(
+    settings: Settings, listener: socket.socket, database: str, language: str
+) -> Callable[[], None]:
+    from hanport.web.accounts import Accounts
+
     port = listener.getsockname()[1]  # the port given, or the free one found for port 0
     url = settings.web.url.rsplit(":", 1)[0] + f":{port}"
-    return lambda: print(text("app_at", language, url=url), flush=True)
+    accounts = Accounts(database)
+    key = "app_at" if accounts.count() else "app_setup"
+    accounts.close()
+    return lambda: print(text(key, language, url=url), flush=True)
 
 
 def export_command(args: argparse.Namespace, language: str) -> int:

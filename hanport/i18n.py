@@ -72,10 +72,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "token_revoked": {"en": "Revoked API token {id}.", "et": "API-võti {id} on tühistatud."},
     "app_at": {
-        "en": "The hanport app is at {url} (open it in a browser; the first visit creates the "
-        "admin account).",
-        "et": "hanporti rakendus on aadressil {url} (ava see brauseris; esimesel külastusel "
-        "luuakse administraatori konto).",
+        "en": "The hanport app is at {url} (sign in there).",
+        "et": "hanporti rakendus on aadressil {url} (logi seal sisse).",
+    },
+    "app_setup": {
+        "en": "The hanport app is at {url}; open it in a browser to create the administrator "
+        "account (or run: hanport user add NAME).",
+        "et": "hanporti rakendus on aadressil {url}; ava see brauseris, et luua administraatori "
+        "konto (või käivita: hanport user add NIMI).",
     },
     "exported": {"en": "Exported {rows} rows.", "et": "Eksporditud {rows} rida."},
     "captured": {
