@@ -213,9 +213,15 @@ def test_dashboard_in_a_browser(server: Server, tmp_path: Path) -> None:
             )
             _walk_through(page, server, tmp_path)
             assert problems == [], problems
+            assert server.process.poll() is None, "".join(server.output)
+
+            # The server goes away: the page says the live connection is lost.
+            server.process.terminate()
+            server.process.wait(timeout=30)
+            expect(page.locator("[data-banner='disconnected']")).to_be_visible()
+            expect(page.locator("#live")).not_to_have_class(re.compile(r"\bon\b"))
         finally:
             browser.close()
-    assert server.process.poll() is None, "".join(server.output)
 
 
 def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
@@ -296,6 +302,12 @@ def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
     page.set_viewport_size(DESKTOP)
     page.click("button[data-range='day']")
     expect(charts).to_have_attribute("data-loaded", "day")
+    day = page.locator("#history-window").inner_text()
+    page.click("button[aria-label='Previous']")  # 9 January: a whole day of data
+    expect(page.locator("#history-window")).not_to_have_text(day)
+    expect(charts).to_have_attribute("data-loaded", "day")
+    assert int(charts.get_attribute("data-points") or 0) >= 90
+    assert int(charts.get_attribute("data-bars") or 0) >= 23
     page.mouse.move(10, 10)
     _shot(page, "history.png")
     over = page.locator("#charts [data-chart='power'] .u-over")

@@ -3,7 +3,7 @@
 import { api, ApiError, setSession, setUnauthorizedHandler } from "./api.js";
 import { h, clear } from "./dom.js";
 import { t, getLang, setLang, age } from "./i18n.js";
-import { live, subscribe, start as startLive, stop as stopLive, ageNow, isStale } from "./live.js";
+import { live, subscribe, start as startLive, stop as stopLive, prefetch, ageNow, isStale } from "./live.js";
 
 const ROUTES = {
   now: () => import("./now.js"),
@@ -143,6 +143,7 @@ setInterval(() => { if (state.session) { updateIndicator(); updateBanners(); } }
 
 async function boot() {
   updateTexts();
+  prefetch();
   try {
     const session = await api("/api/v1/session", { quiet401: true });
     loggedIn(session);

@@ -63,14 +63,35 @@ function pushedAge(reading) {
   return 0;
 }
 
+let early = null;
+
+/** Ask for the latest reading and status at once, while the session is still being checked:
+ * the first paint of the live figure then waits for one round trip less. */
+export function prefetch() {
+  early = {
+    latest: api("/api/v1/readings/latest", { quiet401: true }),
+    status: api("/api/v1/status", { quiet401: true }),
+  };
+  early.latest.catch(() => {});
+  early.status.catch(() => {});
+}
+
 export function start() {
   if (live.started) return;
   live.started = true;
-  // Fetch both in parallel; whichever the stream has not already given is used.
-  api("/api/v1/readings/latest").then((d) => {
+  const first = early || {};
+  early = null;
+  // Both in parallel; whichever the stream has not already given is used. A prefetch that
+  // failed (say, before the login) is simply asked again.
+  const latest = (p) => p.then((d) => {
     if (!live.reading) setReading(d.meter, d.reading, d.age_s);
-  }).catch((e) => { if (!(e instanceof ApiError) || e.status !== 404) console.warn(e); });
-  api("/api/v1/status").then((s) => { if (!live.status) setStatus(s); }).catch(() => {});
+  });
+  const status = (p) => p.then((s) => { if (!live.status) setStatus(s); });
+  latest(first.latest || api("/api/v1/readings/latest"))
+    .catch(() => latest(api("/api/v1/readings/latest")))
+    .catch((e) => { if (!(e instanceof ApiError) || e.status !== 404) console.warn(e); });
+  status(first.status || api("/api/v1/status"))
+    .catch(() => status(api("/api/v1/status"))).catch(() => {});
   connect();
 }
 
