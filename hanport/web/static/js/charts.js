@@ -87,7 +87,7 @@ export class ChartGroup {
       if (s.bars) {
         entry.fill = alpha(s.color, 0.75);
         entry.width = 0;
-        entry.paths = uPlot.paths.bars({ size: [0.42, 60], align: s.bars, gap: 1 });
+        entry.paths = uPlot.paths.bars({ size: [0.46, 80], align: s.bars, gap: 1 });
         entry.points = { show: false };
       }
       opts.push(entry);

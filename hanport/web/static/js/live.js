@@ -104,8 +104,13 @@ function connect() {
     live.connected = false;
     emit("connection");
     // The browser retries by itself unless the server refused (then readyState is CLOSED).
+    // A refusal may mean the session has expired: asking for it sends the app to the login.
     if (source && source.readyState === EventSource.CLOSED) {
-      retryTimer = setTimeout(() => { if (live.started) connect(); }, 5000);
+      retryTimer = setTimeout(() => {
+        if (!live.started) return;
+        api("/api/v1/session").then(() => { if (live.started) connect(); })
+          .catch(() => { if (live.started) retryTimer = setTimeout(connect, 5000); });
+      }, 3000);
     }
   });
   source.addEventListener("reading", (event) => {
