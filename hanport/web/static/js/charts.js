@@ -69,9 +69,10 @@ export class ChartGroup {
 
   /**
    * series: [{label, color, values, band?: [minValues, maxValues], bars?: -1|1, width?, dash?}]
+   * period: for bars, the length in seconds of the period each x value starts.
    * limits: [{value, color, label}] horizontal lines.
    */
-  add(container, { xs, series, limits = [], unit = "", digits = 0, zero = false }) {
+  add(container, { xs, series, limits = [], unit = "", digits = 0, zero = false, period = 3600 }) {
     const uPlot = this.uPlot;
     const data = [xs];
     const loc = this.locale;
@@ -87,7 +88,13 @@ export class ChartGroup {
       if (s.bars) {
         entry.fill = alpha(s.color, 0.75);
         entry.width = 0;
-        entry.paths = uPlot.paths.bars({ size: [0.46, 80], align: s.bars, gap: 1 });
+        // Each bar covers its share of its period: import in the first half, export in the
+        // second (positions in time units, so a lone bar is as wide as in a full chart).
+        const offset = s.bars < 0 ? 0.06 : 0.5;
+        entry.paths = uPlot.paths.bars({ disp: {
+          x0: { unit: 1, values: (u) => u.data[0].map((x) => x + offset * period) },
+          size: { unit: 1, values: () => [0.44 * period] },
+        } });
         entry.points = { show: false };
       }
       opts.push(entry);

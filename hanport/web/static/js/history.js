@@ -14,11 +14,7 @@ const RANGES = {
   month: { lines: "1h", bars: "1d" },
   year: { lines: "1d", bars: "1mo" },
 };
-const DAY = 86400;
-const STEP_S = {
-  "15m": () => 900, "1h": () => 3600, "1d": () => DAY,
-  "1mo": (t) => { const d = new Date(t * 1000); return (new Date(d.getFullYear(), d.getMonth() + 1, 1) - d) / 1000; },
-};
+const STEP_S = { "15m": 900, "1h": 3600, "1d": 86400, "1mo": 30.44 * 86400 };
 const LINE_FIELDS = ["power_import_w", "power_export_w", "voltage_l1_v", "voltage_l2_v", "voltage_l3_v", "current_l1_a", "current_l2_a", "current_l3_a"];
 const KEY = "hanport.history.range";
 let remembered = null; // {range, anchor} while the app is open
@@ -159,7 +155,7 @@ export function render(root) {
       ],
     });
     group.add(card("energy", t("chart_energy", { step: t(`step_${cfg.bars}`) })), {
-      xs: bars.map((r) => r.t + STEP_S[cfg.bars](r.t) / 2), unit: "kWh", digits: 3,
+      xs: bars.map((r) => r.t), period: STEP_S[cfg.bars], unit: "kWh", digits: 3,
       series: [
         { label: t("import"), color: c.import, bars: -1, values: bars.map((r) => (r.energy_import_wh == null ? null : r.energy_import_wh / 1000)) },
         { label: t("export"), color: c.export, bars: 1, values: bars.map((r) => (r.energy_export_wh == null ? null : r.energy_export_wh / 1000)) },
