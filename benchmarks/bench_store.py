@@ -77,6 +77,46 @@ def main() -> None:
     print(f"  one day raw     {day_s * 1000:8.1f} ms for {one_day:,} readings")
     print("  hourly year     target < 100 ms (series: as objects; 1h rows: as stored, for an API)")
     store.close()
+    api_series(path, end)
+
+
+def api_series(path: Path, end: datetime) -> None:
+    """GET /api/v1/series for the whole year, through the app (routing, token check, JSON)."""
+    from starlette.testclient import TestClient
+
+    from hanport.config import Settings
+    from hanport.hub import Hub
+    from hanport.reader import ReaderState
+    from hanport.web.accounts import Accounts
+    from hanport.web.app import create_app
+    from hanport.web.context import AppContext
+
+    accounts = Accounts(path)
+    user = accounts.add_user("bench", "benchmark password")
+    token, _ = accounts.create_token(user, "bench")
+    store = SqliteStore(path, TALLINN)
+    app = create_app(AppContext(Hub(), ReaderState("sim://"), Settings(), store, accounts))
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    span = {"from": START.isoformat(), "to": end.isoformat()}
+    for label, query in (
+        ("all stats", {"step": "1h"}),
+        ("2 fields", {"step": "1h", "fields": "power_import_w,power_export_w"}),
+        ("days", {"step": "1d"}),
+    ):
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            answer = client.get("/api/v1/series", params={**span, **query})
+            times.append(time.perf_counter() - started)
+            assert answer.status_code == 200
+        rows = len(answer.json()["rows"])
+        best, median = min(times), sorted(times)[3]
+        print(
+            f"  API series {label:<9} median {median * 1000:6.1f} ms, best {best * 1000:6.1f} ms "
+            f"for {rows:,} rows, {len(answer.content) / 1e6:.1f} MB  target <= 100 ms"
+        )
+    store.close()
+    accounts.close()
 
 
 if __name__ == "__main__":
