@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 STATIC = Path(__file__).resolve().parent.parent / "hanport" / "web" / "static"
 CHROMIUM = "/usr/bin/chromium"
@@ -45,6 +45,21 @@ new MutationObserver((changes, observer) => {
     requestAnimationFrame(() => { window.__firstRender = performance.now(); });
   }
 }).observe(document, { subtree: true, childList: true, attributes: true });
+"""
+
+PHASES = """
+() => {
+  const done = (part) => Math.max(0, ...performance.getEntriesByType("resource")
+    .filter((e) => e.name.includes(part)).map((e) => e.responseEnd));
+  const page = performance.getEntriesByType("navigation")[0];
+  return {
+    "page received": page.responseEnd,
+    "scripts received": done("/static/js/"),
+    "session received": done("/api/v1/session"),
+    "latest reading received": done("/api/v1/readings/latest"),
+    "painted": window.__firstRender,
+  };
+}
 """
 
 MEASURE_LATENCY = """
@@ -137,13 +152,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=10, help="first-render measurements")
-    parser.add_argument("--frames", type=int, default=40, help="frames for the latency")
-    parser.add_argument("--interval", type=float, default=0.5, help="s between telegrams")
-    args = parser.parse_args()
-
+def print_sizes() -> None:
     raw, packed, rows = asset_sizes()
     print("Dashboard assets (gzip -9 each)")
     for name, size, gz in sorted(rows, key=lambda r: -r[2]):
@@ -153,6 +162,35 @@ def main() -> None:
         f"  total {len(rows)} files {raw / 1024:.1f} KiB, gzipped {packed / 1000:.1f} KB"
         f"   target <= 250 KB   {verdict}"
     )
+
+
+def first_renders(
+    browser: Browser, url: str, cookie: str, runs: int
+) -> tuple[list[float], list[dict[str, float]]]:
+    """Cold loads: a fresh context each time (no cache, no service worker), logged in."""
+    renders: list[float] = []
+    phases: list[dict[str, float]] = []
+    for _ in range(runs + 1):  # the first run warms the server up
+        context = browser.new_context(service_workers="block")
+        context.add_cookies([{"name": "hanport_session", "value": cookie, "url": url}])
+        page = context.new_page()
+        page.add_init_script(MARK_FIRST_RENDER)
+        page.goto(url + "/")
+        page.wait_for_function("() => window.__firstRender", timeout=30_000)
+        renders.append(float(page.evaluate("() => window.__firstRender")))
+        phases.append(page.evaluate(PHASES))
+        context.close()
+    return renders[1:], phases[1:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=10, help="first-render measurements")
+    parser.add_argument("--frames", type=int, default=40, help="frames for the latency")
+    parser.add_argument("--interval", type=float, default=0.5, help="s between telegrams")
+    args = parser.parse_args()
+
+    print_sizes()
 
     late50, late99 = scheduler_stalls()
     load = os.getloadavg()[0]
@@ -167,17 +205,7 @@ def main() -> None:
             cookie = session_cookie(url)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-                renders = []
-                for _ in range(args.runs + 1):  # the first run warms the server up
-                    context = browser.new_context(service_workers="block")
-                    context.add_cookies([{"name": "hanport_session", "value": cookie, "url": url}])
-                    page = context.new_page()
-                    page.add_init_script(MARK_FIRST_RENDER)
-                    page.goto(url + "/")
-                    page.wait_for_function("() => window.__firstRender", timeout=30_000)
-                    renders.append(float(page.evaluate("() => window.__firstRender")))
-                    context.close()
-                renders = renders[1:]
+                renders, phases = first_renders(browser, url, cookie, args.runs)
                 context = browser.new_context()
                 context.add_cookies([{"name": "hanport_session", "value": cookie, "url": url}])
                 page = context.new_page()
@@ -196,6 +224,10 @@ def main() -> None:
         f"  median {median:6.0f} ms   max {max(renders):6.0f} ms   target <= 1000 ms"
         f"   {'PASS' if max(renders) <= 1000 else 'FAIL'}"
     )
+    parts = ", ".join(
+        f"{name} {statistics.median(p[name] for p in phases):.0f} ms" for name in phases[0]
+    )
+    print(f"  medians of the steps: {parts}")
     p50, p99 = percentile(delays, 0.5), percentile(delays, 0.99)
     print(f"Frame-to-browser latency (received_at -> SSE event in the page), {len(delays)} frames")
     print(
