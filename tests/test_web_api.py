@@ -202,3 +202,28 @@ def test_openapi_document_and_pages(client: TestClient) -> None:
     assert page.status_code == 200
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_quarters_of_the_open_hour_that_have_ended_are_served(
+    client: TestClient, web: WebApp
+) -> None:
+    body = client.get(
+        "/api/v1/series", params={"step": "15m", "from": "2026-01-10", "to": "2026-01-11"}
+    ).json(parse_float=Decimal)
+    expected = list(rollups(web.readings, "15m", ZONE))
+    assert expected[-1].start.isoformat() == "2026-01-10T11:15:00+02:00"  # still open
+    starts = [row["start"] for row in body["rows"]]
+    assert starts == [r.start.isoformat() for r in expected[:-1]]
+    last = body["rows"][-1]
+    assert last["start"] == "2026-01-10T11:00:00+02:00"  # in the hour not yet sealed
+    assert last["energy_import_wh"] == expected[-2].energy_import_wh
+    assert last["stats"]["power_import_w"]["max"] == expected[-2].stats["power_import_w"].maximum
+
+
+def test_the_openapi_operations_are_grouped() -> None:
+    from hanport.web.openapi import openapi_document
+
+    paths = openapi_document()["paths"]
+    assert paths["/api/v1/stream"]["get"]["tags"] == ["live"]
+    assert paths["/api/v1/tokens/{token_id}"]["delete"]["tags"] == ["accounts"]
+    assert paths["/api/v1/series"]["get"]["tags"] == ["data"]

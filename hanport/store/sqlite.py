@@ -115,6 +115,40 @@ class SqliteStore:
         )
         return rows.fetchall()
 
+    def open_quarter_rows(self, meter: str) -> list[tuple[int, int, int, int, int, int, str]]:
+        """15-minute rows, like `series_rows`, for the quarters of the open hour that have ended
+        (the hour's rollups are stored when it is sealed)."""
+        meter_id = self._meters.get(meter)
+        if meter_id is None:
+            return []
+        (hour,) = self._db.execute(
+            "SELECT max(hour) FROM pending WHERE meter = ?", (meter_id,)
+        ).fetchone()
+        if hour is None:
+            return []
+        rows = self._db.execute(
+            "SELECT data FROM pending WHERE meter = ? AND hour = ?", (meter_id, hour)
+        )
+        readings = _unique(r for (data,) in rows for r in decode_block(data))
+        newest = _time(readings[-1])
+        found = []
+        for rollup in rollups([*self._last_before(meter_id, hour), *readings], "15m", self.zone):
+            start = int(rollup.start.timestamp())
+            if start >= hour * 3600 and rollup.start + timedelta(minutes=15) <= newest:
+                stats = ",".join(f'"{n}":{stats_json(v)}' for n, v in rollup.stats.items())
+                found.append(
+                    (
+                        start,
+                        rollup.readings,
+                        rollup.energy_import_wh,
+                        rollup.energy_export_wh,
+                        int(rollup.gap),
+                        int(rollup.reset),
+                        "{" + stats + "}",
+                    )
+                )
+        return found
+
     def prune(self, before: datetime) -> int:
         """Delete raw readings older than `before` (whole hours); rollups are kept. Returns the
         number of hour blocks removed."""

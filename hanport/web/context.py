@@ -63,7 +63,7 @@ class AppContext:
             "fuse_a": self.settings.web.fuse_a,
             "voltage_min_v": VOLTAGE_MIN_V,
             "voltage_max_v": VOLTAGE_MAX_V,
-            "meter": latest.meter_id if latest else None,
+            "meter": (latest.meter_id or "") if latest else None,
         }
 
     def status_json(self) -> str:

@@ -341,6 +341,13 @@ def _account_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    paths = {**_data_paths(), **_account_paths()}
+    for path, operations in paths.items():
+        tag = "live" if path.endswith("/stream") else "data"
+        if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):
+            tag = "accounts"
+        for operation in operations.values():
+            operation["tags"] = [tag]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -350,7 +357,12 @@ def openapi_document() -> dict[str, Any]:
             "Authenticate with the session cookie (and X-CSRF-Token on changes) or with "
             '\'Authorization: Bearer <API token>\'. Errors are {"error": "…"}.',
         },
-        "paths": {**_data_paths(), **_account_paths()},
+        "paths": paths,
+        "tags": [
+            {"name": "data", "description": "Readings, rollups, energy, status"},
+            {"name": "live", "description": "Readings as they arrive"},
+            {"name": "accounts", "description": "Signing in, the first start, API tokens"},
+        ],
         "components": {
             "securitySchemes": {
                 "token": {"type": "http", "scheme": "bearer"},
