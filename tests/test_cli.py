@@ -264,9 +264,11 @@ def test_run_on_the_simulator(capsys: Capture) -> None:
     assert code == 0
     assert err == ""
     lines = out.splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4
     assert lines[0].startswith("No meter configured: running on the built-in meter simulator")
-    first, second = LIVE.match(lines[1]), LIVE.match(lines[2])
+    assert lines[1].startswith("The hanport app is at http://127.0.0.1:")
+    assert "create the administrator account" in lines[1]
+    first, second = LIVE.match(lines[2]), LIVE.match(lines[3])
     assert first is not None, lines
     assert second is not None, lines
     assert first.group(1) == "2026-01-10 08:00:00"
@@ -277,7 +279,9 @@ def test_run_on_the_simulator(capsys: Capture) -> None:
 def test_run_is_repeatable_by_seed(capsys: Capture) -> None:
     outputs = []
     for seed in ("3", "3", "4"):
-        code, out, _ = run(capsys, "run", "--count", "3", "--interval", "0", "--seed", seed)
+        code, out, _ = run(
+            capsys, "run", "--count", "3", "--interval", "0", "--seed", seed, "--no-web"
+        )
         assert code == 0
         outputs.append(out)
     assert outputs[0] == outputs[1]

@@ -84,7 +84,10 @@ def test_run_uses_the_configured_source(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["run", "--config", str(path), "--count", "2"]) == 0
     out = capsys.readouterr().out
     assert "No meter configured" not in out
-    assert len(out.splitlines()) == 2
+    assert len(out.splitlines()) == 3  # the app's address, then two readings
+    no_app = main(["run", "--config", str(path), "--count", "2", "--no-web"])
+    assert no_app == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
 
 
 def test_retention_days(tmp_path: Path) -> None:
@@ -122,7 +125,10 @@ def test_web_and_mqtt_sections_from_file_environment_and_flags(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("environ", "words"),
     [
-        ({"HANPORT_WEB_PORT": "80000"}, "port from the environment variable HANPORT_WEB_PORT"),
+        (
+            {"HANPORT_WEB_PORT": "80000"},
+            "port \\(0: any free port\\) from the environment variable",
+        ),
         ({"HANPORT_WEB_LISTEN": "my-pc"}, "listen address 'my-pc'"),
         ({"HANPORT_WEB_TLS_CERT": "/no/cert.pem"}, "TLS certificate /no/cert.pem"),
         ({"HANPORT_WEB_ENABLED": "maybe"}, "HANPORT_WEB_ENABLED must be true or false"),
