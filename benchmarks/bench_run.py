@@ -37,6 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     environment = dict(os.environ, HANPORT_DATABASE=str(Path(tempfile.mkdtemp()) / "run.db"))
     command = [sys.executable, "-m", "hanport", "run", "--source", f"sim://?speed={args.speed:g}"]
+    command += ["--port", "0"]  # the app is served too, as in a real installation
     process = subprocess.Popen(
         command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

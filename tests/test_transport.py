@@ -138,7 +138,8 @@ def test_run_reads_a_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     capture = tmp_path / "capture.bin"
     simulator = HomeSimulator(seed=8)
     capture.write_bytes(b"".join(simulator.next_telegram() for _ in range(3)))
-    assert main(["run", "--source", f"file://{capture}?speed=max", "--count", "2"]) == 0
+    command = ["run", "--source", f"file://{capture}?speed=max", "--count", "2", "--no-web"]
+    assert main(command) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     assert f"import {expected(8, 1)[0].power_import_w} W" in lines[0]
@@ -204,7 +205,7 @@ def test_simulate_tcp_command() -> None:
 
 
 def test_run_stops_cleanly_on_sigterm() -> None:
-    command = [sys.executable, "-m", "hanport", "run", "--interval", "0.05"]
+    command = [sys.executable, "-m", "hanport", "run", "--interval", "0.05", "--no-web"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

@@ -8,7 +8,6 @@ lists the fields that meter sends.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -51,6 +50,8 @@ def mqtt_test(args: argparse.Namespace, language: str) -> int:
     if settings is None:
         return _fail(text("mqtt_not_configured", language))
     try:
+        import asyncio  # not for every `hanport …`: only this command connects
+
         asyncio.run(_connect(settings))
     except (aiomqtt.MqttError, OSError, SetupProblem) as error:
         return _fail(explain(error, settings).text(language))

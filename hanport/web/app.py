@@ -21,7 +21,7 @@ from hanport.web.context import AppContext
 from hanport.web.live import LIVE_ROUTES
 from hanport.web.openapi import openapi_document
 
-__all__ = ["STATIC", "create_app"]
+__all__ = ["STATIC", "SecurityHeaders", "create_app"]
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
