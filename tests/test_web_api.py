@@ -227,3 +227,21 @@ def test_the_openapi_operations_are_grouped() -> None:
     assert paths["/api/v1/stream"]["get"]["tags"] == ["live"]
     assert paths["/api/v1/tokens/{token_id}"]["delete"]["tags"] == ["accounts"]
     assert paths["/api/v1/series"]["get"]["tags"] == ["data"]
+
+
+def test_dashboard_files_come_compressed_and_cached(client: TestClient) -> None:
+    script = client.get("/static/js/app.js", headers={"Accept-Encoding": "gzip"})
+    assert script.status_code == 200
+    assert script.headers["content-encoding"] == "gzip"
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "import" in script.text  # decompressed by the client: the real file
+    again = client.get("/static/js/app.js", headers={"If-None-Match": script.headers["etag"]})
+    assert again.status_code == 304
+    assert client.get("/sw.js").headers["content-type"].startswith("text/javascript")
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.headers["content-type"] == "application/manifest+json"
+    assert manifest.json()["start_url"] == "/"
+    missing = client.get("/static/js/nothing.js")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "The app has no file js/nothing.js."}
+    assert client.get("/static/../app.py").status_code == 404

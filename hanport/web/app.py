@@ -10,13 +10,13 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
+from hanport.web.assets import Assets
 from hanport.web.context import AppContext
 from hanport.web.live import LIVE_ROUTES
 from hanport.web.openapi import openapi_document
@@ -34,19 +34,23 @@ _CSP = (
 
 def create_app(context: AppContext) -> Starlette:
     document = json.dumps(openapi_document())
+    assets = Assets(STATIC)
 
     async def openapi(request: Request) -> Response:
         return JsonText(document)
+
+    async def static(request: Request) -> Response:
+        return assets.response(request, request.path_params["name"])
 
     routes = [
         *ACCOUNT_ROUTES,
         *DATA_ROUTES,
         *LIVE_ROUTES,
         Route("/api/v1/openapi.json", openapi),
-        Route("/", _page("index.html")),
-        Route("/manifest.webmanifest", _page("manifest.webmanifest", "application/manifest+json")),
-        Route("/sw.js", _page("sw.js", "text/javascript")),
-        Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
+        Route("/", _page(assets, "index.html")),
+        Route("/manifest.webmanifest", _page(assets, "manifest.webmanifest")),
+        Route("/sw.js", _page(assets, "sw.js")),
+        Route("/static/{name:path}", static),
     ]
     app = Starlette(
         routes=routes,
@@ -56,12 +60,9 @@ def create_app(context: AppContext) -> Starlette:
     return SecurityHeaders(app, hsts=context.settings.web.tls)  # type: ignore[return-value]
 
 
-def _page(name: str, media_type: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+def _page(assets: Assets, name: str) -> Callable[[Request], Awaitable[Response]]:
     async def page(request: Request) -> Response:
-        path = STATIC / name
-        if not path.is_file():
-            raise HTTPException(404, f"The app's file {name} is missing from this installation.")
-        return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})
+        return assets.response(request, name)
 
     return page
 
