@@ -227,13 +227,29 @@ class SqliteStore:
         before = self._last_before(meter, hour)
         if hour >= self._last.get(meter, (-1, None))[0]:
             self._last[meter] = (hour, readings[-1])
+        first_seal = not self._rows(meter, "1h", hour * 3600, hour * 3600 + 1)
+        hours = []
         for step in ("15m", "1h"):
             for rollup in rollups([*before, *readings], step, self.zone):
                 if int(rollup.start.timestamp()) >= hour * 3600:
                     self._save(meter, rollup)
+                    if step == "1h":
+                        hours.append(rollup)
         moment = datetime.fromtimestamp(hour * 3600, self.zone)
-        self._recombine(meter, "1h", "1d", moment)
-        self._recombine(meter, "1d", "1mo", moment)
+        if first_seal:  # the usual case: add the new hour to its day and month
+            for step in ("1d", "1mo"):
+                self._add_to(meter, step, moment, hours)
+        else:  # the hour was sealed before and changed: combine its day and month again
+            self._recombine(meter, "1h", "1d", moment)
+            self._recombine(meter, "1d", "1mo", moment)
+
+    def _add_to(self, meter: int, step: str, moment: datetime, hours: list[Rollup]) -> None:
+        start = int(period_start(moment, step, self.zone).timestamp())
+        stored = [
+            _rollup(step, row, self.zone) for row in self._rows(meter, step, start, start + 1)
+        ]
+        for rollup in _combine([*stored, *hours], step, self.zone):
+            self._save(meter, rollup)
 
     def _recombine(self, meter: int, part: str, step: str, moment: datetime) -> None:
         """Store the day (month) holding `moment`, combined from its stored hours (days)."""
