@@ -56,8 +56,10 @@ class Stats:
         return Decimal(self.total) / self.count
 
     def add(self, value: Decimal | int) -> None:
-        self.minimum = min(self.minimum, value)
-        self.maximum = max(self.maximum, value)
+        if value < self.minimum:  # comparisons, not min()/max() calls: 40 per reading
+            self.minimum = value
+        elif value > self.maximum:
+            self.maximum = value
         self.total += value
         self.count += 1
 
@@ -117,12 +119,14 @@ def rollups(
 
 def _add(rollup: Rollup, previous: Reading | None, reading: Reading, max_gap: timedelta) -> None:
     rollup.readings += 1
+    values = reading.__dict__  # one dict lookup per quantity instead of getattr
+    every = rollup.stats
     for name in STAT_FIELDS:
-        value = getattr(reading, name)
+        value = values[name]
         if value is not None:
-            stats = rollup.stats.get(name)
+            stats = every.get(name)
             if stats is None:
-                rollup.stats[name] = Stats(value, value, value)
+                every[name] = Stats(value, value, value)
             else:
                 stats.add(value)
     if previous is None:
