@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeAlias
 
@@ -53,11 +55,16 @@ def _leaves(*groups: Commands) -> list[argparse.ArgumentParser]:
     return [group.choices["list"] for group in groups]
 
 
-def _accounts(args: argparse.Namespace) -> Accounts:
+@contextlib.contextmanager
+def _accounts(args: argparse.Namespace) -> Iterator[Accounts]:
     settings = load_settings(
         Path(args.config) if args.config else None, overrides={"database": args.database}
     )
-    return Accounts(settings.database or "hanport.db", settings.web.session_days)
+    accounts = Accounts(settings.database or "hanport.db", settings.web.session_days)
+    try:
+        yield accounts
+    finally:
+        accounts.close()
 
 
 def _password(args: argparse.Namespace, language: str) -> str:
@@ -70,75 +77,54 @@ def _password(args: argparse.Namespace, language: str) -> str:
 
 
 def _user_add(args: argparse.Namespace, language: str) -> int:
-    accounts = _accounts(args)
-    try:
+    with _accounts(args) as accounts:
         user = accounts.add_user(args.name, _password(args, language), args.role)
-    finally:
-        accounts.close()
     print(text("user_added", language, name=user.name, role=user.role))
     return 0
 
 
 def _user_password(args: argparse.Namespace, language: str) -> int:
-    accounts = _accounts(args)
-    try:
+    with _accounts(args) as accounts:
         accounts.set_password(args.name, _password(args, language))
-    finally:
-        accounts.close()
     print(text("password_set", language, name=args.name))
     return 0
 
 
 def _user_remove(args: argparse.Namespace, language: str) -> int:
-    accounts = _accounts(args)
-    try:
+    with _accounts(args) as accounts:
         accounts.remove_user(args.name)
-    finally:
-        accounts.close()
     print(text("user_removed", language, name=args.name))
     return 0
 
 
 def _user_list(args: argparse.Namespace, language: str) -> int:
-    accounts = _accounts(args)
-    try:
+    with _accounts(args) as accounts:
         for user in accounts.users():
             print(f"{user.name}\t{user.role}")
-    finally:
-        accounts.close()
     return 0
 
 
 def _token_create(args: argparse.Namespace, language: str) -> int:
-    accounts = _accounts(args)
-    try:
+    with _accounts(args) as accounts:
         owner = next((u for u in accounts.users() if u.name == args.user), None)
         if owner is None:
             raise AccountError(text("no_user", language, name=args.user))
         secret, token = accounts.create_token(owner, args.name)
-    finally:
-        accounts.close()
     print(text("token_created", language, id=token.id, name=token.name))
     print(secret)
     return 0
 
 
 def _token_list(args: argparse.Namespace, language: str) -> int:
-    accounts = _accounts(args)
-    try:
+    with _accounts(args) as accounts:
         for token in accounts.tokens():
             print(f"{token.id}\t{token.user}\t{token.name}")
-    finally:
-        accounts.close()
     return 0
 
 
 def _token_revoke(args: argparse.Namespace, language: str) -> int:
-    accounts = _accounts(args)
-    try:
+    with _accounts(args) as accounts:
         if not accounts.revoke_token(args.id):
             raise AccountError(text("no_token", language, id=args.id))
-    finally:
-        accounts.close()
     print(text("token_revoked", language, id=args.id))
     return 0
