@@ -64,8 +64,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Removed the account {name} and its tokens.",
         "et": "Konto {name} ja selle võtmed on eemaldatud.",
     },
-    "no_user": {"en": "There is no user {name!r}.", "et": "Kasutajat {name!r} pole."},
-    "no_token": {"en": "There is no token {id}.", "et": "Võtit {id} pole."},
+    "no_user": {
+        "en": "There is no user {name!r}; 'hanport user list' shows the accounts.",
+        "et": "Kasutajat {name!r} pole; 'hanport user list' näitab kontosid.",
+    },
+    "no_token": {
+        "en": "There is no token {id}; 'hanport token list' shows the tokens and their numbers.",
+        "et": "Võtit {id} pole; 'hanport token list' näitab võtmeid ja nende numbreid.",
+    },
     "token_created": {
         "en": "Created API token {id} ({name}); it is shown only now:",
         "et": "API-võti {id} ({name}) on loodud; seda näidatakse ainult nüüd:",
