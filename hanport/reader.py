@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from hanport.codec.decoder import Decoder
@@ -37,6 +37,20 @@ class ReaderState:
     rejected: int = 0
     reconnects: int = 0
     bytes_read: int = 0
+    format: str | None = None
+    """The decoder's format of the last verified frame (p1, hdlc, mbus, dlms, +encrypted)."""
+    last_rejection: str | None = None
+    """Why the last frame was rejected (the decoder's sentence), until a reading arrives."""
+    rejected_since_reading: int = 0
+    """Frames rejected since the last verified reading."""
+    unauthenticated: str | None = None
+    """System title of a meter whose frames are encrypted but not authenticated (SC 0x20)."""
+    energy_scales: dict[str, int] = field(default_factory=dict)
+    """Meter id → detected energy multiplier (1 or 10) for lists that carry no scaler."""
+    unverified: bool = False
+    """The latest reading came from a format without a checksum (stored marked unverified)."""
+    retry_in_s: float | None = None
+    """While reconnecting: seconds until the next attempt."""
 
 
 class Backoff:

@@ -94,6 +94,15 @@ class Decoder:
             self._buffer += rest
         return out
 
+    def reset(self) -> None:
+        """Start framing afresh (a reconnect): drop buffered bytes and unfinished messages.
+
+        What was learnt about the meter (its format, whether it sends checksums, its energy
+        scale) is kept: it is the same meter after the cable comes back.
+        """
+        self._buffer.clear()
+        self._forget_partial_messages()
+
     def flush(self, received_at: datetime | None = None) -> list[Item]:
         """The input has ended: decode what only the end could complete, reject the rest."""
         out: list[Item] = []

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from hanport.model import Reading
 from hanport.store.blocks import decode_block, encode_block
+from hanport.store.connection import StoreError, open_sqlite
 from hanport.store.rollups import Rollup, Stats, period_start, rollups
 
 __all__ = ["SqliteStore", "stats_json"]
@@ -49,10 +50,15 @@ class SqliteStore:
     def __init__(self, path: str | Path, zone: tzinfo) -> None:
         self.zone = zone
         self.path = str(path)
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_sqlite(path)
+        try:
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as error:
+            self._db.close()
+            raise StoreError(
+                f"The database {path} cannot be set up ({error}); make it writable, or set "
+                "database (or --database) to another path."
+            ) from None
         self._meters: dict[str, int] = dict(self._db.execute("SELECT key, id FROM meters"))
         self._last: dict[int, tuple[int, Reading | None]] = {}
         """Per meter: the latest sealed hour and its last reading (rollups start from it)."""

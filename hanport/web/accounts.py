@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hanport.errors import HanError
+from hanport.store.connection import open_sqlite
 
 __all__ = [
     "AccountError",
@@ -86,10 +87,8 @@ class Accounts:
         session_days: int = 14,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_sqlite(path)
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
         self._session_s = session_days * 86400
         self._clock = clock
