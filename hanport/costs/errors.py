@@ -27,7 +27,7 @@ __all__ = [
 class CostError(HanError):
     """An error whose sentence comes from the costs catalogue (`hanport.costs.texts`)."""
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(self, key: str, /, **values: object) -> None:
         self.key = key
         self.values = values
         super().__init__(text(key, "en", **values))

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from hanport.costs.errors import PriceFetchError
-from hanport.costs.prices_elering import parse_elering_json
-from hanport.costs.prices_entsoe import EE_DOMAIN, parse_entsoe_xml
+from hanport.costs.prices_elering import ELERING_URL, parse_elering_json
+from hanport.costs.prices_entsoe import EE_DOMAIN, ENTSOE_URL, parse_entsoe_xml
 from hanport.costs.slots import PriceSlot
 
 __all__ = [
@@ -31,8 +31,6 @@ __all__ = [
     "request_ranges",
 ]
 
-ELERING_URL = "https://dashboard.elering.ee"
-ENTSOE_URL = "https://web-api.tp.entsoe.eu/api"
 MAX_RANGE = timedelta(days=365)
 """Both APIs refuse a period longer than a year (Elering: HTTP 400 "Maximum period is 1 year")."""
 _MILLISECOND = timedelta(milliseconds=1)

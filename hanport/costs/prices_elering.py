@@ -25,7 +25,9 @@ from decimal import Decimal, InvalidOperation
 from hanport.costs.errors import PriceDataError
 from hanport.costs.slots import PriceSlot, slots_from_starts
 
-__all__ = ["AREAS", "parse_elering_csv", "parse_elering_json"]
+__all__ = ["AREAS", "ELERING_URL", "parse_elering_csv", "parse_elering_json"]
+
+ELERING_URL = "https://dashboard.elering.ee"
 
 AREAS = {"ee": "Eesti", "lv": "Läti", "lt": "Leedu", "fi": "Soome"}
 """Elering's price areas: the JSON key → the CSV column's country name."""

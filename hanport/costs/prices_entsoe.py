@@ -28,7 +28,9 @@ from decimal import Decimal, InvalidOperation
 from hanport.costs.errors import PriceDataError
 from hanport.costs.slots import PriceSlot
 
-__all__ = ["EE_DOMAIN", "MAX_DOCUMENT_BYTES", "parse_entsoe_xml"]
+__all__ = ["EE_DOMAIN", "ENTSOE_URL", "MAX_DOCUMENT_BYTES", "parse_entsoe_xml"]
+
+ENTSOE_URL = "https://web-api.tp.entsoe.eu/api"
 
 EE_DOMAIN = "10Y1001A1001A39I"
 """The EIC code of the Estonian bidding zone."""

@@ -164,9 +164,9 @@ TEXTS: dict[str, dict[str, str]] = {
     # tariffs
     "tariff_unknown": {
         "en": "No {what} is known for {day} ({why}); set [tariff] {key} (HANPORT_TARIFF_{env}) "
-        "to the price on your bill, excluding VAT.",
+        "to the value on your bill (prices excluding VAT).",
         "et": "Kuupäeval {day} pole {what} teada ({why}); sea [tariff] {key} "
-        "(HANPORT_TARIFF_{env}) oma arvel olevaks hinnaks ilma käibemaksuta.",
+        "(HANPORT_TARIFF_{env}) oma arvel olevaks väärtuseks (hinnad ilma käibemaksuta).",
     },
     "tariff_before": {
         "en": "the {preset} preset starts on {first}",
@@ -187,9 +187,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "et": "network = \"custom\" võtab kõik võrgutasud seadetest",
     },
     "tariff_fuse": {
-        "en": "The {preset} package is for main fuses up to {limit} A, and [site] fuse_a is "
+        "en": "The {preset} package is for main fuses over {limit} A, and [site] fuse_a is "
         "{fuse} A; choose a package for your connection in [tariff] network.",
-        "et": "Pakett {preset} on kuni {limit} A peakaitsmetele, aga [site] fuse_a on {fuse} A; "
+        "et": "Pakett {preset} on üle {limit} A peakaitsmetele, aga [site] fuse_a on {fuse} A; "
         "vali oma liitumisele sobiv pakett seadega [tariff] network.",
     },
     "component_network_day_c_kwh": {
@@ -280,7 +280,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def text(key: str, language: str, **values: object) -> str:
+def text(key: str, language: str, /, **values: object) -> str:
     entry = TEXTS[key]
     shown = {
         name: text(value.key, language, **value.values) if isinstance(value, Phrase) else value
