@@ -102,8 +102,11 @@ def month_row(bill: MonthBill) -> CostRow:
         )
     }
     network = sum(
-        (line.eur for line in bill.lines if line.item.startswith("network_")
-         and line.item != "network_monthly"),
+        (
+            line.eur
+            for line in bill.lines
+            if line.item.startswith("network_") and line.item != "network_monthly"
+        ),
         Decimal(0),
     )
     return CostRow(
@@ -206,4 +209,3 @@ def _end(start: datetime, step: str) -> datetime:
     else:
         following = (local.replace(day=28) + timedelta(days=4)).replace(day=1)
     return _midnight(following)
-

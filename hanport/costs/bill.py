@@ -134,8 +134,16 @@ def month_bill(costs: Sequence[SlotCost], month: date, tariff: Tariff) -> MonthB
     peak = None
     if tariff.capacity is not None:
         peak = month_peak(_energies(costs), tariff.capacity)
-        lines.append(BillLine("network", "capacity", peak.kw, fees.capacity_eur_kw,
-                              cents(peak.kw * fees.capacity_eur_kw), vat))
+        lines.append(
+            BillLine(
+                "network",
+                "capacity",
+                peak.kw,
+                fees.capacity_eur_kw,
+                cents(peak.kw * fees.capacity_eur_kw),
+                vat,
+            )
+        )
     if fees.seller_eur:
         lines.append(BillLine("seller", "seller_monthly", None, None, cents(fees.seller_eur), vat))
     return MonthBill(
@@ -166,12 +174,16 @@ def _add_lines(
         ("seller", "energy", fixed, kwh, money.energy_eur),
         ("seller", "margin", rates.seller_margin_c_kwh, kwh, money.margin_eur),
         ("seller", "balancing", rates.balancing_c_kwh, kwh, money.balancing_eur),
-        ("network", f"network_{cost.window}", rates.network_c_kwh[cost.window], kwh,
-         money.network_eur),
+        (
+            "network",
+            f"network_{cost.window}",
+            rates.network_c_kwh[cost.window],
+            kwh,
+            money.network_eur,
+        ),
         ("network", "renewable", rates.renewable_c_kwh, kwh, money.renewable_eur),
         ("network", "excise", rates.excise_c_kwh, kwh, money.excise_eur),
-        ("network", "supply_security", rates.supply_security_c_kwh, kwh,
-         money.supply_security_eur),
+        ("network", "supply_security", rates.supply_security_c_kwh, kwh, money.supply_security_eur),
     )
     for bill, item, unit, quantity, amount in entries:
         if item == "margin" and fixed is not None:

@@ -117,8 +117,11 @@ def _points(
         boundary = then_us - then_us % _SLOT_US + _SLOT_US
         while boundary < now_us:
             elapsed = boundary - then_us
-            yield boundary, tuple(
-                b + (a - b) * elapsed // span for a, b in zip(registers, before, strict=True)
+            yield (
+                boundary,
+                tuple(
+                    b + (a - b) * elapsed // span for a, b in zip(registers, before, strict=True)
+                ),
             )
             boundary += _SLOT_US
     yield now_us, registers

@@ -23,6 +23,7 @@ import io
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hanport.costs.errors import DsoFileError
@@ -43,6 +44,7 @@ _FORMATS = (
     "%Y-%m-%dT%H:%M:%S",
 )
 _ESTIMATED = ("progno", "estim", "hinnang")
+_OPTIONAL = ("end", "export", "status")
 _STEPS = (timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1))
 
 
@@ -81,26 +83,26 @@ def dso_columns(text: str) -> DsoColumns:
     """A mapping from text: comma-separated key=value pairs, keys as in `DsoColumns` (`import`
     for import_); an empty value means the file has no such column."""
     keys = [item.name.rstrip("_") for item in fields(DsoColumns)]
-    columns = DsoColumns()
+    problem = DsoFileError("dso_mapping", value=text, keys=", ".join(keys))
+    changes: dict[str, Any] = {}
     for pair in (part for part in text.split(",") if part.strip()):
         key, equals, value = pair.partition("=")
         key, value = key.strip().lower(), value.strip()
-        if not equals or key not in keys:
-            raise DsoFileError("dso_mapping", value=text, keys=", ".join(keys))
+        if not equals or key not in keys or (not value and key not in _OPTIONAL):
+            raise problem
         if key in ("delimiter", "decimal"):
             value = _SEPARATORS.get(value.lower(), value)
             if len(value) != 1:
-                raise DsoFileError("dso_mapping", value=text, keys=", ".join(keys))
+                raise problem
         if key == "unit" and value.lower() not in _UNITS:
-            raise DsoFileError("dso_mapping", value=text, keys=", ".join(keys))
-        name = "import_" if key == "import" else key
-        columns = replace(columns, **{name: value or None})
-    return columns
+            raise problem
+        changes["import_" if key == "import" else key] = value or None
+    return replace(DsoColumns(), **changes)
 
 
 def parse_dso_csv(
     data: bytes | str,
-    columns: DsoColumns = DsoColumns(),  # noqa: B008 (frozen)
+    columns: DsoColumns = DsoColumns(),
     zone: tzinfo = TALLINN,
     source: str = "the consumption file",
 ) -> DsoFile:

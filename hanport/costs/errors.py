@@ -1,11 +1,11 @@
 """The errors of `hanport.costs`, each one plain sentence in English or Estonian.
 
-    CostError                 (HanError)  str(error) is English; error.in_language("et")
-    ├── PriceDataError        a price file or response cannot be read as prices
-    ├── PriceFetchError       a price provider could not be reached or refused the request
-    ├── TariffError           a tariff component is not known for a moment
-    ├── DsoFileError          a DSO consumption file cannot be read
-    └── CostSettingError      (also ConfigError) a [prices] or [tariff] setting cannot work
+CostError                 (HanError)  str(error) is English; error.in_language("et")
+├── PriceDataError        a price file or response cannot be read as prices
+├── PriceFetchError       a price provider could not be reached or refused the request
+├── TariffError           a tariff component is not known for a moment
+├── DsoFileError          a DSO consumption file cannot be read
+└── CostSettingError      (also ConfigError) a [prices] or [tariff] setting cannot work
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import httpx
 from hanport.costs.errors import PriceFetchError
 from hanport.costs.prices_elering import ELERING_URL, parse_elering_json
 from hanport.costs.prices_entsoe import EE_DOMAIN, ENTSOE_URL, parse_entsoe_xml
+from hanport.costs.settings import PricesSettings
 from hanport.costs.slots import PriceSlot
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Retry",
     "fetch_elering",
     "fetch_entsoe",
+    "fetch_prices",
     "request_ranges",
 ]
 
@@ -69,7 +71,7 @@ async def fetch_elering(
     *,
     url: str = ELERING_URL,
     area: str = "ee",
-    retry: Retry = Retry(),  # noqa: B008 (frozen)
+    retry: Retry = Retry(),
     sleep: Sleep = asyncio.sleep,
 ) -> list[PriceSlot]:
     """The slots starting in [start, end). Elering's `end` is inclusive, so each request ends
@@ -91,7 +93,7 @@ async def fetch_entsoe(
     *,
     url: str = ENTSOE_URL,
     domain: str = EE_DOMAIN,
-    retry: Retry = Retry(),  # noqa: B008 (frozen)
+    retry: Retry = Retry(),
     sleep: Sleep = asyncio.sleep,
 ) -> list[PriceSlot]:
     """The slots starting in [start, end) from the Transparency Platform (document A44)."""
@@ -109,6 +111,33 @@ async def fetch_entsoe(
         body = await _get(client, url, params, source, retry, sleep, token=True)
         slots.extend(parse_entsoe_xml(body, source))
     return _within(slots, start, end)
+
+
+async def fetch_prices(
+    settings: PricesSettings,
+    start: datetime,
+    end: datetime,
+    *,
+    client: httpx.AsyncClient | None = None,
+    retry: Retry = Retry(),  # noqa: B008 (frozen)
+    sleep: Sleep = asyncio.sleep,
+) -> list[PriceSlot]:
+    """The slots of [start, end) from the provider the [prices] settings name (for
+    `hanport prices fetch --from --to` and the daily fetch)."""
+    if settings.source == "none":
+        raise PriceFetchError("fetch_none")
+    own = client is None
+    http = client or httpx.AsyncClient(timeout=30.0, headers={"User-Agent": "hanport"})
+    try:
+        if settings.source == "entsoe":
+            return await fetch_entsoe(
+                http, start, end, settings.entsoe_token or "", url=settings.url, retry=retry,
+                sleep=sleep,
+            )
+        return await fetch_elering(http, start, end, url=settings.url, retry=retry, sleep=sleep)
+    finally:
+        if own:
+            await http.aclose()
 
 
 async def _get(

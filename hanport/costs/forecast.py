@@ -52,9 +52,7 @@ def month_forecast(costs: Sequence[SlotCost], now: datetime, tariff: Tariff) -> 
     )
     this_month = [cost for cost in costs if month_start <= cost.start < now]
     to_date = month_bill(this_month, first, tariff)
-    recent = [
-        cost for cost in costs if now - BASIS <= cost.start < now and cost.money is not None
-    ]
+    recent = [cost for cost in costs if now - BASIS <= cost.start < now and cost.money is not None]
     basis_h = Decimal(len(recent)) / 4
     remaining_h = Decimal(int((month_end - now).total_seconds())) / 3600
     if basis_h < MIN_BASIS_H:

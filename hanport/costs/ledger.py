@@ -141,8 +141,17 @@ def _money(
     vat = subtotal * rates.vat_percent / _HUNDRED
     revenue = exported * (spot / _THOUSAND - rates.export_margin_c_kwh / _HUNDRED)
     return SlotMoney(
-        energy, margin, balancing, network, renewable, excise, security, vat, subtotal + vat,
-        revenue, rates,
+        energy,
+        margin,
+        balancing,
+        network,
+        renewable,
+        excise,
+        security,
+        vat,
+        subtotal + vat,
+        revenue,
+        rates,
     )
 
 

@@ -17,11 +17,17 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from hanport.costs.energy import SlotEnergy
-from hanport.costs.slots import QUARTER
 from hanport.costs.windows import is_rest_day
 
-__all__ = ["MonthPeak", "Peak", "PeakRule", "PeakWarning", "month_peak", "peak_warning",
-           "period_powers"]
+__all__ = [
+    "MonthPeak",
+    "Peak",
+    "PeakRule",
+    "PeakWarning",
+    "month_peak",
+    "peak_warning",
+    "period_powers",
+]
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 

@@ -53,7 +53,7 @@ class PlanWindow:
 
 
 def parse_duration(text: str) -> timedelta:
-    """"3h", "45m", "1h30m" (or "90min") → a duration of at most 48 hours."""
+    """ "3h", "45m", "1h30m" (or "90min") → a duration of at most 48 hours."""
     match = _DURATION.fullmatch(text.strip().lower())
     if not match or not any(match.groups()):
         raise CostError("plan_duration", value=text, limit_h=48)

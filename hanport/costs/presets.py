@@ -29,8 +29,13 @@ __all__ = [
     "network_packages",
 ]
 
-FEES = ("renewable_c_kwh", "excise_c_kwh", "supply_security_c_kwh", "balancing_c_kwh",
-        "vat_percent")
+FEES = (
+    "renewable_c_kwh",
+    "excise_c_kwh",
+    "supply_security_c_kwh",
+    "balancing_c_kwh",
+    "vat_percent",
+)
 _PACKAGE_FILES = ("elektrilevi.toml", "imatra.toml")
 
 
@@ -139,8 +144,11 @@ def _package(raw: dict[str, Any], name: str) -> NetworkPackage:
         if raw["windows"] not in SCHEMES:
             raise ValueError(f"windows {raw['windows']!r}")
         capacity = raw.get("capacity")
-        lists = tuple(sorted((_price_list(entry) for entry in raw["prices"]),
-                             key=lambda entry: entry.valid_from))
+        lists = tuple(
+            sorted(
+                (_price_list(entry) for entry in raw["prices"]), key=lambda entry: entry.valid_from
+            )
+        )
         return NetworkPackage(
             key=str(raw["key"]),
             name=str(raw["name"]),
@@ -162,8 +170,9 @@ def _price_list(raw: dict[str, Any]) -> PriceList:
         for window in ("day", "night", "peak", "restday_peak")
         if f"{window}_c_kwh" in raw
     }
-    monthly = tuple(sorted((int(fuse), _decimal(fee)) for fuse, fee in
-                           raw.get("monthly_eur", {}).items()))
+    monthly = tuple(
+        sorted((int(fuse), _decimal(fee)) for fuse, fee in raw.get("monthly_eur", {}).items())
+    )
     return PriceList(
         valid_from=_date(raw["valid_from"]),
         valid_until=_date(raw["valid_until"]) if "valid_until" in raw else None,
@@ -180,8 +189,9 @@ def _price_list(raw: dict[str, Any]) -> PriceList:
 
 
 def _step(raw: dict[str, Any]) -> Step:
-    return Step(_date(raw["valid_from"]), _decimal(raw["value"]), str(raw["source"]),
-                str(raw["confidence"]))
+    return Step(
+        _date(raw["valid_from"]), _decimal(raw["value"]), str(raw["source"]), str(raw["confidence"])
+    )
 
 
 def _date(value: object) -> date:

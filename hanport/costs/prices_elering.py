@@ -35,18 +35,19 @@ AREAS = {"ee": "Eesti", "lv": "Läti", "lt": "Leedu", "fi": "Soome"}
 _TIME_COLUMN = "Ajatempel (UTC)"
 
 
-def parse_elering_json(body: bytes | str, area: str = "ee", source: str = "Elering") -> list[
-    PriceSlot
-]:
+def parse_elering_json(
+    body: bytes | str, area: str = "ee", source: str = "Elering"
+) -> list[PriceSlot]:
     """The price slots of one area from an `/api/nps/price` answer."""
     try:
         document = json.loads(body, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as error:
         raise PriceDataError("price_json", source=source, detail=_short(error)) from None
+    if isinstance(document, dict) and document.get("success") is False:
+        detail = document.get("message") or document
+        raise PriceDataError("price_refused", source=source, detail=_short(detail))
     if not isinstance(document, dict) or "data" not in document:
         raise PriceDataError("price_json", source=source, detail="no data member")
-    if document.get("success") is False:
-        raise PriceDataError("price_refused", source=source, detail=_short(document))
     data = document["data"]
     records = data.get(area) if isinstance(data, dict) else None
     if records is None:
@@ -57,14 +58,15 @@ def parse_elering_json(body: bytes | str, area: str = "ee", source: str = "Eleri
     for record in records:
         if not isinstance(record, dict):
             raise PriceDataError("price_json", source=source, detail="a record is not an object")
-        starts.append((_moment(record.get("timestamp"), source), _price(record.get("price"),
-                                                                         source)))
+        starts.append(
+            (_moment(record.get("timestamp"), source), _price(record.get("price"), source))
+        )
     return slots_from_starts(starts, source)
 
 
-def parse_elering_csv(text: str, area: str = "ee", source: str = "the price file") -> list[
-    PriceSlot
-]:
+def parse_elering_csv(
+    text: str, area: str = "ee", source: str = "the price file"
+) -> list[PriceSlot]:
     """The price slots of one area from Elering's CSV (a leading UTF-8 BOM is fine)."""
     rows = csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";", quotechar='"')
     header = next(rows, None)

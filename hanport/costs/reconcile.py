@@ -59,9 +59,7 @@ def dso_slot_energies(intervals: Iterable[DsoInterval]) -> list[SlotEnergy]:
     return slots
 
 
-def hour_differences(
-    dso: Iterable[DsoInterval], han: Iterable[SlotEnergy]
-) -> list[HourDifference]:
+def hour_differences(dso: Iterable[DsoInterval], han: Iterable[SlotEnergy]) -> list[HourDifference]:
     """Every hour either side has, in time order. A HAN hour counts only with all four quarters
     gap-free; a DSO hour without an export column has no export figure."""
     dso_hours: dict[datetime, _Hour] = {}
@@ -100,11 +98,11 @@ class _Hour:
     estimated: bool = False
 
     def add(self, imported: Decimal | None, exported: Decimal | None, gap: bool) -> None:
-        self.import_wh = None if self.import_wh is None or imported is None else (
-            self.import_wh + imported
+        self.import_wh = (
+            None if self.import_wh is None or imported is None else (self.import_wh + imported)
         )
-        self.export_wh = None if self.export_wh is None or exported is None else (
-            self.export_wh + exported
+        self.export_wh = (
+            None if self.export_wh is None or exported is None else (self.export_wh + exported)
         )
         self.parts += 1
         self.gap = self.gap or gap

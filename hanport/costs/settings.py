@@ -34,9 +34,9 @@ from typing import Literal, cast
 from urllib.parse import urlsplit
 
 from hanport.costs.errors import CostSettingError
+from hanport.costs.presets import network_packages
 from hanport.costs.prices_elering import ELERING_URL
 from hanport.costs.prices_entsoe import ENTSOE_URL
-from hanport.costs.presets import network_packages
 from hanport.setting_values import Raw, boolean
 
 __all__ = [
@@ -142,14 +142,10 @@ def prices_settings(raw: Raw) -> PricesSettings:
     token = str(item[0]).strip() if item is not None and item[0] not in ("", None) else None
     if source == "entsoe" and not token:
         raise CostSettingError("setting_token")
-    return PricesSettings(
-        cast(Literal["elering", "entsoe", "none"], source), url, token
-    )
+    return PricesSettings(cast(Literal["elering", "entsoe", "none"], source), url, token)
 
 
-def tariff_settings(
-    raw: Raw, fuse_a: Decimal = Decimal(25), phases: int = 3
-) -> TariffSettings:
+def tariff_settings(raw: Raw, fuse_a: Decimal = Decimal(25), phases: int = 3) -> TariffSettings:
     """The [tariff] section; `fuse_a` and `phases` are the site's ([site] fuse_a, phases)."""
     network = _network(raw.get("network"))
     seller = _choice(raw.get("seller"), "spot", ("spot", "fixed"))

@@ -8,6 +8,7 @@ day has 24 hourly or 96 quarter-hour prices, 92 / 100 on the days the clocks cha
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -59,9 +60,7 @@ def quarter_floor(moment: datetime) -> datetime:
     return datetime.fromtimestamp(seconds - seconds % 900, UTC)
 
 
-def slots_from_starts(
-    records: Iterable[tuple[datetime, Decimal]], source: str
-) -> list[PriceSlot]:
+def slots_from_starts(records: Iterable[tuple[datetime, Decimal]], source: str) -> list[PriceSlot]:
     """Price slots from (start, price) records, each slot as long as the data's own step.
 
     The step is the smallest gap between successive starts on each side of the 15-minute switch
@@ -70,7 +69,7 @@ def slots_from_starts(
     does not stretch its neighbour. Duplicates and misaligned starts are refused.
     """
     ordered = sorted(records, key=lambda item: item[0])
-    for (first, _), (second, _) in zip(ordered, ordered[1:], strict=False):
+    for (first, _), (second, _) in itertools.pairwise(ordered):
         if first == second:
             raise PriceDataError("price_duplicate", source=source, start=_show(first))
     before = [item for item in ordered if item[0] < MTU_SWITCH]
@@ -99,11 +98,9 @@ def quarter_prices(slots: Iterable[PriceSlot]) -> dict[datetime, Decimal]:
 def _step(era: list[tuple[datetime, Decimal]], default: timedelta, source: str) -> timedelta:
     if len(era) < 2:
         return default
-    step = min(second - first for (first, _), (second, _) in zip(era, era[1:], strict=False))
+    step = min(second - first for (first, _), (second, _) in itertools.pairwise(era))
     if step not in _LENGTHS:
-        raise PriceDataError(
-            "price_step", source=source, minutes=int(step.total_seconds() // 60)
-        )
+        raise PriceDataError("price_step", source=source, minutes=int(step.total_seconds() // 60))
     return step
 
 

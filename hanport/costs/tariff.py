@@ -86,7 +86,9 @@ class Tariff:
         self._rates: dict[date, DayRates] = {}
         if package and package.min_fuse_a and settings.fuse_a < package.min_fuse_a:
             raise TariffError(
-                "tariff_fuse", preset=package.key, limit=package.min_fuse_a - 1,
+                "tariff_fuse",
+                preset=package.key,
+                limit=package.min_fuse_a - 1,
                 fuse=settings.fuse_a,
             )
 
@@ -138,13 +140,20 @@ class Tariff:
 
     def _day_rates(self, day: date) -> DayRates:
         settings = self.settings
-        network = {
+        network: dict[str, Decimal] = {
             where: self._component(f"network_{where}_c_kwh", day, self._preset_energy(day, where))
             for where in _SCHEME_WINDOWS[self.scheme]
         }
-        fees = {key: self._component(key, day, self._national(key, day)) for key in (
-            "renewable_c_kwh", "excise_c_kwh", "supply_security_c_kwh", "balancing_c_kwh",
-            "vat_percent")}
+        fees = {
+            key: self._component(key, day, self._national(key, day))
+            for key in (
+                "renewable_c_kwh",
+                "excise_c_kwh",
+                "supply_security_c_kwh",
+                "balancing_c_kwh",
+                "vat_percent",
+            )
+        }
         fixed = settings.seller_fixed_c_kwh
         return DayRates(
             day=day,
@@ -156,7 +165,8 @@ class Tariff:
             vat_percent=fees["vat_percent"],
             seller_margin_c_kwh=_value(settings.seller_margin_c_kwh, day),
             seller_fixed_c_kwh=fixed.value(day, None)
-            if fixed is not None and settings.seller == "fixed" else None,
+            if fixed is not None and settings.seller == "fixed"
+            else None,
             export_margin_c_kwh=_value(settings.export_margin_c_kwh, day),
         )
 
@@ -200,8 +210,9 @@ class Tariff:
     def _missing(self, day: date) -> Phrase:
         assert self.package is not None
         if day < self.package.first_day:
-            return Phrase("tariff_before", {"preset": self.package.key,
-                                            "first": self.package.first_day})
+            return Phrase(
+                "tariff_before", {"preset": self.package.key, "first": self.package.first_day}
+            )
         last = self.package.price_lists[-1].valid_until
         return Phrase("tariff_after", {"preset": self.package.key, "last": last})
 

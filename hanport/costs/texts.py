@@ -18,6 +18,7 @@ class Phrase:
     key: str
     values: dict[str, object] = field(default_factory=dict)
 
+
 TEXTS: dict[str, dict[str, str]] = {
     # prices from a provider or a file
     "price_duplicate": {
@@ -53,9 +54,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "price_csv": {
         "en": "{source} is not an Elering price CSV: the column {column!r} is missing (the "
-        "header needs \"Ajatempel (UTC)\" and \"NPS Eesti\").",
+        'header needs "Ajatempel (UTC)" and "NPS Eesti").',
         "et": "{source} ei ole Eleringi hinna-CSV: veerg {column!r} puudub (päises peavad olema "
-        "\"Ajatempel (UTC)\" ja \"NPS Eesti\").",
+        '"Ajatempel (UTC)" ja "NPS Eesti").',
     },
     "price_csv_row": {
         "en": "Line {line} of {source} cannot be read as a price row ({detail}); nothing was "
@@ -111,9 +112,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "entsoe_token (HANPORT_PRICES_ENTSOE_TOKEN).",
     },
     "fetch_none": {
-        "en": "Price fetching is off ([prices] source = \"none\"); import prices with "
+        "en": 'Price fetching is off ([prices] source = "none"); import prices with '
         "hanport prices import FILE.",
-        "et": "Hindade allalaadimine on välja lülitatud ([prices] source = \"none\"); impordi "
+        "et": 'Hindade allalaadimine on välja lülitatud ([prices] source = "none"); impordi '
         "hinnad käsuga hanport prices import FILE.",
     },
     # DSO consumption files
@@ -153,9 +154,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "dso_mapping": {
         "en": "The column mapping {value!r} must look like start=Algusaeg,import=Tarbimine,"
-        "export=Võrku andmine,unit=kWh,decimal=\",\" (keys: {keys}).",
+        'export=Võrku andmine,unit=kWh,decimal="," (keys: {keys}).',
         "et": "Veergude vastavus {value!r} peab olema kujul start=Algusaeg,import=Tarbimine,"
-        "export=Võrku andmine,unit=kWh,decimal=\",\" (võtmed: {keys}).",
+        'export=Võrku andmine,unit=kWh,decimal="," (võtmed: {keys}).',
     },
     "dso_empty": {
         "en": "{source} holds no consumption rows.",
@@ -183,8 +184,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "et": "paketis {preset} sellist hinda pole",
     },
     "tariff_custom": {
-        "en": "network = \"custom\" takes every network price from the settings",
-        "et": "network = \"custom\" võtab kõik võrgutasud seadetest",
+        "en": 'network = "custom" takes every network price from the settings',
+        "et": 'network = "custom" võtab kõik võrgutasud seadetest',
     },
     "tariff_fuse": {
         "en": "The {preset} package is for main fuses over {limit} A, and [site] fuse_a is "
@@ -243,9 +244,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "setting_network": {
         "en": "The setting {where} names no known network package {value!r}; use one of "
-        "{choices}, or \"custom\" with every network_* price set.",
+        '{choices}, or "custom" with every network_* price set.',
         "et": "Seade {where} ei nimeta tuntud võrgupaketti {value!r}; kasuta ühte järgmistest: "
-        "{choices} või \"custom\" koos kõigi network_* hindadega.",
+        '{choices} või "custom" koos kõigi network_* hindadega.',
     },
     "setting_url": {
         "en": "The setting {where} must be an http:// or https:// address, not {value!r}.",
@@ -253,21 +254,21 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "setting_token": {
         "en": "ENTSO-E needs a security token: set [prices] entsoe_token "
-        "(HANPORT_PRICES_ENTSOE_TOKEN), or use source = \"elering\", which needs none.",
+        '(HANPORT_PRICES_ENTSOE_TOKEN), or use source = "elering", which needs none.',
         "et": "ENTSO-E vajab turvavõtit: sea [prices] entsoe_token (HANPORT_PRICES_ENTSOE_TOKEN) "
-        "või kasuta source = \"elering\", mis võtit ei vaja.",
+        'või kasuta source = "elering", mis võtit ei vaja.',
     },
     "setting_price": {
-        "en": "The setting {where} must be a price such as 6.07 or \"6.07 from 2027-01-01\" "
+        "en": 'The setting {where} must be a price such as 6.07 or "6.07 from 2027-01-01" '
         "(several steps separated by ;), from {low} to {high} {unit}; {value!r} is not.",
-        "et": "Seade {where} peab olema hind nagu 6.07 või \"6.07 from 2027-01-01\" (mitu "
+        "et": 'Seade {where} peab olema hind nagu 6.07 või "6.07 from 2027-01-01" (mitu '
         "sammu eraldatuna märgiga ;), vahemikus {low} kuni {high} {unit}; {value!r} seda ei "
         "ole.",
     },
     "setting_fixed": {
-        "en": "seller = \"fixed\" needs the price: set [tariff] seller_fixed_c_kwh "
+        "en": 'seller = "fixed" needs the price: set [tariff] seller_fixed_c_kwh '
         "(HANPORT_TARIFF_SELLER_FIXED_C_KWH), excluding VAT.",
-        "et": "seller = \"fixed\" vajab hinda: sea [tariff] seller_fixed_c_kwh "
+        "et": 'seller = "fixed" vajab hinda: sea [tariff] seller_fixed_c_kwh '
         "(HANPORT_TARIFF_SELLER_FIXED_C_KWH) ilma käibemaksuta.",
     },
     # plan
