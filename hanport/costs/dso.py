@@ -222,15 +222,12 @@ def _time(text: str, zone: tzinfo, after: datetime | None) -> datetime:
 
 
 def _from_local(local: datetime, zone: tzinfo, after: datetime | None, text: str) -> datetime:
-    first = local.replace(tzinfo=zone, fold=0)
-    second = local.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():  # the repeated hour: take the one in order
-        early, late = first.astimezone(UTC), second.astimezone(UTC)
-        return late if after is not None and early <= after else early
-    moment = first.astimezone(UTC)
-    if moment.astimezone(zone).replace(tzinfo=None) != local:
-        raise _RowError("dso_missing_time", text)
-    return moment
+    early = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    late = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if early.astimezone(zone).replace(tzinfo=None) != local:
+        raise _RowError("dso_missing_time", text)  # the hour the clocks skip in spring
+    # the repeated autumn hour: the first time it appears is the earlier one
+    return late if early != late and after is not None and early <= after else early
 
 
 def _energy(text: str, decimal: str, scale: Decimal) -> Decimal:

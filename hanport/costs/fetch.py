@@ -119,7 +119,7 @@ async def fetch_prices(
     end: datetime,
     *,
     client: httpx.AsyncClient | None = None,
-    retry: Retry = Retry(),  # noqa: B008 (frozen)
+    retry: Retry = Retry(),
     sleep: Sleep = asyncio.sleep,
 ) -> list[PriceSlot]:
     """The slots of [start, end) from the provider the [prices] settings name (for
@@ -131,7 +131,12 @@ async def fetch_prices(
     try:
         if settings.source == "entsoe":
             return await fetch_entsoe(
-                http, start, end, settings.entsoe_token or "", url=settings.url, retry=retry,
+                http,
+                start,
+                end,
+                settings.entsoe_token or "",
+                url=settings.url,
+                retry=retry,
                 sleep=sleep,
             )
         return await fetch_elering(http, start, end, url=settings.url, retry=retry, sleep=sleep)

@@ -68,11 +68,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The answer from {source} declares a DTD or entities, which a price document never "
         "needs; it was refused unread.",
         "et": "Allika {source} vastus kuulutab DTD või olemid, mida hinnadokument kunagi ei "
-        "vaja; see lükati lugemata tagasi.",
+        "vaja; see lükati kohe tagasi.",
     },
     "xml_size": {
         "en": "The answer from {source} is larger than {limit_mb} MB; it was refused unread.",
-        "et": "Allika {source} vastus on suurem kui {limit_mb} MB; see lükati lugemata tagasi.",
+        "et": "Allika {source} vastus on suurem kui {limit_mb} MB; see lükati kohe tagasi.",
     },
     "xml_bad": {
         "en": "The answer from {source} is not a readable ENTSO-E price document ({detail}).",

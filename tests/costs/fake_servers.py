@@ -100,13 +100,20 @@ def entsoe_document(chosen: list[tuple[datetime, tuple[timedelta, Decimal]]]) ->
     ns = "urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:3"
     series = [
         _series(1, periods),
-        _series(2, [_AMOUNT.sub(lambda m: f">{Decimal(m[1]) + 1000}</price.amount", p) for p in periods]),
+        _series(
+            2, [_AMOUNT.sub(lambda m: f">{Decimal(m[1]) + 1000}</price.amount", p) for p in periods]
+        ),
     ]
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><Publication_MarketDocument xmlns="{ns}">'
-        "<mRID>fake</mRID><type>A44</type>" + "".join(reversed(series)) +
-        "</Publication_MarketDocument>"
+        "<mRID>fake</mRID><type>A44</type>"
+        + "".join(reversed(series))
+        + "</Publication_MarketDocument>"
     )
+
+
+def _dearer(match: re.Match[str]) -> str:
+    return f">{Decimal(match[1]) + 1000}</price.amount"
 
 
 def _series(rank: int, periods: list[str]) -> str:
@@ -144,7 +151,7 @@ def _period(run: list[tuple[datetime, tuple[timedelta, Decimal]]]) -> str:
 class _Handler(BaseHTTPRequestHandler):
     state: FakeState
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         self.state.requests.append({"path": parts.path, **query})
@@ -167,7 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -188,14 +195,19 @@ def fake_server(state: FakeState) -> Iterator[str]:
 
 def elering_json(prices: Prices) -> bytes:
     """The body Elering would send for all of `prices`."""
-    return json.dumps(
-        {
-            "success": True,
-            "data": {
-                "ee": [
-                    {"timestamp": int(moment.timestamp()), "price": "__%s__" % price}
-                    for moment, (_, price) in sorted(prices.items())
-                ]
-            },
-        }
-    ).replace('"__', "").replace('__"', "").encode()
+    return (
+        json.dumps(
+            {
+                "success": True,
+                "data": {
+                    "ee": [
+                        {"timestamp": int(moment.timestamp()), "price": f"__{price}__"}
+                        for moment, (_, price) in sorted(prices.items())
+                    ]
+                },
+            }
+        )
+        .replace('"__', "")
+        .replace('__"', "")
+        .encode()
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -12,10 +13,10 @@ from typing import TypeVar
 import httpx
 import pytest
 
+from costs.fake_servers import FakeState, fake_server, hours, quarter_hours
 from hanport.costs.errors import PriceFetchError
 from hanport.costs.fetch import Retry, fetch_elering, fetch_entsoe, fetch_prices, request_ranges
 from hanport.costs.settings import PricesSettings
-from tests.costs.fake_servers import FakeState, fake_server, hours, quarter_hours
 
 T = TypeVar("T")
 SPRING = (datetime(2026, 3, 28, 22, tzinfo=UTC), datetime(2026, 3, 29, 21, tzinfo=UTC))
@@ -62,12 +63,14 @@ def test_long_ranges_are_split_into_years() -> None:
     pieces = request_ranges(start, start + timedelta(days=800))
     assert len(pieces) == 3
     assert all(end - begin <= timedelta(days=365) for begin, end in pieces)
-    assert pieces[0][0] == start and pieces[-1][1] == start + timedelta(days=800)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert pieces[0][0] == start
+    assert pieces[-1][1] == start + timedelta(days=800)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
     state = FakeState(hours(start, start + timedelta(days=800), 3))
     with fake_server(state) as url:
-        slots = run(lambda client: fetch_elering(client, start, start + timedelta(days=800),
-                                                 url=url))
+        slots = run(
+            lambda client: fetch_elering(client, start, start + timedelta(days=800), url=url)
+        )
     assert len(state.requests) == 3  # the fake refuses more than a year, like Elering
     assert len(slots) == 800 * 24
 
@@ -76,8 +79,9 @@ def test_retries_with_growing_pauses_then_succeeds() -> None:
     state = FakeState(quarter_hours(*AUTUMN, 1), fail_first=2)
     sleeps = Sleeps()
     with fake_server(state) as url:
-        slots = run(lambda client: fetch_elering(client, *AUTUMN, url=url, retry=QUICK,
-                                                 sleep=sleeps))
+        slots = run(
+            lambda client: fetch_elering(client, *AUTUMN, url=url, retry=QUICK, sleep=sleeps)
+        )
     assert len(slots) == 100
     assert sleeps.delays == [0.5, 1.0]
     assert len(state.requests) == 3
@@ -89,8 +93,11 @@ def test_server_down_gives_one_sentence_after_every_try() -> None:
         port = probe.getsockname()[1]
     sleeps = Sleeps()
     with pytest.raises(PriceFetchError) as caught:
-        run(lambda client: fetch_elering(client, *AUTUMN, url=f"http://127.0.0.1:{port}",
-                                         retry=QUICK, sleep=sleeps))
+        run(
+            lambda client: fetch_elering(
+                client, *AUTUMN, url=f"http://127.0.0.1:{port}", retry=QUICK, sleep=sleeps
+            )
+        )
     message = str(caught.value)
     assert "could not be reached after 3 tries" in message
     assert "keeps using the prices it has" in message
@@ -105,7 +112,7 @@ def test_server_errors_are_retried_but_refusals_are_not() -> None:
         run(lambda client: fetch_elering(client, *AUTUMN, url=url, retry=QUICK, sleep=Sleeps()))
     assert len(busy.requests) == 3
     refused = FakeState(status=400)
-    with fake_server(refused) as url, pytest.raises(PriceFetchError, match="HTTP 400.*nope"):
+    with fake_server(refused) as url, pytest.raises(PriceFetchError, match=r"HTTP 400.*nope"):
         run(lambda client: fetch_elering(client, *AUTUMN, url=url, retry=QUICK, sleep=Sleeps()))
     assert len(refused.requests) == 1
 
@@ -115,8 +122,11 @@ def test_entsoe_fills_a03_curves_and_names_a_refused_token() -> None:
     state = FakeState(prices)
     with fake_server(state) as api:
         slots = run(lambda client: fetch_entsoe(client, *AUTUMN, "good-token", url=f"{api}/api"))
-        empty = run(lambda client: fetch_entsoe(
-            client, AUTUMN[1], AUTUMN[1] + timedelta(days=1), "good-token", url=f"{api}/api"))
+        empty = run(
+            lambda client: fetch_entsoe(
+                client, AUTUMN[1], AUTUMN[1] + timedelta(days=1), "good-token", url=f"{api}/api"
+            )
+        )
         with pytest.raises(PriceFetchError) as caught:
             run(lambda client: fetch_entsoe(client, *AUTUMN, "bad", url=f"{api}/api"))
     assert len(slots) == 100

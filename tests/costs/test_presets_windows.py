@@ -15,7 +15,7 @@ TALLINN = ZoneInfo("Europe/Tallinn")
 
 
 def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TALLINN)  # type: ignore[misc]
+    return datetime(*args, tzinfo=TALLINN)  # type: ignore[arg-type, misc]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,8 @@ def test_presets_hold_the_august_2025_price_list() -> None:
     assert dict(vork4.monthly_eur)[25] == Decimal("23.70")
     assert packages["elektrilevi-vork2"].price_list(date(2025, 7, 31)) is None
     vma2 = packages["elektrilevi-vma2"]
-    assert vma2.capacity is not None and vma2.capacity.combine == "max"
+    assert vma2.capacity is not None
+    assert vma2.capacity.combine == "max"
     assert vma2.price_lists[0].capacity_eur_kw_month == Decimal("2.45")
 
 
@@ -114,5 +115,7 @@ def test_national_fees_have_valid_from_steps() -> None:
     assert fees["excise_c_kwh"].in_force(date(2025, 5, 1)).value == Decimal("0.21")  # type: ignore[union-attr]
     assert fees["renewable_c_kwh"].in_force(date(2023, 12, 31)) is None
     for fee in fees.values():
-        assert all(step.source and step.confidence in ("verified", "secondary", "unverified")
-                   for step in fee.steps)
+        assert all(
+            step.source and step.confidence in ("verified", "secondary", "unverified")
+            for step in fee.steps
+        )

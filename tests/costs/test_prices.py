@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from costs.fake_servers import elering_json, entsoe_document, hours, quarter_hours
 from hanport.costs.errors import PriceDataError
 from hanport.costs.prices_elering import parse_elering_csv, parse_elering_json
 from hanport.costs.prices_entsoe import parse_entsoe_xml
 from hanport.costs.slots import PriceSlot, quarter_prices
-from tests.costs.fake_servers import elering_json, entsoe_document, hours, quarter_hours
 
 SPRING_DAY = (datetime(2026, 3, 28, 22, tzinfo=UTC), datetime(2026, 3, 29, 21, tzinfo=UTC))
 AUTUMN_DAY = (datetime(2026, 10, 24, 21, tzinfo=UTC), datetime(2026, 10, 25, 22, tzinfo=UTC))
@@ -24,8 +24,7 @@ def test_elering_json_reads_exact_decimals_and_negative_prices() -> None:
         b'"fi":[]}}'
     )
     slots = parse_elering_json(body)
-    assert [slot.eur_mwh for slot in slots] == [Decimal("85.12"), Decimal("-0.01"),
-                                                 Decimal("0.1")]
+    assert [slot.eur_mwh for slot in slots] == [Decimal("85.12"), Decimal("-0.01"), Decimal("0.1")]
     assert slots[0] == PriceSlot(
         datetime(2025, 9, 30, 22, tzinfo=UTC),
         datetime(2025, 9, 30, 22, 15, tzinfo=UTC),
@@ -126,8 +125,9 @@ def test_entsoe_a03_fills_left_out_points_and_keeps_the_lowest_classification() 
     assert document.count("<Point>") < 2 * 96  # points were left out (A03)
     slots = parse_entsoe_xml(document.encode())
     assert len(slots) == 96
-    assert [slot.eur_mwh for slot in slots] == [price for _, price in
-                                                 (prices[key] for key in sorted(prices))]
+    assert [slot.eur_mwh for slot in slots] == [
+        price for _, price in (prices[key] for key in sorted(prices))
+    ]
 
 
 def test_entsoe_hourly_resolution() -> None:

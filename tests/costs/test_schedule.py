@@ -18,7 +18,7 @@ TALLINN = ZoneInfo("Europe/Tallinn")
 
 
 def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TALLINN)  # type: ignore[misc]
+    return datetime(*args, tzinfo=TALLINN)  # type: ignore[arg-type, misc]
 
 
 def quarters(start: datetime, end: datetime) -> list[PriceSlot]:

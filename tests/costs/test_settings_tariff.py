@@ -25,8 +25,16 @@ def raw(**values: object) -> Raw:
 
 def test_keys_cover_the_issue() -> None:
     assert PRICES_KEYS == ("source", "url", "entsoe_token")
-    for key in ("network", "seller", "billing", "apartment", "vat_percent",
-                "network_restday_peak_c_kwh", "balancing_c_kwh", "export_margin_c_kwh"):
+    for key in (
+        "network",
+        "seller",
+        "billing",
+        "apartment",
+        "vat_percent",
+        "network_restday_peak_c_kwh",
+        "balancing_c_kwh",
+        "export_margin_c_kwh",
+    ):
         assert key in TARIFF_KEYS
 
 
@@ -80,18 +88,24 @@ def test_defaults_price_a_2026_day_on_vork2() -> None:
     rates = tariff.rates(date(2026, 1, 15))
     assert rates.network_c_kwh == {"day": Decimal("6.07"), "night": Decimal("3.51")}
     assert (rates.renewable_c_kwh, rates.excise_c_kwh) == (Decimal("0.84"), Decimal("0.21"))
-    assert (rates.supply_security_c_kwh, rates.balancing_c_kwh) == (Decimal("0.758"),
-                                                                    Decimal("0.373"))
+    assert (rates.supply_security_c_kwh, rates.balancing_c_kwh) == (
+        Decimal("0.758"),
+        Decimal("0.373"),
+    )
     assert rates.vat_percent == 24
     assert tariff.settings.billing == "1h"
 
 
 def test_overrides_win_from_their_own_date() -> None:
-    tariff = build_tariff(tariff_settings(raw(
-        renewable_c_kwh="0.95 from 2027-01-01",
-        network_day_c_kwh="6,50",
-        seller_margin_c_kwh="0.4; 0.6 from 2026-07-01",
-    )))
+    tariff = build_tariff(
+        tariff_settings(
+            raw(
+                renewable_c_kwh="0.95 from 2027-01-01",
+                network_day_c_kwh="6,50",
+                seller_margin_c_kwh="0.4; 0.6 from 2026-07-01",
+            )
+        )
+    )
     assert tariff.rates(date(2026, 12, 31)).renewable_c_kwh == Decimal("0.84")  # the preset
     assert tariff.rates(date(2027, 1, 1)).renewable_c_kwh == Decimal("0.95")
     assert tariff.rates(date(2026, 1, 1)).network_c_kwh["day"] == Decimal("6.50")
@@ -106,17 +120,25 @@ def test_a_day_before_the_preset_names_the_setting_in_both_languages() -> None:
     assert "network_day_c_kwh" in str(caught.value)
     assert "starts on 2025-08-01" in str(caught.value)
     assert "algab kuupäeval 2025-08-01" in caught.value.in_language("et")
-    with_history = build_tariff(tariff_settings(raw(network_day_c_kwh="6.07",
-                                                    network_night_c_kwh="3.51")))
+    with_history = build_tariff(
+        tariff_settings(raw(network_day_c_kwh="6.07", network_night_c_kwh="3.51"))
+    )
     assert with_history.rates(date(2025, 7, 31)).network_c_kwh["night"] == Decimal("3.51")
 
 
 def test_custom_network_takes_every_price_from_the_settings() -> None:
     with pytest.raises(TariffError, match="custom"):
         build_tariff(tariff_settings(raw(network="custom"))).rates(date(2026, 1, 1))
-    tariff = build_tariff(tariff_settings(raw(network="custom", network_day_c_kwh="5",
-                                              network_night_c_kwh="3",
-                                              network_monthly_eur="9.99")))
+    tariff = build_tariff(
+        tariff_settings(
+            raw(
+                network="custom",
+                network_day_c_kwh="5",
+                network_night_c_kwh="3",
+                network_monthly_eur="9.99",
+            )
+        )
+    )
     assert tariff.scheme == "day-night"
     assert tariff.monthly(date(2026, 1, 1)).network_eur == Decimal("9.99")
 
@@ -132,8 +154,9 @@ def test_custom_network_takes_every_price_from_the_settings() -> None:
         ("elektrilevi-vma2", Decimal(100), False, Decimal("58.19")),  # 29.19 + 100 × 0.29
     ],
 )
-def test_monthly_fee_rules(network: str, fuse_a: Decimal, apartment: bool,
-                           expected: Decimal) -> None:
+def test_monthly_fee_rules(
+    network: str, fuse_a: Decimal, apartment: bool, expected: Decimal
+) -> None:
     settings = tariff_settings(raw(network=network, apartment=apartment), fuse_a=fuse_a)
     assert build_tariff(settings).monthly(date(2026, 3, 1)).network_eur == expected
 
@@ -149,8 +172,9 @@ def test_vma2_needs_a_fuse_over_63_a() -> None:
 
 
 def test_imatra_after_its_public_list_asks_for_the_bill_s_prices() -> None:
-    tariff = build_tariff(tariff_settings(raw(network="imatra-partner1212-pluss"),
-                                          fuse_a=Decimal(25), phases=1))
+    tariff = build_tariff(
+        tariff_settings(raw(network="imatra-partner1212-pluss"), fuse_a=Decimal(25), phases=1)
+    )
     assert tariff.monthly(date(2021, 1, 1)).network_eur == Decimal("3.150")  # 25 A × 0.126
     with pytest.raises(TariffError, match="end on 2022-03-31"):
         tariff.rates(date(2024, 1, 1))
@@ -161,6 +185,16 @@ def test_fixed_contract_and_all_in_price() -> None:
     # 2026-01-15 12:00 Tallinn is a weekday day slot: (12 + 6.07 + 0.84 + 0.21 + 0.758 + 0.373)
     # × 1.24 / 100 EUR/kWh, whatever the spot price
     moment = datetime(2026, 1, 15, 10, tzinfo=UTC)
-    expected = (Decimal("12") + Decimal("6.07") + Decimal("0.84") + Decimal("0.21")
-                + Decimal("0.758") + Decimal("0.373")) * Decimal("1.24") / 100
+    expected = (
+        (
+            Decimal("12")
+            + Decimal("6.07")
+            + Decimal("0.84")
+            + Decimal("0.21")
+            + Decimal("0.758")
+            + Decimal("0.373")
+        )
+        * Decimal("1.24")
+        / 100
+    )
     assert tariff.all_in_eur_kwh(moment, Decimal(999)) == expected
