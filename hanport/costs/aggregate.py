@@ -80,10 +80,9 @@ def cost_rows(costs: Sequence[SlotCost], step: Step, tariff: Tariff) -> list[Cos
     if step == "1mo":
         return [
             month_row(month_bill(group, start.astimezone(TALLINN).date(), tariff))
-            for start, group in _groups(costs, _month_start)
+            for start, _, group in _groups(costs, step)
         ]
-    key = {"15m": _quarter_start, "1h": _hour_start, "1d": _day_start}[step]
-    return [_sum_row(start, _end(start, step), group) for start, group in _groups(costs, key)]
+    return [_sum_row(start, end, group) for start, end, group in _groups(costs, step)]
 
 
 def month_row(bill: MonthBill) -> CostRow:
@@ -166,36 +165,30 @@ def _sum_row(start: datetime, end: datetime, costs: Sequence[SlotCost]) -> CostR
 
 
 def _groups(
-    costs: Iterable[SlotCost], key: Callable[[datetime], datetime]
-) -> list[tuple[datetime, list[SlotCost]]]:
-    groups: list[tuple[datetime, list[SlotCost]]] = []
+    costs: Iterable[SlotCost], step: str
+) -> list[tuple[datetime, datetime, list[SlotCost]]]:
+    """Consecutive slots by period; a period's start and end are worked out once."""
+    key = _STARTS[step]
+    groups: list[tuple[datetime, datetime, list[SlotCost]]] = []
     for cost in costs:
-        start = key(cost.start)
-        if groups and groups[-1][0] == start:
-            groups[-1][1].append(cost)
+        if groups and groups[-1][0] <= cost.start < groups[-1][1]:
+            groups[-1][2].append(cost)
         else:
-            groups.append((start, [cost]))
+            start = key(cost.start)
+            groups.append((start, _end(start, step), [cost]))
     return groups
-
-
-def _quarter_start(moment: datetime) -> datetime:
-    return moment
-
-
-def _hour_start(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
-def _day_start(moment: datetime) -> datetime:
-    return _midnight(moment.astimezone(TALLINN).date())
-
-
-def _month_start(moment: datetime) -> datetime:
-    return _midnight(moment.astimezone(TALLINN).date().replace(day=1))
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), TALLINN).astimezone(UTC)
+
+
+_STARTS: dict[str, Callable[[datetime], datetime]] = {
+    "15m": lambda moment: moment,
+    "1h": lambda moment: moment.replace(minute=0, second=0, microsecond=0),
+    "1d": lambda moment: _midnight(moment.astimezone(TALLINN).date()),
+    "1mo": lambda moment: _midnight(moment.astimezone(TALLINN).date().replace(day=1)),
+}
 
 
 def _end(start: datetime, step: str) -> datetime:

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from hanport.costs.energy import SlotEnergy
 from hanport.costs.ledger import SlotCost
 from hanport.costs.peaks import MonthPeak, month_peak
-from hanport.costs.tariff import Tariff
+from hanport.costs.tariff import DayRates, Tariff
 
 __all__ = ["BillLine", "MonthBill", "cents", "month_bill"]
 
@@ -106,10 +106,9 @@ class MonthBill:
 
 
 def month_bill(costs: Sequence[SlotCost], month: date, tariff: Tariff) -> MonthBill:
-    """The bills of the month containing `month` from that month's slots (others are ignored
-    by the caller's choice: pass only the month's slots)."""
+    """The bills of the month containing `month` from that month's slots (pass only those)."""
     first = month.replace(day=1)
-    groups: dict[tuple[str, str, Decimal | None, Decimal | None], list[Decimal]] = {}
+    buckets: dict[tuple[int, str], _Bucket] = {}
     import_kwh = export_kwh = Decimal(0)
     gaps = unpriced = 0
     for cost in costs:
@@ -120,16 +119,17 @@ def month_bill(costs: Sequence[SlotCost], month: date, tariff: Tariff) -> MonthB
             gaps += cost.gap
             unpriced += not cost.gap
             continue
-        _add_lines(groups, cost)
+        key = (id(money.rates), cost.window)
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = _Bucket(money.rates, cost.window)
+        bucket.kwh += cost.import_kwh
+        bucket.energy_eur += money.energy_eur
+        bucket.export_kwh += cost.export_kwh
+        bucket.export_eur += money.export_eur
+    lines = _energy_lines(buckets.values())
     fees = tariff.monthly(first)
     vat = tariff.rates(first).vat_percent
-    lines = [
-        BillLine(bill, item, quantity, unit, cents(amount), rate)
-        for (bill, item, unit, rate), (quantity, amount) in sorted(
-            groups.items(), key=lambda entry: _ORDER.index(entry[0][1])
-        )
-        if item == "energy" or unit != 0
-    ]
     lines.append(BillLine("network", "network_monthly", None, None, cents(fees.network_eur), vat))
     peak = None
     if tariff.capacity is not None:
@@ -160,41 +160,59 @@ def month_bill(costs: Sequence[SlotCost], month: date, tariff: Tariff) -> MonthB
     )
 
 
-def _add_lines(
-    groups: dict[tuple[str, str, Decimal | None, Decimal | None], list[Decimal]],
-    cost: SlotCost,
-) -> None:
-    money = cost.money
-    assert money is not None
-    rates = money.rates
-    vat = rates.vat_percent
-    kwh = cost.import_kwh
-    fixed = rates.seller_fixed_c_kwh
-    entries = (
-        ("seller", "energy", fixed, kwh, money.energy_eur),
-        ("seller", "margin", rates.seller_margin_c_kwh, kwh, money.margin_eur),
-        ("seller", "balancing", rates.balancing_c_kwh, kwh, money.balancing_eur),
-        (
-            "network",
-            f"network_{cost.window}",
-            rates.network_c_kwh[cost.window],
-            kwh,
-            money.network_eur,
-        ),
-        ("network", "renewable", rates.renewable_c_kwh, kwh, money.renewable_eur),
-        ("network", "excise", rates.excise_c_kwh, kwh, money.excise_eur),
-        ("network", "supply_security", rates.supply_security_c_kwh, kwh, money.supply_security_eur),
-    )
-    for bill, item, unit, quantity, amount in entries:
-        if item == "margin" and fixed is not None:
-            continue
+@dataclass
+class _Bucket:
+    """The priced slots of one day's rates and one window: every per-kWh line of the bill is
+    the bucket's kWh × its unit price, which is exactly the sum of the slots' amounts."""
+
+    rates: DayRates
+    window: str
+    kwh: Decimal = Decimal(0)
+    energy_eur: Decimal = Decimal(0)
+    export_kwh: Decimal = Decimal(0)
+    export_eur: Decimal = Decimal(0)
+
+
+def _energy_lines(buckets: Iterable[_Bucket]) -> list[BillLine]:
+    groups: dict[tuple[str, str, Decimal | None, Decimal | None], list[Decimal]] = {}
+
+    def add(
+        bill: str, item: str, unit: Decimal | None, vat: Decimal | None, kwh: Decimal, eur: Decimal
+    ) -> None:
         total = groups.setdefault((bill, item, unit, vat), [Decimal(0), Decimal(0)])
-        total[0] += quantity
-        total[1] += amount
-    if cost.export_kwh:
-        total = groups.setdefault(("export", "export", None, None), [Decimal(0), Decimal(0)])
-        total[0] += cost.export_kwh
-        total[1] += money.export_eur
+        total[0] += kwh
+        total[1] += eur
+
+    for bucket in buckets:
+        rates, kwh, vat = bucket.rates, bucket.kwh, bucket.rates.vat_percent
+        fixed = rates.seller_fixed_c_kwh
+        add("seller", "energy", fixed, vat, kwh, bucket.energy_eur)
+        if fixed is None:
+            add(
+                "seller",
+                "margin",
+                rates.seller_margin_c_kwh,
+                vat,
+                kwh,
+                kwh * rates.seller_margin_c_kwh / 100,
+            )
+        for bill, item, unit in (
+            ("seller", "balancing", rates.balancing_c_kwh),
+            ("network", f"network_{bucket.window}", rates.network_c_kwh[bucket.window]),
+            ("network", "renewable", rates.renewable_c_kwh),
+            ("network", "excise", rates.excise_c_kwh),
+            ("network", "supply_security", rates.supply_security_c_kwh),
+        ):
+            add(bill, item, unit, vat, kwh, kwh * unit / 100)
+        if bucket.export_kwh:
+            add("export", "export", None, None, bucket.export_kwh, bucket.export_eur)
+    return [
+        BillLine(bill, item, quantity, unit, cents(amount), rate)
+        for (bill, item, unit, rate), (quantity, amount) in sorted(
+            groups.items(), key=lambda entry: _ORDER.index(entry[0][1])
+        )
+        if item == "energy" or unit != 0
+    ]
 
 
 def _vat(lines: Iterable[BillLine], bill: str) -> Decimal:
