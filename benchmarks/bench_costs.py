@@ -25,6 +25,7 @@ from hanport.costs.energy import SlotEnergy
 from hanport.costs.ledger import SlotCost, slot_ledger
 from hanport.costs.settings import tariff_settings
 from hanport.costs.tariff import Tariff, build_tariff
+from hanport.setting_values import Raw
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 START = datetime(2026, 1, 1, tzinfo=TALLINN).astimezone(UTC)
@@ -66,7 +67,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     energies, prices = year()
-    settings = {"network": ("elektrilevi-vork5", "bench"), "seller_margin_c_kwh": ("0.5", "b")}
+    settings: Raw = {"network": ("elektrilevi-vork5", "bench"), "seller_margin_c_kwh": ("0.5", "b")}
 
     def fresh() -> Tariff:  # a new tariff each run: nothing is cached between runs
         return build_tariff(tariff_settings(settings))
@@ -81,17 +82,19 @@ def main() -> None:
         "ledger, 15-minute billing": best(args.repeat, lambda: ledger("15m")),
         "ledger, hourly billing": best(args.repeat, lambda: ledger("1h")),
         "ledger + day rows + month rows": best(
-            args.repeat, lambda: (cost_rows(c := ledger("1h"), "1d", fresh()),
-                                  cost_rows(c, "1mo", fresh()))
+            args.repeat,
+            lambda: (cost_rows(c := ledger("1h"), "1d", fresh()), cost_rows(c, "1mo", fresh())),
         ),
         "month rows of the year (from the ledger)": best(
             args.repeat, lambda: cost_rows(costs, "1mo", fresh())
         ),
     }
     load = os.getloadavg()
-    print(f"{len(energies):,} slots (2026, Võrk 5, spot + margin); the year's bills "
-          f"{total} EUR; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-          f"on {os.cpu_count()} CPUs; best of {args.repeat}")
+    print(
+        f"{len(energies):,} slots (2026, Võrk 5, spot + margin); the year's bills "
+        f"{total} EUR; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        f"on {os.cpu_count()} CPUs; best of {args.repeat}"
+    )
     for name, seconds in timings.items():
         print(f"  {name:<42} {seconds * 1000:8.1f} ms")
     print("  targets: a meter-year's ledger < 2000 ms; month rows of a year < 100 ms")
