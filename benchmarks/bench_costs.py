@@ -21,6 +21,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from hanport.costs.aggregate import cost_rows
+from hanport.costs.boundary import quarter_energies
 from hanport.costs.energy import SlotEnergy
 from hanport.costs.ledger import SlotCost, slot_ledger
 from hanport.costs.settings import tariff_settings
@@ -89,6 +90,12 @@ def main() -> None:
             args.repeat, lambda: cost_rows(costs, "1mo", fresh())
         ),
     }
+    readings = [
+        (START + timedelta(seconds=10 * i), 10**6 + 3 * i + i % 7, 5000 + i // 5)
+        for i in range(8640 * 30)
+    ]
+    boundary_s = best(args.repeat, lambda: list(quarter_energies(readings)))
+    timings["slot energies of 30 days of 10-s readings"] = boundary_s
     load = os.getloadavg()
     print(
         f"{len(energies):,} slots (2026, Võrk 5, spot + margin); the year's bills "
@@ -97,6 +104,7 @@ def main() -> None:
     )
     for name, seconds in timings.items():
         print(f"  {name:<42} {seconds * 1000:8.1f} ms")
+    print(f"  (the boundary rule reads {len(readings) / boundary_s:,.0f} readings/s)")
     print("  targets: a meter-year's ledger < 2000 ms; month rows of a year < 100 ms")
     print("  peers: none measured. No library installed for the benchmarks (dsmr-parser,")
     print("  amshan) prices energy, and the tools that do (amsreader-firmware's")

@@ -42,6 +42,7 @@ class PeakRule:
     working_days_only: bool = False
     months: tuple[int, ...] | None = None
     price_eur_kw_month: Decimal = Decimal(0)
+    """For `MonthPeak.charge_eur`; a package's price is per price list (its bill uses that)."""
 
     def __post_init__(self) -> None:
         if self.period_min not in (15, 60):

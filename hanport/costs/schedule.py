@@ -74,7 +74,8 @@ def due_fetches(
     published_at: time = PUBLISHED_AT,
 ) -> list[FetchRange]:
     """The ranges of [wanted_from, wanted_to) that are published by `now` and not stored,
-    merged where they touch, in time order."""
+    merged where they touch, in time order. A range the provider answered without prices
+    (before its history starts, say) comes back on every call; the caller remembers those."""
     start = quarter_floor(wanted_from)
     horizon = min(wanted_to, prices_known_until(now, published_at))
     ranges: list[FetchRange] = []
