@@ -34,7 +34,7 @@ from hanport.backup import (
 )
 from hanport.backup.command import add_backup_commands
 from hanport.model import Reading
-from hanport.setting_values import ConfigError
+from hanport.setting_values import ConfigError, Raw
 from hanport.simulator import HomeSimulator
 from hanport.store.sqlite import SqliteStore
 
@@ -285,11 +285,12 @@ def test_backup_settings_name_the_setting_in_each_problem(tmp_path: Path) -> Non
     )
     assert (settings.every_days, settings.keep) == (1, 14)
     assert settings.folder_for(tmp_path / "hanport.db") == tmp_path / "backups"
-    for raw, message in (
+    cases: list[tuple[Raw, str]] = [
         ({"every_days": (-1, "backup.every_days in x.toml")}, "backup.every_days in x.toml"),
         ({"keep": (0, "HANPORT_BACKUP_KEEP")}, "from HANPORT_BACKUP_KEEP must be a whole number"),
         ({"folder": ("", "backup.folder in x.toml")}, "backup folder from backup.folder"),
-    ):
+    ]
+    for raw, message in cases:
         with pytest.raises(ConfigError, match=message):
             backup_settings(raw)
     (tmp_path / "file").write_text("")
