@@ -23,7 +23,7 @@ FILES = {
 }
 
 
-class WebAssetsHook(BuildHookInterface):  # type: ignore[type-arg]
+class WebAssetsHook(BuildHookInterface):  # type: ignore[misc]  # hatchling has no stubs
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
