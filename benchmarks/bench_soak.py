@@ -7,8 +7,8 @@ subscriber counts the state messages), the app, storage and the console, and a h
 Chromium tab (Debian's /usr/bin/chromium through Playwright) signed in on the live page, which
 visits the history every tenth sample. Samples the resident memory of `hanport run` every
 --sample-s seconds, keeps its log, and at the end prints the RSS curve, the growth (the highest
-RSS of the last sixth of the run against the highest of the first sixth after the warm-up
-minute), the errors found in the log and PASS or FAIL: growth within 5 % and no error.
+RSS of the last sixth of the run against the highest of the first sixth after a warm-up of
+ten minutes, or a sixth of a shorter run), the errors found in the log and PASS or FAIL: growth within 5 % and no error.
 
 At 100× real time 6 h are 25 simulated days (the issue asks for 24). Not part of ./scripts/test.
 """
@@ -174,7 +174,8 @@ def _report(
     if len(samples) < 6:
         print(f"Too few samples ({len(samples)}); run longer.")
         return 1
-    warm = [s for s in samples if s[0] >= 60] or samples
+    warm_up_s = min(600.0, samples[-1][0] / 6)  # caches fill first (SQLite's, the app's)
+    warm = [s for s in samples if s[0] >= warm_up_s] or samples
     sixth = max(len(warm) // 6, 1)
     first = max(rss for _, rss in warm[:sixth])
     last = max(rss for _, rss in warm[-sixth:])
