@@ -8,7 +8,8 @@ Chromium tab (Debian's /usr/bin/chromium through Playwright) signed in on the li
 visits the history every tenth sample. Samples the resident memory of `hanport run` every
 --sample-s seconds, keeps its log, and at the end prints the RSS curve, the growth (the highest
 RSS of the last sixth of the run against the highest of the first sixth after a warm-up of
-ten minutes, or a sixth of a shorter run), the errors found in the log and PASS or FAIL: growth within 5 % and no error.
+ten minutes, or a sixth of a shorter run), the errors found in the log and PASS or FAIL:
+growth within 5 % and no error.
 
 At 100× real time 6 h are 25 simulated days (the issue asks for 24). Not part of ./scripts/test.
 """
