@@ -20,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from hanport.store.sqlite import SqliteStore
 
-__all__ = ["DbReport", "MeterSummary", "TableSize", "check_database", "report_lines"]
+__all__ = ["CheckError", "DbReport", "MeterSummary", "TableSize", "check_database", "report_lines"]
 
 
 class CheckError(Problem):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hanport.errors import HanError
 
-__all__ = ["Problem", "say"]
+__all__ = ["Problem", "say", "size_text"]
 
 _TEXTS: dict[str, dict[str, str]] = {
     "no_database": {

@@ -28,6 +28,7 @@ from hanport.service.unit import ServiceOptions, unit_text
 __all__ = [
     "RULE_PATH",
     "UNIT_PATH",
+    "CommandFailed",
     "InstallError",
     "Step",
     "find_command",
