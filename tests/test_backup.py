@@ -188,6 +188,16 @@ def test_restore_into_a_missing_database_creates_it(tmp_path: Path) -> None:
     assert _mode(target) == 0o600
 
 
+def test_restore_replaces_a_database_sqlite_cannot_open(tmp_path: Path) -> None:
+    backup_database(_database(tmp_path / "live.db", 50), tmp_path / "saved.db")
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"\x00garbage after a power cut" * 200)
+    result = restore_database(tmp_path / "saved.db", broken)
+    assert result.before == tmp_path / "broken.db.before-restore"
+    assert result.before.read_bytes() == b"\x00garbage after a power cut" * 200  # kept as it was
+    assert _stored(broken) == 50
+
+
 def test_restore_refuses_a_database_in_use(tmp_path: Path) -> None:
     live = _database(tmp_path / "live.db", 100)
     backup_database(live, tmp_path / "saved.db")

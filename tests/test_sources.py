@@ -54,7 +54,7 @@ def test_source_urls() -> None:
     )
     for url, message in (
         ("homewizard://", "needs the P1 meter's address"),
-        ("homewizard://h?interval=0", "interval='0' must be seconds"),
+        ("homewizard://h?interval=0.1", "interval='0.1' must be seconds"),
         ("mqtt+tasmota://broker", "needs the broker and the topic"),
         ("mqtt+tasmota://broker/tele/#", "without # or +"),
         ("mqtt+tasmota://broker:x/t", "is not a number"),

@@ -42,7 +42,14 @@ def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
         _copy_new(backup_path, database_path)
         return RestoreResult(database_path, backup_path, None)
     before = Path(f"{database_path}.before-restore")
-    target = open_existing(database_path, RestoreError)
+    try:
+        target = open_existing(database_path, RestoreError)
+    except RestoreError as error:
+        if error.key != "not_sqlite":
+            raise
+        _set_aside(database_path, before)  # unreadable: no hanport can be running on it
+        _copy_new(backup_path, database_path)
+        return RestoreResult(database_path, backup_path, before)
     try:
         _lock(target, database_path)
         _keep(target, before)
@@ -108,6 +115,14 @@ def _overwrite(target: sqlite3.Connection, backup: Path, database: Path, before:
         source.close()
     if verdict != "ok":
         raise RestoreError("restore_failed", path=database, detail=verdict, before=before)
+
+
+def _set_aside(database: Path, before: Path) -> None:
+    """Keep a database SQLite cannot open as `before` (with its side files), as it is."""
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{database}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{before}{suffix}"))
 
 
 def _copy_new(backup: Path, database: Path) -> None:
