@@ -1,0 +1,224 @@
+"""`hanport db check`: is the database intact, which schema version, how big, what is in it.
+
+Runs on a live database too (reads only, in WAL mode next to `hanport run`); the integrity check
+of a large file takes a while (it reads every page).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hanport.backup.copy import open_existing
+from hanport.backup.restore import HANPORT_TABLES
+from hanport.backup.texts import Problem, say, size_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hanport.store.sqlite import SqliteStore
+
+__all__ = ["CheckError", "DbReport", "MeterSummary", "TableSize", "check_database", "report_lines"]
+
+
+class CheckError(Problem):
+    pass
+
+
+@dataclass(frozen=True)
+class TableSize:
+    name: str
+    rows: int
+    size: int | None
+    """Bytes from dbstat; None when this SQLite has no dbstat."""
+
+
+@dataclass(frozen=True)
+class MeterSummary:
+    meter: str
+    readings: int
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class DbReport:
+    path: Path
+    integrity: list[str]
+    """integrity_check's rows: ["ok"] when intact."""
+    quick: str
+    user_version: int
+    page_size: int
+    page_count: int
+    freelist_count: int
+    file_size: int
+    wal_size: int
+    tables: list[TableSize] = field(default_factory=list)
+    meters: list[MeterSummary] = field(default_factory=list)
+    hanport: bool = True
+    """Whether the hanport tables are there."""
+
+    @property
+    def intact(self) -> bool:
+        return self.integrity == ["ok"] and self.quick == "ok"
+
+
+def check_database(path: str | Path, zone: str = "Europe/Tallinn") -> DbReport:
+    where = Path(path)
+    db = open_existing(where, CheckError)
+    try:
+        report = _report(db, where)
+    except sqlite3.DatabaseError as failure:
+        report = _damaged(where, str(failure))
+    finally:
+        db.close()
+    if report.intact and report.hanport:
+        report = _with_meters(report, zone)
+    return report
+
+
+def report_lines(report: DbReport, language: str) -> list[str]:
+    lines = [say("check_title", language, path=report.path)]
+    if report.intact:
+        lines.append(say("check_integrity_ok", language))
+    else:
+        detail = "; ".join([*report.integrity[:3], report.quick][:3])
+        lines.append(say("check_integrity_bad", language, detail=detail))
+    lines.append(say("check_schema", language, version=report.user_version))
+    lines.append(
+        say(
+            "check_files",
+            language,
+            size=size_text(report.file_size),
+            wal=size_text(report.wal_size),
+            pages=report.page_count,
+            page_size=report.page_size,
+            free=report.freelist_count,
+        )
+    )
+    for table in report.tables:
+        size = size_text(table.size) if table.size is not None else "?"
+        lines.append(say("check_table", language, name=table.name, rows=table.rows, size=size))
+    if not report.hanport:
+        lines.append(say("check_not_hanport", language))
+    elif report.intact and not report.meters:
+        lines.append(say("check_no_meter", language))
+    for meter in report.meters:
+        lines.append(
+            say(
+                "check_meter",
+                language,
+                meter=meter.meter or "''",
+                count=meter.readings,
+                first=_shown(meter.first),
+                last=_shown(meter.last),
+            )
+        )
+    return lines
+
+
+def _report(db: sqlite3.Connection, path: Path) -> DbReport:
+    integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
+    quick = db.execute("PRAGMA quick_check").fetchone()[0]
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    sizes = _dbstat(db)
+    tables = [
+        TableSize(name, db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0], sizes.get(name))
+        for name in names
+    ]
+    return DbReport(
+        path=path,
+        integrity=integrity,
+        quick=quick,
+        user_version=_pragma(db, "user_version"),
+        page_size=_pragma(db, "page_size"),
+        page_count=_pragma(db, "page_count"),
+        freelist_count=_pragma(db, "freelist_count"),
+        file_size=path.stat().st_size,
+        wal_size=_size(Path(f"{path}-wal")),
+        tables=tables,
+        hanport=all(table in names for table in HANPORT_TABLES),
+    )
+
+
+def _damaged(path: Path, detail: str) -> DbReport:
+    return DbReport(
+        path=path,
+        integrity=[detail],
+        quick=detail,
+        user_version=0,
+        page_size=0,
+        page_count=0,
+        freelist_count=0,
+        file_size=_size(path),
+        wal_size=_size(Path(f"{path}-wal")),
+        hanport=True,
+    )
+
+
+def _dbstat(db: sqlite3.Connection) -> dict[str, int]:
+    """Bytes per table and index, indexes counted with their table."""
+    try:
+        rows = db.execute(
+            "SELECT coalesce(m.tbl_name, s.name), sum(s.pgsize) FROM dbstat s "
+            "LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY 1"
+        ).fetchall()
+    except sqlite3.OperationalError:  # built without SQLITE_ENABLE_DBSTAT_VTAB
+        return {}
+    return {str(name): int(size) for name, size in rows}
+
+
+def _with_meters(report: DbReport, zone: str) -> DbReport:
+    """Readings per meter through the store: the sealed hours' counts from the monthly rollups,
+    plus the readings of the hour still open."""
+    from hanport.store.sqlite import SqliteStore
+
+    store = SqliteStore(report.path, ZoneInfo(zone))
+    try:
+        meters = [_meter(store, meter) for meter in store.meters()]
+    finally:
+        store.close()
+    return DbReport(**{**report.__dict__, "meters": meters})
+
+
+def _meter(store: SqliteStore, meter: str) -> MeterSummary:
+    first, last = store.first(meter), store.latest(meter)
+    start = _time(first)
+    end = _time(last)
+    if start is None or end is None:
+        return MeterSummary(meter, 0, start, end)
+    months = store.series(meter, "1mo", start - timedelta(days=32), end + timedelta(days=1))
+    sealed = sum(rollup.readings for rollup in months)
+    hour = end.astimezone(UTC).replace(minute=0, second=0, microsecond=0)  # the store's hours
+    open_hour = len(store.readings(meter, hour, end + timedelta(seconds=1)))
+    return MeterSummary(meter, sealed + open_hour, start, end)
+
+
+def _time(reading: object) -> datetime | None:
+    if reading is None:
+        return None
+    moment = getattr(reading, "meter_time", None) or getattr(reading, "received_at", None)
+    return moment if isinstance(moment, datetime) else None
+
+
+def _shown(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment is not None else "?"
+
+
+def _pragma(db: sqlite3.Connection, name: str) -> int:
+    return int(db.execute(f"PRAGMA {name}").fetchone()[0])
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

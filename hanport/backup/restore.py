@@ -1,0 +1,138 @@
+"""Restore: put a checked backup back in place of the database.
+
+The backup is checked first (integrity_check, and that it is a hanport database). The database
+is then locked for this process alone (locking_mode=EXCLUSIVE, BEGIN EXCLUSIVE): when another
+connection has it open, `hanport run` or the app, the lock fails at once and nothing changes.
+Holding the lock, the database as it was is copied to `<name>.before-restore`, and the backup
+is copied into the database through SQLite (so its write-ahead log and side files stay
+consistent), which is switched back to WAL and checked again.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from hanport.backup.copy import backup_database, open_existing
+from hanport.backup.texts import Problem
+
+__all__ = ["HANPORT_TABLES", "RestoreError", "RestoreResult", "restore_database"]
+
+HANPORT_TABLES = ("meters", "blocks", "rollups")
+
+
+class RestoreError(Problem):
+    """Nothing was restored (or, after a failed copy, the old database is in `.before-restore`)."""
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    database: Path
+    backup: Path
+    before: Path | None
+    """Where the replaced database was kept; None when there was none."""
+
+
+def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
+    backup_path, database_path = Path(backup), Path(database)
+    _check_backup(backup_path)
+    if not database_path.exists():
+        _copy_new(backup_path, database_path)
+        return RestoreResult(database_path, backup_path, None)
+    before = Path(f"{database_path}.before-restore")
+    try:
+        target = open_existing(database_path, RestoreError)
+    except RestoreError as error:
+        if error.key != "not_sqlite":
+            raise
+        _set_aside(database_path, before)  # unreadable: no hanport can be running on it
+        _copy_new(backup_path, database_path)
+        return RestoreResult(database_path, backup_path, before)
+    try:
+        _lock(target, database_path)
+        _keep(target, before)
+        _overwrite(target, backup_path, database_path, before)
+    finally:
+        target.close()
+    return RestoreResult(database_path, backup_path, before)
+
+
+def _check_backup(path: Path) -> None:
+    db = open_existing(path, RestoreError)
+    try:
+        try:
+            rows = [row[0] for row in db.execute("PRAGMA integrity_check")]
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.Error as failure:
+            raise RestoreError("backup_damaged", path=path, detail=failure) from None
+    finally:
+        db.close()
+    if rows != ["ok"]:
+        raise RestoreError("backup_damaged", path=path, detail="; ".join(rows[:3]))
+    missing = [table for table in HANPORT_TABLES if table not in tables]
+    if missing:
+        raise RestoreError("not_hanport", path=path, table=missing[0])
+
+
+def _lock(target: sqlite3.Connection, path: Path) -> None:
+    """Take the database for this connection alone, or fail at once if anyone has it open."""
+    try:
+        target.execute("PRAGMA busy_timeout=0")
+        target.execute("PRAGMA locking_mode=EXCLUSIVE")
+        target.execute("BEGIN EXCLUSIVE")
+        target.execute("COMMIT")  # the lock stays: exclusive locking mode keeps it until close
+    except sqlite3.OperationalError as failure:
+        if "locked" in str(failure) or "busy" in str(failure):
+            raise RestoreError("in_use", path=path) from None
+        raise RestoreError("not_sqlite", path=path, detail=failure) from None
+
+
+def _keep(target: sqlite3.Connection, before: Path) -> None:
+    before.unlink(missing_ok=True)
+    os.close(os.open(before, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    copy = sqlite3.connect(str(before), isolation_level=None)
+    try:
+        target.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as failure:
+        raise RestoreError("backup_failed", path=before, detail=failure) from None
+    finally:
+        copy.close()
+
+
+def _overwrite(target: sqlite3.Connection, backup: Path, database: Path, before: Path) -> None:
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        target.execute("PRAGMA journal_mode=DELETE")  # a WAL database cannot change page size
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=WAL")
+        verdict = target.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as failure:
+        raise RestoreError("restore_failed", path=database, detail=failure, before=before) from None
+    finally:
+        source.close()
+    if verdict != "ok":
+        raise RestoreError("restore_failed", path=database, detail=verdict, before=before)
+
+
+def _set_aside(database: Path, before: Path) -> None:
+    """Keep a database SQLite cannot open as `before` (with its side files), as it is."""
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{database}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{before}{suffix}"))
+
+
+def _copy_new(backup: Path, database: Path) -> None:
+    """No database yet: the backup becomes it (0600), in WAL mode like one hanport made."""
+    try:
+        backup_database(backup, database)
+    except Problem as failure:
+        raise RestoreError("restore_new_failed", path=database, detail=failure) from None
+    db = sqlite3.connect(str(database), isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()

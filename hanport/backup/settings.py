@@ -1,0 +1,60 @@
+"""The `[backup]` section: scheduled backups while `hanport run` runs.
+
+    [backup]
+    every_days = 7        # HANPORT_BACKUP_EVERY_DAYS: a copy every this many days; 0: none
+    keep = 4              # HANPORT_BACKUP_KEEP: the newest this many scheduled copies stay
+    folder = "backups"    # HANPORT_BACKUP_FOLDER: default "backups" beside the database
+
+A copy takes the database's size on the same disk: keep × size in all. Copy the folder to
+another disk or machine to survive a broken SD card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hanport.setting_values import ConfigError, Raw, whole
+
+__all__ = ["BACKUP_KEYS", "BackupSettings", "backup_settings"]
+
+BACKUP_KEYS = ("every_days", "keep", "folder")
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    every_days: int = 7
+    """0: no scheduled backups (`hanport backup FILE` still works)."""
+    keep: int = 4
+    folder: str | None = None
+    """None: a folder `backups` beside the database."""
+
+    def folder_for(self, database: str | Path) -> Path:
+        if self.folder is not None:
+            return Path(self.folder)
+        return Path(database).resolve().parent / "backups"
+
+
+def backup_settings(raw: Raw) -> BackupSettings:
+    return BackupSettings(
+        every_days=whole(raw.get("every_days"), 7, 0, 365, "backup interval in days"),
+        keep=whole(raw.get("keep"), 4, 1, 1000, "number of backups to keep"),
+        folder=_folder(raw.get("folder")),
+    )
+
+
+def _folder(item: tuple[object, str] | None) -> str | None:
+    if item is None:
+        return None
+    value, where = item
+    text = str(value).strip()
+    if not text:
+        raise ConfigError(
+            f"The backup folder from {where} is empty; name a folder, or leave the setting out "
+            "for a folder backups beside the database."
+        )
+    if Path(text).exists() and not Path(text).is_dir():
+        raise ConfigError(
+            f"The backup folder {text} (from {where}) is a file; name a folder for the backups."
+        )
+    return text
