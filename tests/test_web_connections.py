@@ -1,0 +1,150 @@
+"""The app's server under a thousand idle and slow connections: it keeps answering real ones.
+
+The server runs in this process on a thread of its own (the real uvicorn protocol, the real app,
+real sockets), with the request-head deadline shortened from 10 s to 2 s to keep the test short.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import resource
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from webapp import PASSWORD, WebApp, make_app, simulated
+
+from hanport.web.connections import ConnectionGuard
+from hanport.web.server import serve
+from hanport.web.settings import WebSettings
+
+HEAD_S = 2.0
+
+
+@contextlib.contextmanager
+def serving(web: WebApp, guard: ConnectionGuard) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.setblocking(False)
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(serve(web.app, sock, WebSettings(), web.context.stop_streams, guard))
+
+    def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            loop.run_until_complete(task)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}", loop
+    finally:
+        loop.call_soon_threadsafe(task.cancel)
+        thread.join(10)
+        loop.close()
+        sock.close()
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> WebApp:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 3000:  # 1,000 client sockets and the server's own ends, in this one process
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
+    return make_app(tmp_path / "app.db", hours=0.1)
+
+
+def closed(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:  # reset
+        return True
+
+
+def test_real_requests_are_answered_while_a_thousand_connections_idle(web: WebApp) -> None:
+    user = web.context.accounts.add_user("admin", PASSWORD)
+    token, _ = web.context.accounts.create_token(user, "test")
+    guard = ConnectionGuard(head_s=HEAD_S)
+    with serving(web, guard) as (url, loop), contextlib.ExitStack() as opened:
+        port = int(url.rsplit(":", 1)[1])
+        bearer = {"Authorization": f"Bearer {token}"}
+
+        def connect() -> socket.socket:
+            return opened.enter_context(socket.create_connection(("127.0.0.1", port)))
+
+        live = opened.enter_context(httpx.Client(base_url=url, timeout=10, headers=bearer))
+        with live.stream("GET", "/api/v1/stream") as stream:
+            events = stream.iter_lines()
+            assert next(events) == "retry: 2000"
+            idle = [connect() for _ in range(500)]
+            slow = [connect() for _ in range(500)]
+            for sock in slow:  # a header that never ends
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            for sock in idle + slow:
+                sock.setblocking(False)
+            answered = []
+            for _ in range(20):  # each on a new connection, while the thousand are open
+                with httpx.Client(base_url=url, timeout=5) as client:
+                    answered.append(client.get("/").status_code)
+                    answered.append(client.get("/api/v1/openapi.json").status_code)
+            assert answered == [200] * 40
+            time.sleep(HEAD_S / 2)
+            for sock in slow:  # a byte now and then does not buy more time
+                with contextlib.suppress(OSError):
+                    sock.sendall(b"x")
+            time.sleep(HEAD_S / 2 + 1)
+            still_open = [sock for sock in idle + slow if not closed(sock)]
+            assert still_open == []  # the deadline closed every one of them
+            assert guard.count("busy") == 1  # the live stream
+            reading = simulated(1)[0]
+            loop.call_soon_threadsafe(web.context.hub.publish, reading)
+            while not (line := next(events)).startswith("event: "):
+                pass
+            assert line in ("event: reading", "event: status")  # the stream lives on
+
+
+def test_idle_connections_make_room_and_busy_ones_keep_theirs(web: WebApp) -> None:
+    user = web.context.accounts.add_user("admin", PASSWORD)
+    token, _ = web.context.accounts.create_token(user, "test")
+    guard = ConnectionGuard(cap=20, head_s=30)
+    with serving(web, guard) as (url, loop), contextlib.ExitStack() as opened:
+        port = int(url.rsplit(":", 1)[1])
+        live = opened.enter_context(
+            httpx.Client(base_url=url, timeout=10, headers={"Authorization": f"Bearer {token}"})
+        )
+        events = opened.enter_context(live.stream("GET", "/api/v1/stream")).iter_lines()
+        assert next(events) == "retry: 2000"
+        held = [
+            opened.enter_context(socket.create_connection(("127.0.0.1", port))) for _ in range(50)
+        ]
+        time.sleep(0.5)
+        with httpx.Client(base_url=url, timeout=5) as client:
+            assert client.get("/").status_code == 200
+        for sock in held:
+            sock.setblocking(False)
+        assert all(closed(sock) for sock in held[:30])  # the oldest went first
+        assert not any(closed(sock) for sock in held[-10:])
+        assert len(guard) == 20  # the cap: the stream and the newest idle ones
+        loop.call_soon_threadsafe(web.context.hub.publish, simulated(1)[0])
+        while next(events) != "event: reading":
+            pass  # the busy stream kept its place
+
+
+def test_a_body_that_never_ends_is_cut_off(web: WebApp) -> None:
+    guard = ConnectionGuard(head_s=30, body_s=1)
+    with serving(web, guard) as (url, _):
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            )
+            assert sock.recv(1024) == b""  # closed (within the socket's 10 s), unanswered
+        with httpx.Client(base_url=url, timeout=5) as client:
+            assert client.get("/").status_code == 200
