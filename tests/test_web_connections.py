@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import resource
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -17,8 +20,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_web_server import self_signed
 from webapp import PASSWORD, WebApp, make_app, simulated
 
+from hanport.web import server
 from hanport.web.connections import ConnectionGuard
 from hanport.web.server import serve
 from hanport.web.settings import WebSettings
@@ -27,13 +32,16 @@ HEAD_S = 2.0
 
 
 @contextlib.contextmanager
-def serving(web: WebApp, guard: ConnectionGuard) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+def serving(
+    web: WebApp, guard: ConnectionGuard, settings: WebSettings | None = None
+) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     sock.setblocking(False)
     loop = asyncio.new_event_loop()
-    task = loop.create_task(serve(web.app, sock, WebSettings(), web.context.stop_streams, guard))
+    settings = settings or WebSettings()
+    task = loop.create_task(serve(web.app, sock, settings, web.context.stop_streams, guard))
 
     def run() -> None:
         with contextlib.suppress(asyncio.CancelledError):
@@ -130,13 +138,13 @@ def test_idle_connections_make_room_and_busy_ones_keep_theirs(web: WebApp) -> No
             sock.setblocking(False)
         assert all(closed(sock) for sock in held[:30])  # the oldest went first
         assert not any(closed(sock) for sock in held[-10:])
-        assert len(guard) == 20  # the cap: the stream and the newest idle ones
+        assert len(guard) <= 20  # the cap: the stream and the newest idle ones
         loop.call_soon_threadsafe(web.context.hub.publish, simulated(1)[0])
         while next(events) != "event: reading":
             pass  # the busy stream kept its place
 
 
-def test_a_body_that_never_ends_is_cut_off(web: WebApp) -> None:
+def test_a_body_that_never_ends_is_cut_off(web: WebApp, caplog: pytest.LogCaptureFixture) -> None:
     guard = ConnectionGuard(head_s=30, body_s=1)
     with serving(web, guard) as (url, _):
         port = int(url.rsplit(":", 1)[1])
@@ -147,4 +155,37 @@ def test_a_body_that_never_ends_is_cut_off(web: WebApp) -> None:
             )
             assert sock.recv(1024) == b""  # closed (within the socket's 10 s), unanswered
         with httpx.Client(base_url=url, timeout=5) as client:
+            assert client.get("/").status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_head_over_16_kib_is_one_sentence(web: WebApp, caplog: pytest.LogCaptureFixture) -> None:
+    with serving(web, ConnectionGuard()) as (url, _):
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20_000)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert json.loads(body) == {
+        "error": "This is not an HTTP/1.1 request, or its head is over 16 KiB."
+    }
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_tls_handshake_that_never_comes_is_cut_off(
+    web: WebApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "HANDSHAKE_S", 1.0)  # 10 s in use
+    cert, key = self_signed(tmp_path)
+    settings = WebSettings(tls_cert=str(cert), tls_key=str(key))
+    with serving(web, ConnectionGuard(), settings) as (url, _):
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            assert sock.recv(1024) == b""  # no ClientHello: closed, not held for asyncio's 60 s
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # self-signed
+        with httpx.Client(base_url=url.replace("http:", "https:"), verify=context) as client:
             assert client.get("/").status_code == 200

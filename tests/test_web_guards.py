@@ -10,6 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 from webapp import PASSWORD, WebApp, make_app
 
+from hanport.config import load_settings
+from hanport.setting_values import ConfigError
 from hanport.web import passwords
 from hanport.web.guards import HostCheck, served_names
 from hanport.web.settings import WebSettings
@@ -105,3 +107,22 @@ def test_a_chunked_body_is_cut_off_at_the_limit(web: WebApp) -> None:
     )
     assert answer.status_code == 413
     assert "over 64 KiB" in answer.json()["error"]
+
+
+def test_hosts_come_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "hanport.toml"
+    path.write_text('[web]\nhosts = ["Hanport.Local.", "[fd00::5]", ".example.org"]\n')
+    assert load_settings(path, environ={}).web.hosts == ("hanport.local", "fd00::5", ".example.org")
+    environ = {"HANPORT_WEB_HOSTS": "meter.home.arpa, 192.168.1.5"}
+    assert load_settings(path, environ=environ).web.hosts == ("meter.home.arpa", "192.168.1.5")
+    assert load_settings(None, environ={}).web.hosts == ()
+
+
+def test_a_host_that_is_no_name_is_named_in_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(None, environ={"HANPORT_WEB_HOSTS": "hanport.local,http://x/"})
+    assert str(error.value) == (
+        "The host name 'http://x/' in the environment variable HANPORT_WEB_HOSTS is not a host "
+        'name or IP address; list names such as ["hanport.local", "meter.example.org", '
+        '"192.168.1.5"].'
+    )

@@ -110,9 +110,16 @@ def test_a_stop_with_a_stream_open_is_prompt_and_quiet(
     tmp_path: Path, stop: signal.Signals
 ) -> None:
     running = start(tmp_path, "--seed", "3")
+    host, port = running.url.split("//")[1].rsplit(":", 1)
     try:
-        with httpx.Client(base_url=running.url, timeout=30) as client:
+        with (
+            httpx.Client(base_url=running.url, timeout=30) as client,
+            httpx.Client(base_url=running.url, timeout=30) as other_tab,
+            socket.create_connection((host, int(port))) as half_sent,
+        ):
             sign_up(client)
+            assert other_tab.get("/").status_code == 200  # its connection stays open, idle
+            half_sent.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             with client.stream("GET", "/api/v1/stream") as stream:
                 lines = stream.iter_lines()
                 next(lines)

@@ -18,8 +18,10 @@ is the new one closed. A real request is never refused because idle ones hold th
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any, ClassVar
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 __all__ = ["ConnectionGuard", "GuardedProtocol", "guarded_protocol"]
@@ -27,6 +29,10 @@ __all__ = ["ConnectionGuard", "GuardedProtocol", "guarded_protocol"]
 HEAD_S = 10.0
 BODY_S = 20.0
 MAX_CONNECTIONS = 256
+MAX_HEAD_BYTES = 16 * 1024
+_NOT_HTTP = json.dumps(
+    {"error": f"This is not an HTTP/1.1 request, or its head is over {MAX_HEAD_BYTES >> 10} KiB."}
+).encode()
 
 
 class ConnectionGuard:
@@ -95,6 +101,23 @@ class GuardedProtocol(H11Protocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._follow()
+
+    def send_400_response(self, msg: str) -> None:
+        """Not HTTP, or a head too big: one sentence in JSON like every other error (uvicorn
+        sends plain text and logs a warning for each one, which a stranger could fill the log
+        with)."""
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(_NOT_HTTP)).encode()),
+            (b"connection", b"close"),
+        ]
+        for event in (
+            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+            h11.Data(data=_NOT_HTTP),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
 
     def _follow(self) -> None:
         if self.transport.is_closing() or not self._phase:

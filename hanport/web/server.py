@@ -22,7 +22,7 @@ from hanport.reader import ReaderState
 from hanport.setting_values import ConfigError
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
-from hanport.web.connections import ConnectionGuard, guarded_protocol
+from hanport.web.connections import MAX_HEAD_BYTES, ConnectionGuard, guarded_protocol
 from hanport.web.settings import WebSettings, is_loopback
 from hanport.web.setup_code import issue_setup_code, setup_code_for
 
@@ -123,7 +123,7 @@ async def serve(
         access_log=False,
         ssl_certfile=web.tls_cert,
         ssl_keyfile=web.tls_key,
-        h11_max_incomplete_event_size=16 * 1024,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         lifespan="off",
         date_header=False,
     )
