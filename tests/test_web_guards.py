@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,3 +127,17 @@ def test_a_host_that_is_no_name_is_named_in_one_sentence(tmp_path: Path) -> None
         'name or IP address; list names such as ["hanport.local", "meter.example.org", '
         '"192.168.1.5"].'
     )
+
+
+@pytest.mark.parametrize("path", ["/api/v1/session", "/api/v1/setup", "/api/v1/tokens"])
+def test_deeply_nested_json_is_bad_input_not_a_crash(
+    web: WebApp, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    token, _ = web.context.accounts.create_token(
+        web.context.accounts.add_user("admin", PASSWORD), "test"
+    )
+    client = TestClient(web.app, headers={"Authorization": f"Bearer {token}"})
+    answer = client.post(path, content=b"[" * 30_000, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json() == {"error": "The body is nested too deeply; send one flat JSON object."}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -98,6 +98,7 @@ def test_live_readings_reach_a_signed_in_browser(running: Running) -> None:
         assert latest["reading"]["energy_import_wh"] >= 4_215_300
         status = client.get("/api/v1/status").json()
         assert status["status"] == "connected"
+        assert status["format"] == "p1"
         assert status["unverified"] is False
         assert status["retry_in_s"] is None
         page = client.get("/")

@@ -239,6 +239,10 @@ async def _json_object(request: Request) -> dict[str, Any]:
         body = await request.json()
     except (ValueError, UnicodeDecodeError):
         raise HTTPException(422, "The body is not valid JSON.") from None
+    except RecursionError:  # "[[[[…": Python's parser gives up, but it is only bad input
+        raise HTTPException(
+            422, "The body is nested too deeply; send one flat JSON object."
+        ) from None
     if not isinstance(body, dict):
         raise HTTPException(422, "The body must be a JSON object.")
     return body

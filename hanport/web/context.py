@@ -12,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 
 from hanport import __version__
+from hanport.codec.decoder import Decoder
 from hanport.config import Settings
 from hanport.hub import Hub
 from hanport.reader import ReaderState
@@ -34,6 +35,9 @@ class AppContext:
     settings: Settings
     store: SqliteStore
     accounts: Accounts
+    decoder: Decoder | None = None
+    """Transitional: the format while the reader does not fill ReaderState.format yet (that
+    comes from another branch of issue 9); drop this once it does."""
     setup_code: SetupCode | None = None
     """Needed to create the first account when the app listens beyond loopback."""
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
@@ -71,7 +75,7 @@ class AppContext:
             "rejected": state.rejected,
             "reconnects": state.reconnects,
             "bytes_read": state.bytes_read,
-            "format": state.format,
+            "format": state.format or (self.decoder.format if self.decoder else None),
             "last_rejection": state.last_rejection,
             "rejected_since_reading": state.rejected_since_reading,
             "unauthenticated": state.unauthenticated,

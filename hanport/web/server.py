@@ -89,15 +89,15 @@ async def serve_app(
     decoder: Decoder | None,
     sock: socket.socket,
 ) -> None:
-    """Serve until cancelled; then end the live streams and close connections at once.
-
-    `decoder` is not used: the reader's state says which format it decodes."""
+    """Serve until cancelled; then end the live streams and close connections at once."""
     from hanport.web.app import create_app
     from hanport.web.context import AppContext
 
     store = SqliteStore(database, ZoneInfo(settings.timezone))
     accounts = Accounts(database, settings.web.session_days)
-    context = AppContext(hub, state, settings, store, accounts, setup_code=setup_code_for(sock))
+    context = AppContext(
+        hub, state, settings, store, accounts, decoder, setup_code=setup_code_for(sock)
+    )
     try:
         await serve(create_app(context), sock, settings.web, context.stop_streams)
     finally:
@@ -119,6 +119,7 @@ async def serve(
     config = uvicorn.Config(
         app,
         http=guarded_protocol(guard),
+        ws="none",  # no WebSocket endpoints: an upgrade would bypass the guard
         log_level="error",  # a hostile request is answered, not written to the log
         access_log=False,
         ssl_certfile=web.tls_cert,
