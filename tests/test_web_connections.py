@@ -16,7 +16,9 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -25,23 +27,43 @@ from webapp import PASSWORD, WebApp, make_app, simulated
 
 from hanport.web import server
 from hanport.web.connections import ConnectionGuard
+from hanport.web.guards import EndOnStop
 from hanport.web.server import serve
 from hanport.web.settings import WebSettings
 
 HEAD_S = 2.0
 
 
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class Served:
+    url: str
+    loop: asyncio.AbstractEventLoop
+    logged: list[logging.LogRecord]
+    """Warnings and errors logged by uvicorn (which does not pass them to the root logger)
+    and by hanport."""
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+
 @contextlib.contextmanager
-def serving(
-    web: WebApp, guard: ConnectionGuard, settings: WebSettings | None = None
-) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+def serving(app: Any, stopping: Any, guard: ConnectionGuard, **web: Any) -> Iterator[Served]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     sock.setblocking(False)
     loop = asyncio.new_event_loop()
-    settings = settings or WebSettings()
-    task = loop.create_task(serve(web.app, sock, settings, web.context.stop_streams, guard))
+    task = loop.create_task(serve(app, sock, WebSettings(**web), stopping, guard))
 
     def run() -> None:
         with contextlib.suppress(asyncio.CancelledError):
@@ -49,13 +71,23 @@ def serving(
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
+    asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(10)  # uvicorn configured
+    collect = Collect()
+    for name in ("uvicorn", "hanport"):
+        logging.getLogger(name).addHandler(collect)
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", loop
+        yield Served(f"http://127.0.0.1:{sock.getsockname()[1]}", loop, collect.records)
     finally:
         loop.call_soon_threadsafe(task.cancel)
         thread.join(10)
         loop.close()
         sock.close()
+        for name in ("uvicorn", "hanport"):
+            logging.getLogger(name).removeHandler(collect)
+
+
+def serving_app(web: WebApp, guard: ConnectionGuard, **settings: Any) -> Any:
+    return serving(web.app, web.context.stop_streams, guard, **settings)
 
 
 @pytest.fixture
@@ -75,18 +107,21 @@ def closed(sock: socket.socket) -> bool:
         return True
 
 
+def messages(records: list[logging.LogRecord]) -> list[str]:
+    return [record.getMessage() for record in records]
+
+
 def test_real_requests_are_answered_while_a_thousand_connections_idle(web: WebApp) -> None:
     user = web.context.accounts.add_user("admin", PASSWORD)
     token, _ = web.context.accounts.create_token(user, "test")
     guard = ConnectionGuard(head_s=HEAD_S)
-    with serving(web, guard) as (url, loop), contextlib.ExitStack() as opened:
-        port = int(url.rsplit(":", 1)[1])
+    with serving_app(web, guard) as served, contextlib.ExitStack() as opened:
         bearer = {"Authorization": f"Bearer {token}"}
 
         def connect() -> socket.socket:
-            return opened.enter_context(socket.create_connection(("127.0.0.1", port)))
+            return opened.enter_context(socket.create_connection(("127.0.0.1", served.port)))
 
-        live = opened.enter_context(httpx.Client(base_url=url, timeout=10, headers=bearer))
+        live = opened.enter_context(httpx.Client(base_url=served.url, timeout=10, headers=bearer))
         with live.stream("GET", "/api/v1/stream") as stream:
             events = stream.iter_lines()
             assert next(events) == "retry: 2000"
@@ -98,7 +133,7 @@ def test_real_requests_are_answered_while_a_thousand_connections_idle(web: WebAp
                 sock.setblocking(False)
             answered = []
             for _ in range(20):  # each on a new connection, while the thousand are open
-                with httpx.Client(base_url=url, timeout=5) as client:
+                with httpx.Client(base_url=served.url, timeout=5) as client:
                     answered.append(client.get("/").status_code)
                     answered.append(client.get("/api/v1/openapi.json").status_code)
             assert answered == [200] * 40
@@ -110,69 +145,67 @@ def test_real_requests_are_answered_while_a_thousand_connections_idle(web: WebAp
             still_open = [sock for sock in idle + slow if not closed(sock)]
             assert still_open == []  # the deadline closed every one of them
             assert guard.count("busy") == 1  # the live stream
-            reading = simulated(1)[0]
-            loop.call_soon_threadsafe(web.context.hub.publish, reading)
+            served.loop.call_soon_threadsafe(web.context.hub.publish, simulated(1)[0])
             while not (line := next(events)).startswith("event: "):
                 pass
             assert line in ("event: reading", "event: status")  # the stream lives on
+    assert messages(served.logged) == []
 
 
 def test_idle_connections_make_room_and_busy_ones_keep_theirs(web: WebApp) -> None:
     user = web.context.accounts.add_user("admin", PASSWORD)
     token, _ = web.context.accounts.create_token(user, "test")
     guard = ConnectionGuard(cap=20, head_s=30)
-    with serving(web, guard) as (url, loop), contextlib.ExitStack() as opened:
-        port = int(url.rsplit(":", 1)[1])
-        live = opened.enter_context(
-            httpx.Client(base_url=url, timeout=10, headers={"Authorization": f"Bearer {token}"})
-        )
+    with serving_app(web, guard) as served, contextlib.ExitStack() as opened:
+        bearer = {"Authorization": f"Bearer {token}"}
+        live = opened.enter_context(httpx.Client(base_url=served.url, timeout=10, headers=bearer))
         events = opened.enter_context(live.stream("GET", "/api/v1/stream")).iter_lines()
         assert next(events) == "retry: 2000"
         held = [
-            opened.enter_context(socket.create_connection(("127.0.0.1", port))) for _ in range(50)
+            opened.enter_context(socket.create_connection(("127.0.0.1", served.port)))
+            for _ in range(50)
         ]
         time.sleep(0.5)
-        with httpx.Client(base_url=url, timeout=5) as client:
+        with httpx.Client(base_url=served.url, timeout=5) as client:
             assert client.get("/").status_code == 200
         for sock in held:
             sock.setblocking(False)
         assert all(closed(sock) for sock in held[:30])  # the oldest went first
         assert not any(closed(sock) for sock in held[-10:])
         assert len(guard) <= 20  # the cap: the stream and the newest idle ones
-        loop.call_soon_threadsafe(web.context.hub.publish, simulated(1)[0])
+        served.loop.call_soon_threadsafe(web.context.hub.publish, simulated(1)[0])
         while next(events) != "event: reading":
             pass  # the busy stream kept its place
 
 
-def test_a_body_that_never_ends_is_cut_off(web: WebApp, caplog: pytest.LogCaptureFixture) -> None:
-    guard = ConnectionGuard(head_s=30, body_s=1)
-    with serving(web, guard) as (url, _):
-        port = int(url.rsplit(":", 1)[1])
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+def test_a_body_that_never_ends_is_cut_off(web: WebApp) -> None:
+    with serving_app(web, ConnectionGuard(head_s=30, body_s=1)) as served:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
             sock.sendall(
                 b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
             )
             assert sock.recv(1024) == b""  # closed (within the socket's 10 s), unanswered
-        with httpx.Client(base_url=url, timeout=5) as client:
+        with httpx.Client(base_url=served.url, timeout=5) as client:
             assert client.get("/").status_code == 200
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert messages(served.logged) == []  # the app saw a disconnect, and that is no error
 
 
-def test_a_head_over_16_kib_is_one_sentence(web: WebApp, caplog: pytest.LogCaptureFixture) -> None:
-    with serving(web, ConnectionGuard()) as (url, _):
-        port = int(url.rsplit(":", 1)[1])
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20_000)
-            answer = b""
-            while chunk := sock.recv(65536):
-                answer += chunk
+def test_a_head_over_16_kib_is_one_sentence(web: WebApp) -> None:
+    with (
+        serving_app(web, ConnectionGuard()) as served,
+        socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock,
+    ):
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20_000)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400")
     assert json.loads(body) == {
         "error": "This is not an HTTP/1.1 request, or its head is over 16 KiB."
     }
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert messages(served.logged) == []  # a stranger cannot fill the log
 
 
 def test_a_tls_handshake_that_never_comes_is_cut_off(
@@ -180,12 +213,36 @@ def test_a_tls_handshake_that_never_comes_is_cut_off(
 ) -> None:
     monkeypatch.setattr(server, "HANDSHAKE_S", 1.0)  # 10 s in use
     cert, key = self_signed(tmp_path)
-    settings = WebSettings(tls_cert=str(cert), tls_key=str(key))
-    with serving(web, ConnectionGuard(), settings) as (url, _):
-        port = int(url.rsplit(":", 1)[1])
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+    guard = ConnectionGuard()
+    with serving_app(web, guard, tls_cert=str(cert), tls_key=str(key)) as served:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
             assert sock.recv(1024) == b""  # no ClientHello: closed, not held for asyncio's 60 s
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # self-signed
-        with httpx.Client(base_url=url.replace("http:", "https:"), verify=context) as client:
+        url = served.url.replace("http:", "https:")
+        with httpx.Client(base_url=url, verify=context) as client:
             assert client.get("/").status_code == 200
+
+
+def test_a_request_still_running_at_the_stop_ends_quietly() -> None:
+    """Not only live streams: whatever still runs when the server stops is dropped, unlogged."""
+    stopping = [False]
+    started = threading.Event()
+
+    async def slow(scope: Any, receive: Any, send: Any) -> None:
+        started.set()
+        await asyncio.sleep(30)  # an export, say, that is not done yet
+
+    app = EndOnStop(slow, lambda: stopping[0])
+    with contextlib.ExitStack() as stack:
+        served = stack.enter_context(
+            serving(app, lambda: stopping.__setitem__(0, True), ConnectionGuard())
+        )
+        sock = stack.enter_context(socket.create_connection(("127.0.0.1", served.port), 10))
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert started.wait(10)
+        asked = time.monotonic()
+        stack.pop_all().close()  # stops the server (and closes this end)
+        took_s = time.monotonic() - asked
+    assert took_s < 5  # a guard only (GRACE_S is 0.5 s)
+    assert messages(served.logged) == []
