@@ -311,6 +311,7 @@ def _data_paths() -> dict[str, Any]:
                         "content": {"text/event-stream": {"schema": {"type": "string"}}},
                     },
                     "401": _ERROR,
+                    "503": _ERROR,
                 },
             }
         },
