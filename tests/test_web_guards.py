@@ -58,6 +58,8 @@ def test_a_rebound_name_cannot_take_the_first_account(web: WebApp) -> None:
         "example.org",
         f"{socket.gethostname()}:8080",
         f"{socket.gethostname().split('.')[0]}.local",
+        f"{socket.gethostname().split('.')[0]}.home.arpa",
+        f"{socket.gethostname().split('.')[0]}.lan:8080",
     ],
 )
 def test_names_the_app_answers_to(host: str) -> None:
@@ -67,7 +69,14 @@ def test_names_the_app_answers_to(host: str) -> None:
 
 @pytest.mark.parametrize(
     "host",
-    ["evil.example", "evil.example:8080", "localhost.evil.example", "127.0.0.1.nip.io", "x.local"],
+    [
+        "evil.example",
+        "evil.example:8080",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "x.local",
+        f"{socket.gethostname().split('.')[0]}.evil.example",
+    ],
 )
 def test_names_it_refuses(host: str) -> None:
     web = WebSettings(hosts=("hanport.local", ".example.org"))

@@ -3,8 +3,9 @@
 **Host.** A page on evil.example can make its name resolve to this machine's address (DNS
 rebinding) and then talk to the app as if it were its own site, Origin and all; only the Host
 header gives it away. So the app answers only to the names it is served under: loopback names,
-this machine's host name (and its `.local` mDNS name), the names in `[web] hosts`, and any IP
-address (an address cannot be rebound: a page can only be at it by being served from it).
+this machine's host name (also with `.local`, `.lan`, `.home`, `.home.arpa`, `.internal`), the
+names in `[web] hosts`, and any IP address (an address cannot be rebound: a page can only be at
+it by being served from it).
 Others get 421 with a sentence saying where to add the name.
 
 **Body.** No endpoint takes more than a small JSON object, so a body over `MAX_BODY_BYTES` is
@@ -29,6 +30,9 @@ __all__ = ["MAX_BODY_BYTES", "BodyLimit", "EndOnStop", "HostCheck", "served_name
 
 MAX_BODY_BYTES = 64 * 1024
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
+_HOME_SUFFIXES = (".local", ".lan", ".home", ".home.arpa", ".internal", ".localdomain")
+"""Suffixes home routers and mDNS give a machine's name. None can be registered on the public
+internet, so a rebinding page cannot be served under one."""
 
 
 def served_names(web: WebSettings) -> set[str]:
@@ -37,7 +41,7 @@ def served_names(web: WebSettings) -> set[str]:
     short = machine.split(".", 1)[0]
     names = {*_LOOPBACK_NAMES, *web.hosts}
     if short:
-        names |= {machine, short, f"{short}.local"}
+        names |= {machine, short, *(short + suffix for suffix in _HOME_SUFFIXES)}
     return names
 
 
