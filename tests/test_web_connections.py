@@ -107,6 +107,13 @@ def closed(sock: socket.socket) -> bool:
         return True
 
 
+def trickle(socks: list[socket.socket], stop: threading.Event) -> None:
+    while not stop.wait(0.5):
+        for sock in socks:
+            with contextlib.suppress(OSError):
+                sock.send(b"x")
+
+
 def messages(records: list[logging.LogRecord]) -> list[str]:
     return [record.getMessage() for record in records]
 
@@ -131,18 +138,23 @@ def test_real_requests_are_answered_while_a_thousand_connections_idle(web: WebAp
                 sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
             for sock in idle + slow:
                 sock.setblocking(False)
-            answered = []
-            for _ in range(20):  # each on a new connection, while the thousand are open
-                with httpx.Client(base_url=served.url, timeout=5) as client:
-                    answered.append(client.get("/").status_code)
-                    answered.append(client.get("/api/v1/openapi.json").status_code)
-            assert answered == [200] * 40
-            time.sleep(HEAD_S / 2)
-            for sock in slow:  # a byte now and then does not buy more time
-                with contextlib.suppress(OSError):
-                    sock.sendall(b"x")
-            time.sleep(HEAD_S / 2 + 1)
-            still_open = [sock for sock in idle + slow if not closed(sock)]
+            trickling = threading.Thread(target=trickle, args=(slow, stop := threading.Event()))
+            trickling.start()  # a byte every half second must not buy more time
+            try:
+                answered = []
+                for _ in range(20):  # each on a new connection, while the thousand are open
+                    with httpx.Client(base_url=served.url, timeout=5) as client:
+                        answered.append(client.get("/").status_code)
+                        answered.append(client.get("/api/v1/openapi.json").status_code)
+                assert answered == [200] * 40
+                still_open = idle + slow
+                give_up = time.monotonic() + HEAD_S + 10  # only if the deadline never came
+                while still_open and time.monotonic() < give_up:
+                    time.sleep(0.2)
+                    still_open = [sock for sock in still_open if not closed(sock)]
+            finally:
+                stop.set()
+                trickling.join()
             assert still_open == []  # the deadline closed every one of them
             assert guard.count("busy") == 1  # the live stream
             served.loop.call_soon_threadsafe(web.context.hub.publish, simulated(1)[0])
@@ -165,11 +177,13 @@ def test_idle_connections_make_room_and_busy_ones_keep_theirs(web: WebApp) -> No
             opened.enter_context(socket.create_connection(("127.0.0.1", served.port)))
             for _ in range(50)
         ]
-        time.sleep(0.5)
-        with httpx.Client(base_url=served.url, timeout=5) as client:
-            assert client.get("/").status_code == 200
         for sock in held:
             sock.setblocking(False)
+        give_up = time.monotonic() + 10
+        while not all(closed(sock) for sock in held[:30]) and time.monotonic() < give_up:
+            time.sleep(0.1)
+        with httpx.Client(base_url=served.url, timeout=5) as client:
+            assert client.get("/").status_code == 200
         assert all(closed(sock) for sock in held[:30])  # the oldest went first
         assert not any(closed(sock) for sock in held[-10:])
         assert len(guard) <= 20  # the cap: the stream and the newest idle ones
