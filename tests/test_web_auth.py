@@ -331,7 +331,7 @@ def test_hashing_is_bounded_to_two_at_once(monkeypatch: pytest.MonkeyPatch) -> N
         with lock:
             running += 1
             most = max(most, running)
-        time.sleep(0.02)
+        time.sleep(0.2)  # long enough for a second (and, were it allowed, a third) to enter
         with lock:
             running -= 1
         return real(*args, **kwargs)
