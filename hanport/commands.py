@@ -71,13 +71,16 @@ def _announce(
     settings: Settings, listener: socket.socket, database: str, language: str
 ) -> Callable[[], None]:
     from hanport.web.accounts import Accounts
+    from hanport.web.server import setup_code
 
     port = listener.getsockname()[1]  # the port given, or the free one found for port 0
     url = settings.web.url.rsplit(":", 1)[0] + f":{port}"
     accounts = Accounts(database)
     key = "app_at" if accounts.count() else "app_setup"
     accounts.close()
-    return lambda: print(text(key, language, url=url), flush=True)
+    code = setup_code(listener) if key == "app_setup" else None
+    key = "app_setup_code" if code else key
+    return lambda: print(text(key, language, url=url, code=code), flush=True)
 
 
 def export_command(args: argparse.Namespace, language: str) -> int:

@@ -193,6 +193,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "it answers again.",
         "et": "Ühendus MQTT-maakleriga {url} katkes; hanport ühendub uuesti, kui see jälle vastab.",
     },
+    "app_setup_code": {
+        "en": "The hanport app is at {url}; open it in a browser and create the administrator "
+        "account with the one-time setup code {code} (or run: hanport user add NAME).",
+        "et": "hanporti rakendus on aadressil {url}; ava see brauseris ja loo administraatori "
+        "konto ühekordse seadistuskoodiga {code} (või käivita: hanport user add NIMI).",
+    },
 }
 
 

@@ -136,6 +136,33 @@ def test_status_and_fields(client: TestClient) -> None:
     assert fields["voltage_l1_v"]["label"]["et"]
 
 
+def test_status_says_what_the_reader_found(client: TestClient, web: WebApp) -> None:
+    state = web.context.state
+    fresh = client.get("/api/v1/status").json()
+    assert {k: fresh[k] for k in ("format", "last_rejection", "unauthenticated")} == dict.fromkeys(
+        ("format", "last_rejection", "unauthenticated")
+    )
+    assert (fresh["energy_scales"], fresh["unverified"], fresh["retry_in_s"]) == ({}, False, None)
+    state.format = "hdlc+encrypted"
+    state.last_rejection = "Checksum mismatch in the HDLC frame: the frame says 1234, computed 5678"
+    state.rejected_since_reading = 3
+    state.unauthenticated = "4C475A6700112233"
+    state.energy_scales = {"6A1": 10}
+    state.unverified = True
+    state.status, state.retry_in_s = "reconnecting", 3.27
+    try:
+        status = client.get("/api/v1/status").json()
+    finally:
+        web.context.state = type(state)(state.source, status="connected")
+    assert status["format"] == "hdlc+encrypted"
+    assert status["last_rejection"].startswith("Checksum mismatch")
+    assert status["rejected_since_reading"] == 3
+    assert status["unauthenticated"] == "4C475A6700112233"
+    assert status["energy_scales"] == {"6A1": 10}
+    assert status["unverified"] is True
+    assert status["retry_in_s"] == 3.3
+
+
 def test_export_csv(client: TestClient) -> None:
     answer = client.get(
         "/api/v1/export", params={"from": "2026-01-10", "to": "2026-01-11", "step": "1h"}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 import hanport
 from hanport.config import Settings
@@ -20,6 +20,8 @@ from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
 from hanport.web.app import create_app
 from hanport.web.context import AppContext
+from hanport.web.settings import WebSettings
+from hanport.web.setup_code import SetupCode
 
 ZONE = ZoneInfo("Europe/Tallinn")
 START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
@@ -33,12 +35,19 @@ def simulated(count: int, seed: int = 4, start: datetime = START) -> list[Readin
 
 @dataclass
 class WebApp:
-    app: Starlette
+    app: ASGIApp
     context: AppContext
     readings: list[Reading]
 
 
-def make_app(database: Path, hours: float = 3, clock: Callable[[], float] | None = None) -> WebApp:
+def make_app(
+    database: Path,
+    hours: float = 3,
+    clock: Callable[[], float] | None = None,
+    setup_code: SetupCode | None = None,
+) -> WebApp:
+    """The app over `hours` of simulated readings; it answers to Host: testserver (the test
+    client's) like a name listed in [web] hosts."""
     readings = simulated(int(hours * 360))
     store = SqliteStore(database, ZONE)
     store.write(readings)
@@ -48,5 +57,6 @@ def make_app(database: Path, hours: float = 3, clock: Callable[[], float] | None
     hub = Hub()
     state = ReaderState("sim://")
     state.status = "connected"
-    context = AppContext(hub, state, Settings(), reader_store, accounts)
+    settings = Settings(web=WebSettings(hosts=("testserver",)))
+    context = AppContext(hub, state, settings, reader_store, accounts, setup_code=setup_code)
     return WebApp(create_app(context), context, readings)

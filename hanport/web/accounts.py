@@ -1,16 +1,14 @@
 """Local accounts, login sessions and API tokens, kept in the readings' SQLite file.
 
-Passwords are hashed with scrypt (memory-hard: 32 MiB per hash) and a random salt. Sessions
-and API tokens are random 256-bit secrets; only their SHA-256 is stored, so a copy of the
-database does not let anyone in. Every method is a short transaction; the app calls them from
-a worker thread.
+Passwords are hashed with scrypt (hanport.web.passwords: memory-hard, 128 MiB per hash) and a
+random salt. Sessions, API tokens and trusted devices are random 256-bit secrets; only their
+SHA-256 is stored, so a copy of the database does not let anyone in. Every method is a short
+transaction; the app calls the slow ones (password checks) from a worker thread.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import secrets
 import sqlite3
 import time
@@ -20,6 +18,7 @@ from pathlib import Path
 
 from hanport.errors import HanError
 from hanport.store.connection import open_sqlite
+from hanport.web.passwords import hash_password, needs_rehash, verify_password
 
 __all__ = [
     "AccountError",
@@ -42,11 +41,15 @@ CREATE TABLE IF NOT EXISTS tokens (
     id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE,
     user INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name TEXT NOT NULL, created INTEGER NOT NULL, last_used INTEGER);
+CREATE TABLE IF NOT EXISTS devices (
+    hash BLOB PRIMARY KEY, user INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    expires INTEGER NOT NULL) WITHOUT ROWID;
 """
 ROLES = ("admin", "viewer")
 MIN_PASSWORD = 10
-_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 _TOKEN_PREFIX = "hp_"
+DEVICE_DAYS = 365
+_DEVICES_PER_USER = 20
 
 
 class AccountError(HanError):
@@ -143,7 +146,44 @@ class Accounts:
         if row is None:
             hash_password(password)  # as slow as a real check: names cannot be probed by timing
             return None
-        return User(*row[:3]) if verify_password(password, row[3]) else None
+        if not verify_password(password, row[3]):
+            return None
+        if needs_rehash(row[3]):  # made at an older, lower cost: store one at today's
+            self._db.execute(
+                "UPDATE users SET password = ? WHERE id = ?", (hash_password(password), row[0])
+            )
+        return User(*row[:3])
+
+    # trusted devices: browsers that signed in before (see hanport.web.limits)
+
+    def trust_device(self, user: User, replacing: str | None = None) -> str:
+        """A new device-cookie secret for `user` (the one `replacing` names stops counting)."""
+        now = int(self._clock())
+        secret = secrets.token_urlsafe(32)
+        if replacing:
+            self._db.execute("DELETE FROM devices WHERE hash = ?", (_digest(replacing),))
+        self._db.execute("DELETE FROM devices WHERE expires < ?", (now,))
+        self._db.execute(
+            "INSERT INTO devices VALUES (?, ?, ?)",
+            (_digest(secret), user.id, now + DEVICE_DAYS * 86400),
+        )
+        self._db.execute(
+            "DELETE FROM devices WHERE user = ? AND hash NOT IN (SELECT hash FROM devices "
+            "WHERE user = ? ORDER BY expires DESC LIMIT ?)",
+            (user.id, user.id, _DEVICES_PER_USER),
+        )
+        return secret
+
+    def trusted_device(self, secret: str, name: str) -> str | None:
+        """An id of the device behind `secret` if it signed in as `name` before, else None."""
+        if not secret or len(secret) > 100:
+            return None
+        row = self._db.execute(
+            "SELECT d.hash FROM devices d JOIN users u ON u.id = d.user "
+            "WHERE d.hash = ? AND u.name = ? AND d.expires >= ?",
+            (_digest(secret), name, int(self._clock())),
+        ).fetchone()
+        return bytes(row[0]).hex() if row else None
 
     # sessions
 
@@ -239,32 +279,3 @@ def _check_password(password: str) -> None:
 
 def _digest(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    n, r, p = _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"]
-    key = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2**26, dklen=32)
-    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(key)}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, key = stored.split("$")
-        expected = base64.b64decode(key)
-        computed = hashlib.scrypt(
-            password.encode(),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            maxmem=2**26,
-            dklen=len(expected),
-        )
-    except ValueError:
-        return False
-    return scheme == "scrypt" and hmac.compare_digest(computed, expected)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()

@@ -7,21 +7,32 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hanport.web.accounts import AccountError, Session, Token
+from hanport.web.accounts import AccountError, Session, Token, User
 from hanport.web.api import JsonText
-from hanport.web.auth import COOKIE, caller, check_same_origin, end_cookie, start_cookie
+from hanport.web.auth import (
+    COOKIE,
+    DEVICE_COOKIE,
+    caller,
+    check_same_origin,
+    device_cookie,
+    end_cookie,
+    start_cookie,
+)
 from hanport.web.context import AppContext, context
+from hanport.web.limits import Busy, Key, address_key
 
 __all__ = ["ACCOUNT_ROUTES"]
 
 Handler = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
+_DEVICES_PER_BROWSER = 4
 
 
 async def _session(request: Request) -> Response:
@@ -31,7 +42,11 @@ async def _session(request: Request) -> Response:
     except HTTPException as error:
         if error.status_code != 401:
             raise
-        body = {"error": error.detail, "setup_needed": app.accounts.count() == 0}
+        body = {
+            "error": error.detail,
+            "setup_needed": app.accounts.count() == 0,
+            "setup_code_needed": app.setup_code is not None,
+        }
         return JsonText(json.dumps(body), status_code=401)
     if found.session is None:
         return JsonText(json.dumps({"user": found.user.name, "role": found.user.role}))
@@ -39,39 +54,105 @@ async def _session(request: Request) -> Response:
 
 
 async def _login(request: Request) -> Response:
+    """Sign in. Failures count per address and per name, or per device for a browser that
+    signed in as this name before (hanport.web.limits), so strangers cannot lock its owner out."""
     app = context(request)
     check_same_origin(request)
-    name, password = await _credentials(request)
-    address = request.client.host if request.client else "?"
-    wait = app.limiter.wait_s(address, name, time.monotonic())
+    name, password = _credentials(await _json_object(request))
+    address = _address(request)
+    cookie = request.cookies.get(DEVICE_COOKIE, "")
+    device = _trusted(app, cookie, name)
+    keys: list[Key] = [("address", address), ("device", device) if device else ("name", name)]
+    _refuse_while_locked(app, keys)
+    user = await _password_work(app, address, app.accounts.check_password, name, password)
+    if user is None:
+        app.limiter.failed(keys, time.monotonic())
+        raise HTTPException(401, "Wrong user name or password.")
+    app.limiter.forget(keys if device else keys[:1])
+    return _signed_in(app, user, cookie)
+
+
+async def _setup(request: Request) -> Response:
+    """The first start: create the administrator, only while there is no account at all (and,
+    when the app listens beyond loopback, with the setup code `hanport run` printed)."""
+    app = context(request)
+    check_same_origin(request)
+    body = await _json_object(request)
+    name, password = _credentials(body)
+    if app.accounts.count():
+        raise HTTPException(409, "The administrator exists already; sign in instead.")
+    if app.setup_code is not None:
+        _check_setup_code(app, _address(request), body.get("setup_code"))
+    async with app.setup_lock:  # two setups at once: the second finds the first's account
+        if app.accounts.count():
+            raise HTTPException(409, "The administrator exists already; sign in instead.")
+        try:
+            user = await _password_work(
+                app, _address(request), app.accounts.add_user, name, password, "admin"
+            )
+        except AccountError as error:
+            raise HTTPException(422, str(error)) from None
+        if app.setup_code is not None:
+            app.setup_code.use()
+    response = _signed_in(app, user, request.cookies.get(DEVICE_COOKIE, ""))
+    response.status_code = 201
+    return response
+
+
+def _check_setup_code(app: AppContext, address: str, given: object) -> None:
+    assert app.setup_code is not None
+    keys: list[Key] = [("address", address)]
+    _refuse_while_locked(app, keys)
+    if app.setup_code.matches(given):
+        return
+    app.limiter.failed(keys, time.monotonic())
+    if not given:
+        raise HTTPException(
+            403,
+            "Creating the first account from the network needs the one-time setup code that "
+            "hanport run printed when it started.",
+        )
+    raise HTTPException(
+        403,
+        "The setup code is wrong or used up; use the one hanport run printed when it started "
+        "(restarting it prints a new one).",
+    )
+
+
+def _refuse_while_locked(app: AppContext, keys: list[Key]) -> None:
+    wait = app.limiter.wait_s(keys, time.monotonic())
     if wait > 0:
         raise HTTPException(
             429,
             f"Too many failed sign-ins; try again in {int(wait) + 1} seconds.",
             headers={"Retry-After": str(int(wait) + 1)},
         )
-    user = await asyncio.to_thread(app.accounts.check_password, name, password)
-    if user is None:
-        app.limiter.failed(address, name, time.monotonic())
-        raise HTTPException(401, "Wrong user name or password.")
-    app.limiter.succeeded(address)
-    return _signed_in(app, *app.accounts.open_session(user))
 
 
-async def _setup(request: Request) -> Response:
-    """The first start: create the administrator, only while there is no account at all."""
-    app = context(request)
-    check_same_origin(request)
-    name, password = await _credentials(request)
-    if app.accounts.count():
-        raise HTTPException(409, "The administrator exists already; sign in instead.")
+async def _password_work(app: AppContext, address: str, work: Callable[..., T], *args: Any) -> T:
+    """`work` (which hashes a password) in a worker thread, when the gate gives it a turn."""
     try:
-        user = await asyncio.to_thread(app.accounts.add_user, name, password, "admin")
-    except AccountError as error:
-        raise HTTPException(422, str(error)) from None
-    response = _signed_in(app, *app.accounts.open_session(user))
-    response.status_code = 201
-    return response
+        async with app.gate.turn(address):
+            return await asyncio.to_thread(work, *args)
+    except Busy:
+        raise HTTPException(
+            429,
+            "hanport is checking other sign-ins; try again in a few seconds.",
+            headers={"Retry-After": "5"},
+        ) from None
+
+
+def _address(request: Request) -> str:
+    return address_key(request.client.host if request.client else "?")
+
+
+def _trusted(app: AppContext, cookie: str, name: str) -> str | None:
+    """The id of the device whose cookie says it signed in as `name` before, or None."""
+    for secret in cookie.split(".")[:_DEVICES_PER_BROWSER]:
+        device = app.accounts.trusted_device(secret, name)
+        if device is not None:
+            return device
+    return None
 
 
 async def _logout(request: Request) -> Response:
@@ -114,9 +195,17 @@ async def _revoke_token(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _signed_in(app: AppContext, secret: str, session: Session) -> Response:
+def _signed_in(app: AppContext, user: User, device_cookie_value: str) -> Response:
+    """The session (and its cookie), and a device cookie that now also trusts this browser for
+    `user` (a shared browser keeps the devices of its last few users)."""
+    secret, session = app.accounts.open_session(user)
     response = JsonText(_session_json(session))
     start_cookie(response, secret, session, app.settings.web.tls)
+    kept = device_cookie_value.split(".")[:_DEVICES_PER_BROWSER] if device_cookie_value else []
+    old = next((s for s in kept if app.accounts.trusted_device(s, user.name)), None)
+    others = [s for s in kept if s != old and len(s) <= 64]
+    new = app.accounts.trust_device(user, replacing=old)
+    device_cookie(response, ".".join([new, *others][:_DEVICES_PER_BROWSER]), app.settings.web.tls)
     return response
 
 
@@ -138,8 +227,7 @@ def _iso(moment: int) -> str:
     return datetime.fromtimestamp(moment, UTC).isoformat()
 
 
-async def _credentials(request: Request) -> tuple[str, str]:
-    body = await _json_object(request)
+def _credentials(body: dict[str, Any]) -> tuple[str, str]:
     name, password = body.get("username"), body.get("password")
     if not isinstance(name, str) or not isinstance(password, str) or not name or not password:
         raise HTTPException(422, 'Send {"username": …, "password": …} as JSON.')
@@ -151,6 +239,10 @@ async def _json_object(request: Request) -> dict[str, Any]:
         body = await request.json()
     except (ValueError, UnicodeDecodeError):
         raise HTTPException(422, "The body is not valid JSON.") from None
+    except RecursionError:  # "[[[[…": Python's parser gives up, but it is only bad input
+        raise HTTPException(
+            422, "The body is nested too deeply; send one flat JSON object."
+        ) from None
     if not isinstance(body, dict):
         raise HTTPException(422, "The body must be a JSON object.")
     return body

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +18,7 @@ from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
+from hanport.web.guards import BodyLimit, EndOnStop, HostCheck, served_names
 from hanport.web.live import LIVE_ROUTES
 from hanport.web.openapi import openapi_document
 
@@ -32,7 +33,7 @@ _CSP = (
 )
 
 
-def create_app(context: AppContext) -> Starlette:
+def create_app(context: AppContext) -> ASGIApp:
     document = json.dumps(openapi_document())
     assets = Assets(STATIC)
 
@@ -54,10 +55,17 @@ def create_app(context: AppContext) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            ClientDisconnect: _gone,
+            Exception: _server_error,
+        },
     )
     app.state.hanport = context
-    return SecurityHeaders(app, hsts=context.settings.web.tls)  # type: ignore[return-value]
+    web = context.settings.web
+    checked = HostCheck(BodyLimit(app), served_names(web))
+    headed = SecurityHeaders(checked, hsts=web.tls)
+    return EndOnStop(headed, lambda: context.stopping)
 
 
 def _page(assets: Assets, name: str) -> Callable[[Request], Awaitable[Response]]:
@@ -76,6 +84,11 @@ async def _http_error(request: Request, error: Exception) -> Response:
         detail = f"{request.url.path} does not accept {request.method}; see /api/v1/openapi.json."
     body = json.dumps({"error": detail})
     return JsonText(body, status_code=error.status_code, headers=error.headers)
+
+
+async def _gone(request: Request, error: Exception) -> Response:
+    """The client went away (or missed a deadline) before its request arrived: nobody to tell."""
+    return Response(status_code=400)
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
@@ -97,10 +110,6 @@ class SecurityHeaders:
         ]
         if hsts:
             self.headers.append((b"strict-transport-security", b"max-age=31536000"))
-
-    @property
-    def state(self) -> object:
-        return self.app.state  # type: ignore[attr-defined]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -2,7 +2,9 @@
 
 Requests that change something and come with the cookie must carry the session's CSRF token in
 `X-CSRF-Token`; a token in `Authorization` is not sent by browsers on their own, so it needs
-none. Logging in and the first-start setup accept only JSON bodies from the same origin.
+none. Logging in and the first-start setup accept only JSON bodies from the same origin (the
+Host header itself is checked by web.guards.HostCheck). A sign-in also leaves a long-lived
+device cookie, sent only to the sign-in endpoint, by which hanport.web.limits knows the browser.
 """
 
 from __future__ import annotations
@@ -14,11 +16,22 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hanport.web.accounts import Accounts, Session, User
+from hanport.web.accounts import DEVICE_DAYS, Accounts, Session, User
 
-__all__ = ["COOKIE", "Caller", "caller", "check_same_origin", "end_cookie", "start_cookie"]
+__all__ = [
+    "COOKIE",
+    "DEVICE_COOKIE",
+    "Caller",
+    "caller",
+    "check_same_origin",
+    "device_cookie",
+    "end_cookie",
+    "start_cookie",
+]
 
 COOKIE = "hanport_session"
+DEVICE_COOKIE = "hanport_device"
+_SIGN_IN_PATH = "/api/v1/session"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -87,3 +100,15 @@ def start_cookie(response: Response, secret: str, session: Session, secure: bool
 
 def end_cookie(response: Response, secure: bool) -> None:
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure)
+
+
+def device_cookie(response: Response, secret: str, secure: bool) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        secret,
+        max_age=DEVICE_DAYS * 86400,
+        path=_SIGN_IN_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+    )

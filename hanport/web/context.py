@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from hanport.hub import Hub
 from hanport.reader import ReaderState
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
-from hanport.web.limits import LoginLimiter
+from hanport.web.limits import LoginLimiter, PasswordGate
+from hanport.web.setup_code import SetupCode
 
 __all__ = ["AppContext", "context"]
 
@@ -34,8 +36,23 @@ class AppContext:
     store: SqliteStore
     accounts: Accounts
     decoder: Decoder | None = None
+    """Transitional: the format while the reader does not fill ReaderState.format yet (that
+    comes from another branch of issue 9); drop this once it does."""
+    setup_code: SetupCode | None = None
+    """Needed to create the first account when the app listens beyond loopback."""
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    gate: PasswordGate = field(default_factory=PasswordGate)
+    setup_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     started: float = field(default_factory=time.monotonic)
+    stopping: bool = False
+    streams: set[asyncio.Event] = field(default_factory=set)
+    """One event per open live stream: set, it ends the stream."""
+
+    def stop_streams(self) -> None:
+        """The server is stopping: end every live stream now (and refuse new ones)."""
+        self.stopping = True
+        for ended in self.streams:
+            ended.set()
 
     def status(self) -> dict[str, Any]:
         state = self.state
@@ -58,7 +75,13 @@ class AppContext:
             "rejected": state.rejected,
             "reconnects": state.reconnects,
             "bytes_read": state.bytes_read,
-            "format": self.decoder.format if self.decoder else None,
+            "format": state.format or (self.decoder.format if self.decoder else None),
+            "last_rejection": state.last_rejection,
+            "rejected_since_reading": state.rejected_since_reading,
+            "unauthenticated": state.unauthenticated,
+            "energy_scales": dict(state.energy_scales),
+            "unverified": state.unverified,
+            "retry_in_s": round(state.retry_in_s, 1) if state.retry_in_s is not None else None,
             "interval_s": self.settings.interval_s,
             "fuse_a": self.settings.web.fuse_a,
             "voltage_min_v": VOLTAGE_MIN_V,

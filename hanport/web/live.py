@@ -1,7 +1,8 @@
 """The live stream: Server-Sent Events with each reading as it is decoded, and the status.
 
 Each browser gets its own small hub subscription, so a slow phone on a bad network drops its own
-oldest readings and never holds up the reader, the store or another browser.
+oldest readings and never holds up the reader, the store or another browser. When `hanport run`
+stops, every stream ends at once (AppContext.stop_streams), so the stop never waits for them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -28,30 +30,48 @@ STATUS_EVERY_S = 5.0
 async def _stream(request: Request) -> Response:
     app = context(request)
     caller(request, app.accounts)
+    if app.stopping:
+        raise HTTPException(503, "hanport is stopping; the page reconnects when it is back.")
     subscription = app.hub.subscribe("browser", 50)
+    ended = asyncio.Event()
+    app.streams.add(ended)
     return StreamingResponse(
-        _events(app, subscription),
+        _events(app, subscription, ended),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def _events(app: AppContext, subscription: Subscription) -> AsyncIterator[str]:
+async def _events(
+    app: AppContext, subscription: Subscription, ended: asyncio.Event
+) -> AsyncIterator[str]:
     try:
         yield "retry: 2000\n\n"
         yield _event("status", app.status_json())
         if app.hub.latest is not None:
             yield _reading_event(app.hub.latest)
-        while True:
-            try:
-                async with asyncio.timeout(STATUS_EVERY_S):
-                    reading = await subscription.get()
-            except TimeoutError:
+        while not ended.is_set():
+            reading = await _next_reading(subscription, ended)
+            if reading is not None:
+                yield _reading_event(reading)
+            elif not ended.is_set():
                 yield _event("status", app.status_json())
-                continue
-            yield _reading_event(reading)
     finally:
+        app.streams.discard(ended)
         app.hub.unsubscribe(subscription)
+
+
+async def _next_reading(subscription: Subscription, ended: asyncio.Event) -> Reading | None:
+    """The next reading; None after STATUS_EVERY_S without one, or when the stream ends."""
+    reading = asyncio.ensure_future(subscription.get())
+    end = asyncio.ensure_future(ended.wait())
+    try:
+        await asyncio.wait({reading, end}, timeout=STATUS_EVERY_S, return_when="FIRST_COMPLETED")
+    finally:
+        end.cancel()
+        if not reading.done():
+            reading.cancel()
+    return reading.result() if reading.done() and not reading.cancelled() else None
 
 
 def _reading_event(reading: Reading) -> str:

@@ -76,7 +76,38 @@ _STATUS = _object(
         "rejected": {"type": "integer"},
         "reconnects": {"type": "integer"},
         "bytes_read": {"type": "integer"},
-        "format": {"type": ["string", "null"]},
+        "format": {
+            "type": ["string", "null"],
+            "description": "format of the last verified frame: p1, hdlc, mbus or dlms, with "
+            "+encrypted when it was; null before the first",
+        },
+        "last_rejection": {
+            "type": ["string", "null"],
+            "description": "why the last frame was rejected (one sentence), until a reading "
+            "arrives",
+        },
+        "rejected_since_reading": {
+            "type": "integer",
+            "description": "frames rejected since the last verified reading",
+        },
+        "unauthenticated": {
+            "type": ["string", "null"],
+            "description": "system title (hex) of a meter whose frames are encrypted but not "
+            "authenticated",
+        },
+        "energy_scales": {
+            "type": "object",
+            "additionalProperties": {"enum": [1, 10]},
+            "description": "meter id → the energy multiplier detected for lists without a scaler",
+        },
+        "unverified": {
+            "type": "boolean",
+            "description": "the latest reading came from a format without a checksum",
+        },
+        "retry_in_s": {
+            "type": ["number", "null"],
+            "description": "while reconnecting: seconds until the next attempt",
+        },
         "interval_s": {"type": "number"},
         "fuse_a": {"type": "integer"},
         "voltage_min_v": {"type": "integer"},
@@ -97,6 +128,25 @@ _CREDENTIALS = {
     "content": {
         "application/json": {
             "schema": _object({"username": {"type": "string"}, "password": {"type": "string"}})
+        }
+    },
+}
+_SETUP = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": _object(
+                {
+                    "username": {"type": "string"},
+                    "password": {"type": "string"},
+                    "setup_code": {
+                        "type": "string",
+                        "description": "the one-time code `hanport run` printed; needed when "
+                        "the app listens beyond loopback (403 without it)",
+                    },
+                },
+                ["username", "password"],
+            )
         }
     },
 }
@@ -261,6 +311,7 @@ def _data_paths() -> dict[str, Any]:
                         "content": {"text/event-stream": {"schema": {"type": "string"}}},
                     },
                     "401": _ERROR,
+                    "503": _ERROR,
                 },
             }
         },
@@ -289,7 +340,7 @@ def _account_paths() -> dict[str, Any]:
         "/api/v1/setup": {
             "post": {
                 "summary": "First start: create the administrator (only while no account exists)",
-                "requestBody": _CREDENTIALS,
+                "requestBody": _SETUP,
                 "security": [],
                 "responses": {"201": _ok("the session", _SESSION), "409": _ERROR, **errors},
             }

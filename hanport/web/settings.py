@@ -2,24 +2,37 @@
 
 [web]
 enabled = true                   # HANPORT_WEB_ENABLED, hanport run --no-web
-listen = "127.0.0.1"             # HANPORT_WEB_LISTEN, --listen (another address needs accounts)
+listen = "127.0.0.1"             # HANPORT_WEB_LISTEN, --listen (0.0.0.0: your network)
 port = 8080                      # HANPORT_WEB_PORT, --port
 tls_cert = "/etc/hanport/cert.pem"   # HANPORT_WEB_TLS_CERT: serve HTTPS with this certificate
 tls_key = "/etc/hanport/key.pem"     # HANPORT_WEB_TLS_KEY
 fuse_a = 25                      # HANPORT_WEB_FUSE_A: main fuse per phase, amperes
 session_days = 14                # HANPORT_WEB_SESSION_DAYS: a login lasts this long unused
+hosts = ["hanport.local"]        # HANPORT_WEB_HOSTS="a,b": more names the app answers to
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 
 from hanport.setting_values import ConfigError, Raw, boolean, existing_file, whole
 
 __all__ = ["WEB_KEYS", "WebSettings", "is_loopback", "web_settings"]
 
-WEB_KEYS = ("enabled", "listen", "port", "tls_cert", "tls_key", "fuse_a", "session_days")
+WEB_KEYS = (
+    "enabled",
+    "listen",
+    "port",
+    "tls_cert",
+    "tls_key",
+    "fuse_a",
+    "session_days",
+    "hosts",
+)
+_LABEL = r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?"
+_HOST_NAME = re.compile(rf"\.?{_LABEL}(\.{_LABEL})*")
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,9 @@ class WebSettings:
     tls_key: str | None = None
     fuse_a: int = 25
     session_days: int = 14
+    hosts: tuple[str, ...] = ()
+    """Host names the app answers to besides this machine's own and any IP address (a name
+    with a leading dot: it and every name under it), for a reverse proxy or a local DNS name."""
 
     @property
     def tls(self) -> bool:
@@ -58,7 +74,35 @@ def web_settings(raw: Raw) -> WebSettings:
         tls_key=key,
         fuse_a=whole(raw.get("fuse_a"), 25, 6, 400, "main fuse current in amperes"),
         session_days=whole(raw.get("session_days"), 14, 1, 365, "session lifetime in days"),
+        hosts=_hosts(raw.get("hosts")),
     )
+
+
+def _hosts(item: tuple[object, str] | None) -> tuple[str, ...]:
+    if item is None:
+        return ()
+    value, where = item
+    names = value if isinstance(value, list) else str(value).replace(",", " ").split()
+    found: list[str] = []
+    for name in names:
+        text = str(name).strip().lower().rstrip(".")
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        if not _is_address(text) and not _HOST_NAME.fullmatch(text):
+            raise ConfigError(
+                f"The host name {name!r} in {where} is not a host name or IP address; list "
+                'names such as ["hanport.local", "meter.example.org", "192.168.1.5"].'
+            )
+        found.append(text)
+    return tuple(found)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _address(item: tuple[object, str] | None) -> str:
