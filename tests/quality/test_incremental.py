@@ -8,7 +8,16 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hanport.quality import Event, Method, Sample, Window, advance, analyse, merge_weeks
+from hanport.quality import (
+    Event,
+    Method,
+    Sample,
+    WeekFigures,
+    Window,
+    advance,
+    analyse,
+    merge_weeks,
+)
 from hanport.quality.analysis import QualityState
 from hanport.quality.scenarios import TALLINN, voltage_week
 
@@ -76,7 +85,8 @@ def test_a_simulated_week_hour_by_hour_equals_one_pass() -> None:
     start = datetime(2026, 3, 2, tzinfo=TALLINN)
     until = start + timedelta(days=7)
     whole = analyse(rows, until, method)
-    state, weeks = QualityState(), ()
+    state = QualityState()
+    weeks: tuple[WeekFigures, ...] = ()
     windows: list[Window] = []
     events: list[Event] = []
     for hour in range(7 * 24):
