@@ -23,7 +23,7 @@ import time
 from datetime import datetime, timedelta
 from itertools import chain
 
-from hanport.quality import Method, Sample, advance, analyse, merge_weeks
+from hanport.quality import Event, Method, Sample, Window, advance, analyse, merge_weeks
 from hanport.quality.analysis import QualityState
 from hanport.quality.scenarios import TALLINN, voltage_week
 from hanport.quality.weeks import WeekFigures
@@ -37,11 +37,11 @@ def year_of_readings(days: int) -> list[list[Sample]]:
     for index in range(days // 7 + 1):
         shift = timedelta(days=7 * index)
         for moment, v1, v2, v3 in week:  # type: ignore[misc]
-            moment = moment + shift
-            hour = int((moment - start).total_seconds()) // 3600
+            shifted = moment + shift
+            hour = int((shifted - start).total_seconds()) // 3600
             if hour >= len(hours):
                 break
-            hours[hour].append((moment, v1, v2, v3))
+            hours[hour].append((shifted, v1, v2, v3))
     return hours
 
 
@@ -72,7 +72,8 @@ def main() -> None:
     state = QualityState()
     weeks: tuple[WeekFigures, ...] = ()
     times: list[float] = []
-    windows, events = [], []
+    windows: list[Window] = []
+    events: list[Event] = []
     for number, rows in enumerate(hours):
         end = start + timedelta(hours=number + 1)
         began = time.perf_counter()

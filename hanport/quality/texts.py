@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 
-__all__ = ["TEXTS", "moment", "number", "text"]
+__all__ = ["TEXTS", "duration", "moment", "number", "text"]
 
 TEXTS: dict[str, dict[str, str]] = {
     # settings
@@ -77,7 +77,146 @@ TEXTS: dict[str, dict[str, str]] = {
         "püsivat taset hästi ja on kaebuse jaoks tugev tõend, kuid otsustab võrguettevõtja "
         "enda A-klassi mõõtmine.",
     },
+    # the report
+    "report_title": {"en": "Supply voltage quality report", "et": "Toitepinge kvaliteedi aruanne"},
+    "report_subtitle": {
+        "en": "EVS-EN 50160 figures from the electricity meter's HAN port",
+        "et": "EVS-EN 50160 näitajad elektriarvesti HAN-pordi andmetest",
+    },
+    "label_site": {"en": "Site", "et": "Objekt"},
+    "label_metering_point": {"en": "Metering point (EIC)", "et": "Mõõtepunkt (EIC)"},
+    "label_meter": {"en": "Meter", "et": "Arvesti"},
+    "label_connection": {"en": "Connection", "et": "Liitumine"},
+    "connection": {
+        "en": "{phases}, main fuse {fuse} A, nominal voltage {nominal} V",
+        "et": "{phases}, peakaitse {fuse} A, nimipinge {nominal} V",
+    },
+    "phases_1": {"en": "single-phase", "et": "ühefaasiline"},
+    "phases_3": {"en": "three-phase", "et": "kolmefaasiline"},
+    "label_period": {"en": "Period", "et": "Periood"},
+    "label_created": {"en": "Made", "et": "Koostatud"},
+    "not_given": {"en": "not given", "et": "märkimata"},
+    "fee_note": {
+        "en": "Elektrilevi cuts the network fees by 80 % for as long as the voltage at a site is "
+        "confirmed not to meet EVS-EN 50160. This report can be attached to a complaint.",
+        "et": "Elektrilevi vähendab võrgutasusid 80 %, kuni on kinnitatud, et pinge objektil ei "
+        "vasta standardile EVS-EN 50160. Selle aruande võib lisada kaebusele.",
+    },
+    "heading_summary": {"en": "Summary", "et": "Kokkuvõte"},
+    "summary_phase": {
+        "en": "{phase}: {verdict} (weeks failing: {failing} of {weeks}; lowest 10-min mean "
+        "{low} V, highest {high} V)",
+        "et": "{phase}: {verdict} (nõuetele mittevastavaid nädalaid {failing}/{weeks}; madalaim "
+        "10 minuti keskmine {low} V, kõrgeim {high} V)",
+    },
+    "heading_method": {"en": "Method", "et": "Meetod"},
+    "method": {
+        "en": "The meter sends every phase's voltage every {interval} s. hanport keeps every "
+        "reading and forms 10-minute means per phase on the local clock of {zone} (:00, :10, "
+        "…): the exact mean of the readings in the window, shown to 0.01 V. A window with fewer "
+        "than {min_samples} of its {expected} readings on a phase is incomplete: it is listed "
+        "but left out of the weekly shares, as EN 50160 leaves out flagged intervals. Weeks "
+        "start on {weekday} at 00:00. Per week and phase, at least 95 % of the complete "
+        "10-minute means must lie within {low}–{high} V and all of them within "
+        "{wide}–{high} V; a week whose complete means cover less than {coverage} % of it has "
+        "too little data to pass. Unbalance is max |Vi − Vavg| / Vavg of the three means, with "
+        "a threshold of {unbalance} %.",
+        "et": "Arvesti saadab iga faasi pinge iga {interval} s järel. hanport salvestab iga "
+        "näidu ja arvutab iga faasi 10 minuti keskmised ajavööndi {zone} kellaaja järgi (:00, "
+        ":10, …): akna näitude täpne keskmine, näidatud 0,01 V täpsusega. Aken, kus faasil on "
+        "vähem kui {min_samples} näitu {expected}-st, on puudulik: see on loetelus, kuid "
+        "nädala osakaaludesse ei lähe, nagu EN 50160 jätab välja märgistatud intervallid. "
+        "Nädal algab {weekday} kell 00:00. Igal nädalal ja faasil peab vähemalt 95 % täielikest "
+        "10 minuti keskmistest olema vahemikus {low}–{high} V ja kõik vahemikus "
+        "{wide}–{high} V; nädal, mille täielikud keskmised katavad alla {coverage} % nädalast, "
+        "on hinnanguks liiga väheste andmetega. Asümmeetria on kolme keskmise "
+        "max |Vi − Vavg| / Vavg, piiriga {unbalance} %.",
+    },
+    "limits_not_en50160": {
+        "en": "These limits were changed in the settings and differ from EN 50160's "
+        "(207–253 V, 195.5–253 V).",
+        "et": "Need piirid on seadetes muudetud ega ole EN 50160 omad (207–253 V, 195,5–253 V).",
+    },
+    "weekday_0": {"en": "Monday", "et": "esmaspäeval"},
+    "weekday_1": {"en": "Tuesday", "et": "teisipäeval"},
+    "weekday_2": {"en": "Wednesday", "et": "kolmapäeval"},
+    "weekday_3": {"en": "Thursday", "et": "neljapäeval"},
+    "weekday_4": {"en": "Friday", "et": "reedel"},
+    "weekday_5": {"en": "Saturday", "et": "laupäeval"},
+    "weekday_6": {"en": "Sunday", "et": "pühapäeval"},
+    "heading_weeks": {
+        "en": "Compliance per week and phase",
+        "et": "Vastavus nädalate ja faaside kaupa",
+    },
+    "col_week": {"en": "Week", "et": "Nädal"},
+    "col_phase": {"en": "Phase", "et": "Faas"},
+    "col_complete": {"en": "Complete", "et": "Täielikke"},
+    "col_incomplete": {"en": "Incompl.", "et": "Puudulikke"},
+    "col_band": {"en": "{low}–{high} V", "et": "{low}–{high} V"},
+    "col_trip": {"en": "≥ {trip} V", "et": "≥ {trip} V"},
+    "col_mean_range": {"en": "Mean min–max", "et": "Keskmine min–max"},
+    "col_verdict": {"en": "Verdict", "et": "Hinnang"},
+    "weeks_note": {
+        "en": "Complete and incomplete: 10-minute windows of the week ({expected} in a whole "
+        "week). Shares are rounded down. ≥ {trip} V: time at or above the level where PV "
+        "inverters disconnect.",
+        "et": "Täielikud ja puudulikud: nädala 10 minuti aknad (terves nädalas {expected}). "
+        "Osakaalud on ümardatud alla. ≥ {trip} V: aeg, mil pinge oli päikeseelektrijaama "
+        "inverteri väljalülitustasemel või üle selle.",
+    },
+    "unbalance_week": {
+        "en": "Week of {week}: unbalance at most {limit} % in {share} % of {windows} complete "
+        "windows, highest {peak} %.",
+        "et": "Nädal alates {week}: {windows} täielikust aknast {share} % asümmeetriaga kuni "
+        "{limit} %, suurim {peak} %.",
+    },
+    "heading_chart": {
+        "en": "10-minute means, week of {week}",
+        "et": "10 minuti keskmised, nädal alates {week}",
+    },
+    "chart_legend": {
+        "en": "Green: {low}–{high} V (95 % of the week). Amber: down to {wide} V (100 %). "
+        "Gaps: no complete window.",
+        "et": "Roheline: {low}–{high} V (95 % nädalast). Kollane: kuni {wide} V (100 %). "
+        "Tühimikud: täielikku akent pole.",
+    },
+    "heading_events": {"en": "Events", "et": "Sündmused"},
+    "no_events": {"en": "No events in the period.", "et": "Perioodil sündmusi ei olnud."},
+    "col_kind": {"en": "Event", "et": "Sündmus"},
+    "col_start": {"en": "Start", "et": "Algus"},
+    "col_end": {"en": "End", "et": "Lõpp"},
+    "col_duration": {"en": "Duration", "et": "Kestus"},
+    "col_min": {"en": "Min V", "et": "Min V"},
+    "col_max": {"en": "Max V", "et": "Max V"},
+    "col_detail": {"en": "Detail", "et": "Täpsustus"},
+    "detail_mean": {"en": "worst mean {mean} V", "et": "halvim keskmine {mean} V"},
+    "detail_unbalance": {"en": "peak {pct} %", "et": "suurim {pct} %"},
+    "detail_current": {"en": "current up to {current} A", "et": "vool kuni {current} A"},
+    "events_more": {
+        "en": "… and {more} more events (all of them are in the CSV).",
+        "et": "… ja veel {more} sündmust (kõik on CSV-failis).",
+    },
+    "heading_cannot_see": {
+        "en": "What 10-second data cannot show",
+        "et": "Mida 10-sekundilised andmed ei näita",
+    },
+    "page": {"en": "hanport {version} · page {page}", "et": "hanport {version} · lk {page}"},
+    # the CSV's section titles and columns
+    "csv_events": {"en": "events", "et": "sündmused"},
+    "csv_weeks": {"en": "weekly figures", "et": "nädala näitajad"},
 }
+
+
+def duration(seconds: int, language: str = "en") -> str:
+    """4 h 10 min, 2 min, 50 s (the same units in both languages)."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} min")
+    if secs and not hours:
+        parts.append(f"{secs} s")
+    return " ".join(parts) or "0 s"
 
 
 def text(key: str, language: str, **values: object) -> str:

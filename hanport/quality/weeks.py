@@ -79,6 +79,11 @@ class WeekFigures:
         """10-minute windows in this week (1008; 1002 or 1014 in a DST week)."""
         return round((self.end - self.start).total_seconds()) // WINDOW_S
 
+    @property
+    def unbalance_share_pct(self) -> Decimal | None:
+        """Share of the windows with an unbalance figure that are at or under the threshold."""
+        return _share(self.unbalance_within, self.unbalance_windows)
+
     def coverage_pct(self, phase: int) -> Decimal:
         share = _share(self.phases[phase - 1].complete, self.expected)
         return share if share is not None else Decimal(0)
