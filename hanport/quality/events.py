@@ -35,7 +35,16 @@ from typing import Literal, cast
 
 from hanport.quality.windows import Method, PhaseWindow, Sample, Window
 
-__all__ = ["EVENT_KINDS", "Event", "EventKind", "OpenEvents", "reading_events", "window_events"]
+__all__ = [
+    "EVENT_KINDS",
+    "Event",
+    "EventKind",
+    "OpenEvents",
+    "lost_phases",
+    "neutral_signature",
+    "reading_events",
+    "window_events",
+]
 
 EventKind = Literal[
     "overvoltage", "undervoltage", "unbalance", "phase_loss", "broken_neutral", "pv_trip"
@@ -233,14 +242,8 @@ def _phase_loss(
             continue
         for row in rows:
             value = _volts(row, number)
-            lost = value is None or value < loss
-            others = any(
-                (other := _volts(row, n)) is not None and other >= loss
-                for n in range(1, count + 1)
-                if n != number
-            )
+            holds = number in lost_phases([_volts(row, n) for n in range(1, count + 1)], loss)
             current = _volts(row, 3 + number) if len(row) > 4 else None
-            holds = lost and others
             _reading(
                 opened, key, holds, row[0], value, value, current, (number,), closed, step, gap
             )
@@ -269,14 +272,16 @@ def _broken_neutral(
         return
     count = len(phases)
     for row in rows:
-        values = [(n, _volts(row, n)) for n in range(1, count + 1)]
-        high = [(n, v) for n, v in values if v is not None and v >= settings.neutral_high_v]
-        low = [(n, v) for n, v in values if v is not None and v <= settings.neutral_low_v]
-        holds = bool(high) and bool(low)
-        involved = tuple(sorted(n for n, _ in (*high, *low)))
-        low_v = min((v for _, v in low), default=None)
-        high_v = max((v for _, v in high), default=None)
-        _reading(opened, key, holds, row[0], low_v, high_v, None, involved, closed, step, gap)
+        volts = [_volts(row, n) for n in range(1, count + 1)]
+        found = neutral_signature(volts, settings.neutral_high_v, settings.neutral_low_v)
+        if found is None:
+            _reading(opened, key, False, row[0], None, None, None, (), closed, step, gap)
+            continue
+        high, low = found
+        low_v = min(cast(Decimal, volts[n - 1]) for n in low)
+        high_v = max(cast(Decimal, volts[n - 1]) for n in high)
+        involved = tuple(sorted({*high, *low}))
+        _reading(opened, key, True, row[0], low_v, high_v, None, involved, closed, step, gap)
 
 
 def _reading(
@@ -314,6 +319,22 @@ def _reading(
     opened[key] = Event(
         key[0], phases, moment, moment + step, low, high, 1, current_a=current, ongoing=True
     )
+
+
+def lost_phases(volts: Sequence[Decimal | None], loss_v: Decimal) -> tuple[int, ...]:
+    """Phases (1-based) below `loss_v` or missing while another phase is present."""
+    if not any(v is not None and v >= loss_v for v in volts):
+        return ()
+    return tuple(n for n, v in enumerate(volts, 1) if v is None or v < loss_v)
+
+
+def neutral_signature(
+    volts: Sequence[Decimal | None], high_v: Decimal, low_v: Decimal
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(high phases, low phases) when one phase is ≥ `high_v` while another is ≤ `low_v`."""
+    high = tuple(n for n, v in enumerate(volts, 1) if v is not None and v >= high_v)
+    low = tuple(n for n, v in enumerate(volts, 1) if v is not None and v <= low_v)
+    return (high, low) if high and low else None
 
 
 def _volts(row: Sample, index: int) -> Decimal | None:
