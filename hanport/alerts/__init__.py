@@ -1,0 +1,1 @@
+"""Alerts that reach a person: rules, their state machine, messages and channels."""
