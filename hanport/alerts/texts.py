@@ -198,6 +198,44 @@ TEXTS: dict[str, dict[str, str]] = {
         "rakenduse häirete ajaloos on kõik olemas.",
     },
     "footer": {"en": "hanport, {when}", "et": "hanport, {when}"},
+    # settings
+    "setting_needs": {
+        "en": "The setting {where} needs {needs} as well.",
+        "et": "Seade {where} vajab ka seadet {needs}.",
+    },
+    "setting_quiet": {
+        "en": "The quiet hours from {where} must look like 22:00-07:00 (local time), not "
+        "{value!r}.",
+        "et": "Vaikne aeg seadest {where} peab olema kujul 22:00-07:00 (kohalik aeg), mitte "
+        "{value!r}.",
+    },
+    "setting_url": {
+        "en": "The address from {where} must start with https:// (or http://), not {value!r}.",
+        "et": "Aadress seadest {where} peab algama https:// (või http://), mitte {value!r}.",
+    },
+    "setting_smtp": {
+        "en": "The mail server from {where} must look like smtp://user:password@host:587 "
+        "(STARTTLS) or smtps://user:password@host:465.",
+        "et": "Meiliserver seadest {where} peab olema kujul smtp://kasutaja:parool@host:587 "
+        "(STARTTLS) või smtps://kasutaja:parool@host:465.",
+    },
+    "setting_address": {
+        "en": "{value!r} in alerts.email_from or alerts.email_to is not an e-mail address.",
+        "et": "{value!r} seades alerts.email_from või alerts.email_to pole e-posti aadress.",
+    },
+    "setting_ntfy": {
+        "en": "The ntfy address from {where} must name the topic, as https://ntfy.sh/my-topic.",
+        "et": "ntfy aadress seadest {where} peab sisaldama teemat, nt https://ntfy.sh/minu-teema.",
+    },
+    "setting_telegram_token": {
+        "en": "The bot token from {where} must look like 123456789:AA… as @BotFather gives it.",
+        "et": "Boti võti seadest {where} peab olema kujul 123456789:AA…, nagu @BotFather selle "
+        "annab.",
+    },
+    "setting_telegram_chat": {
+        "en": "The chat id from {where} must be a number (or @channelname), not {value!r}.",
+        "et": "Vestluse ID seadest {where} peab olema arv (või @kanalinimi), mitte {value!r}.",
+    },
     # the channels' trouble, said once in the log (and shown in the app)
     "channel_failed": {
         "en": "Alerts to {channel} fail ({detail}); hanport keeps them and retries with growing "

@@ -23,6 +23,7 @@ The defaults are EVS-EN 50160's: a report made with other limits says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -66,13 +67,16 @@ _EN50160 = (BAND_V[0], BAND_V[1], WIDE_BAND_V[0])
 class SettingProblem(ConfigError):
     """A `ConfigError` whose sentence exists in English (`str()`) and Estonian (`text("et")`)."""
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(
+        self, key: str, catalogue: Callable[..., str] | None = None, **values: object
+    ) -> None:
         self.key = key
         self.values = values
-        super().__init__(text(key, "en", **values))
+        self._text = catalogue or text
+        super().__init__(self._text(key, "en", **values))
 
     def text(self, language: str) -> str:
-        return text(self.key, language, **self.values)
+        return self._text(self.key, language, **self.values)
 
 
 @dataclass(frozen=True)
