@@ -28,16 +28,23 @@ T0 = datetime(2026, 1, 12, 8, 0, tzinfo=UTC)
 
 def engine(*rules: Rule, repeat_s: int = 3600, clear_s: int = 60) -> AlertEngine:
     chosen = rules or DEFAULT_RULES
-    return AlertEngine(chosen, site=Site(fuse_a=D(25)), repeat_s=repeat_s, clear_s=clear_s,
-                       started_at=T0)  # fmt: skip
+    return AlertEngine(
+        chosen, site=Site(fuse_a=D(25)), repeat_s=repeat_s, clear_s=clear_s, started_at=T0
+    )
 
 
 def reading(**values: object) -> Reading:
-    base: dict[str, object] = {"voltage_l1_v": D(230), "voltage_l2_v": D(230),
-                               "voltage_l3_v": D(230), "current_l1_a": D(5),
-                               "current_l2_a": D(5), "current_l3_a": D(5),
-                               "power_import_w": 1000, "meter_id": "M1",
-                               "energy_import_wh": 1000}  # fmt: skip
+    base: dict[str, object] = {
+        "voltage_l1_v": D(230),
+        "voltage_l2_v": D(230),
+        "voltage_l3_v": D(230),
+        "current_l1_a": D(5),
+        "current_l2_a": D(5),
+        "current_l3_a": D(5),
+        "power_import_w": 1000,
+        "meter_id": "M1",
+        "energy_import_wh": 1000,
+    }
     return Reading(**(base | values))  # type: ignore[arg-type]
 
 
@@ -142,8 +149,10 @@ def test_a_reading_without_currents_leaves_overcurrent_as_it_is() -> None:
 def test_ten_minute_means_outside_the_band() -> None:
     alerts = engine(Rule("voltage_band", True, None, 600))
     method = Method()
-    rows = [(T0 + timedelta(seconds=s), D(194) if s < 600 else D(230), D(230), D(230))
-            for s in range(0, 1200, 10)]  # fmt: skip
+    rows = [
+        (T0 + timedelta(seconds=s), D(194) if s < 600 else D(230), D(230), D(230))
+        for s in range(0, 1200, 10)
+    ]
     windows = analyse(rows, T0 + timedelta(minutes=20), method).windows
     (fired,) = alerts.observe(WindowClosed(windows[0]), windows[0].end)
     assert (fired.subject, fired.figures["mean_v"], fired.figures["wide"]) == (
@@ -202,13 +211,18 @@ step = st.tuples(st.booleans(), st.integers(1, 400))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(step, min_size=1, max_size=60), st.integers(0, 300), st.integers(0, 300),
-       st.integers(60, 1200))  # fmt: skip
+@given(
+    st.lists(step, min_size=1, max_size=60),
+    st.integers(0, 300),
+    st.integers(0, 300),
+    st.integers(60, 1200),
+)
 def test_the_state_machine_keeps_its_promises(
     steps: list[tuple[bool, int]], duration_s: int, clear_s: int, repeat_s: int
 ) -> None:
-    alerts = engine(Rule("overcurrent", True, D(100), duration_s), repeat_s=repeat_s,
-                    clear_s=clear_s)  # fmt: skip
+    alerts = engine(
+        Rule("overcurrent", True, D(100), duration_s), repeat_s=repeat_s, clear_s=clear_s
+    )
     moment = T0
     held_since: datetime | None = None
     false_since: datetime | None = None
