@@ -49,6 +49,9 @@ _PEAK_PLACES = {
 }
 
 
+_LIMITS = frozenset({"low_v", "high_v", "wide_v", "fuse_a", "pct", "threshold_w"})
+
+
 @dataclass(frozen=True)
 class Message:
     title: str
@@ -171,6 +174,8 @@ def _values(notice: Notice, language: str, zone: tzinfo) -> dict[str, object]:
             values[name] = value
         elif isinstance(value, Decimal | int):
             places = _PEAK_PLACES.get(notice.rule, 1) if name == "peak" else _PLACES.get(name, 0)
+            if name in _LIMITS and Decimal(value) == Decimal(value).to_integral_value():
+                places = 0
             values[name] = number(value, places, language)
         else:
             values[name] = value

@@ -278,6 +278,11 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+class _Values(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "–"  # a figure a notice lacks shows as a dash, never as a crash
+
+
 def text(key: str, language: str, **values: object) -> str:
     entry = TEXTS[key]
-    return entry.get(language, entry["en"]).format(**values)
+    return entry.get(language, entry["en"]).format_map(_Values(values))
