@@ -22,7 +22,15 @@ from hanport.quality.jsontext import json_text
 from hanport.quality.weeks import Verdict, WeekFigures, week_bounds, weekly_figures
 from hanport.quality.windows import Method, Window
 
-__all__ = ["QualityReport", "SiteInfo", "build_report", "overall", "report_json", "report_span"]
+__all__ = [
+    "QualityReport",
+    "SiteInfo",
+    "build_report",
+    "overall",
+    "report_bytes",
+    "report_json",
+    "report_span",
+]
 
 
 @dataclass(frozen=True)
@@ -189,3 +197,16 @@ def _window_json(window: Window) -> list[object]:
 
 def _midnight(day: date, method: Method) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=method.zone)
+
+
+def report_bytes(report: QualityReport, form: Literal["pdf", "csv", "json"]) -> bytes:
+    """The report in one of its forms (for `hanport quality report --format` and the API)."""
+    if form == "pdf":
+        from hanport.quality.report_pdf import report_pdf
+
+        return report_pdf(report)
+    if form == "csv":
+        from hanport.quality.report_csv import report_csv
+
+        return report_csv(report).encode("utf-8")
+    return report_json(report).encode("utf-8")

@@ -173,3 +173,12 @@ def test_a_month_report_takes_the_whole_weeks_around_it() -> None:
     assert (end - start) == timedelta(days=42, hours=-1)  # DST on 29 March
     with pytest.raises(ValueError, match="ends before"):
         report_span(date(2026, 3, 2), date(2026, 3, 1), method)
+
+
+def test_report_bytes_in_each_form() -> None:
+    from hanport.quality.report import report_bytes
+
+    report = week_report("en")
+    assert report_bytes(report, "pdf").startswith(b"%PDF-")
+    assert report_bytes(report, "csv").startswith(b"events\r\n")
+    assert json.loads(report_bytes(report, "json"))["to"] == "2026-03-08"
