@@ -40,6 +40,7 @@ __all__ = [
     "Event",
     "EventKind",
     "OpenEvents",
+    "close_stale",
     "lost_phases",
     "neutral_signature",
     "reading_events",

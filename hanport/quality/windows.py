@@ -25,6 +25,7 @@ __all__ = [
     "PhaseWindow",
     "Sample",
     "Window",
+    "utc",
     "window_start_ts",
 ]
 
