@@ -102,7 +102,9 @@ export class ChartGroup {
     for (const s of series) {
       const index = data.length;
       data.push(s.values);
-      const entry = { label: s.label, stroke: s.color, width: s.width ?? 1.6, value: (u, v) => fmt(v), spanGaps: false, points: { show: false } };
+      // A line of one or two points (a new install's first quarter) shows them as dots.
+      const dots = s.values.filter((v) => v != null).length <= 2;
+      const entry = { label: s.label, stroke: s.color, width: s.width ?? 1.6, value: (u, v) => fmt(v), spanGaps: false, points: { show: dots, size: 7, fill: s.color } };
       if (s.dash) entry.dash = s.dash;
       if (s.bars) {
         const solid = alpha(s.color, 0.75);
