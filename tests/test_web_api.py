@@ -284,6 +284,21 @@ def test_two_minutes_of_a_new_meter_give_a_partial_period_at_every_step(tmp_path
         assert [(row["energy_import_wh"], row["partial"]) for row in energy] == [(used, True)]
 
 
+def test_the_open_period_grows_with_each_write(tmp_path: Path) -> None:
+    client, web = _fresh(tmp_path)
+    readings = simulated(30, start=datetime(2026, 3, 17, 10, 3, tzinfo=UTC))
+    seen = []
+    for first in (0, 10, 20):
+        web.context.store.write(readings[first : first + 10])
+        rows = _by_step(client, "2026-03-01", "2026-04-01")
+        seen.append(
+            {step: (r[-1]["readings"], r[-1]["energy_import_wh"]) for step, r in rows.items()}
+        )
+    for step in ("15m", "1h", "1d", "1mo"):
+        assert [s[step][0] for s in seen] == [10, 20, 30], step
+        assert seen[0][step][1] < seen[1][step][1] < seen[2][step][1], step
+
+
 def test_the_partial_figures_are_those_stored_when_the_period_closes(tmp_path: Path) -> None:
     client, web = _fresh(tmp_path)
     readings = simulated(421, start=datetime(2026, 1, 31, 20, 55, tzinfo=UTC))  # 22:55–00:05

@@ -125,37 +125,56 @@ class SqliteStore:
             return rows
         return [(*row[:6], zlib.decompress(row[6]).decode()) for row in rows]
 
+    _open: tuple[tuple[object, ...], dict[str, list[Rollup]]] | None = None
+    """`open_rollups`' last answers per step, and the state of the store they came from."""
+
     def open_rollups(self, meter: str, step: str, start: datetime, end: datetime) -> list[Rollup]:
-        """The rollups of the hour not sealed yet, computed now from its stored readings as
-        sealing will compute them: its quarters (15m), the hour (1h), or its day (month) combined
-        from the stored hours (days) before it and the open hour. The last one holds the newest
-        reading: its period is still open. Empty when none of them can start in [start, end)."""
+        """The rollups of the hour not sealed yet, computed from its stored readings as sealing
+        will compute them: its quarters (15m), the hour (1h), or its day (month) combined from
+        the stored hours (days) before it and the open hour. The last one holds the newest
+        reading: its period is still open. Empty when none of them can start in [start, end).
+        Asked again before the next write, the answer is the one computed before."""
         meter_id = self._meters.get(meter)
         if meter_id is None:
             return []
-        (hour,) = self._db.execute(
-            "SELECT max(hour) FROM pending WHERE meter = ?", (meter_id,)
+        hour, count, newest = self._db.execute(
+            "SELECT max(hour), count(*), max(rowid) FROM pending WHERE meter = ?", (meter_id,)
         ).fetchone()
         moment = datetime.fromtimestamp((hour or 0) * 3600, self.zone)
         period = period_start(moment, "1h" if step == "15m" else step, self.zone)
         if hour is None or period >= end or period + timedelta(hours=1) <= start:
             return []
+        blocks = self._db.execute(  # the hour's own block (rare) and the one before it
+            "SELECT hour, length(data) FROM blocks WHERE meter = ? AND hour <= ? "
+            "ORDER BY hour DESC LIMIT 2",
+            (meter_id, hour),
+        ).fetchall()
+        key = (meter_id, hour, count, newest, *blocks)
+        if self._open is None or self._open[0] != key:
+            self._open = (key, {})
+        answers = self._open[1]
+        if step not in answers:
+            answers[step] = self._open_rollups(meter_id, hour, step)
+        return answers[step]
+
+    def _open_rollups(self, meter: int, hour: int, step: str) -> list[Rollup]:
         rows = self._db.execute(
             "SELECT data FROM pending WHERE meter = ? AND hour = ? "
             "UNION ALL SELECT data FROM blocks WHERE meter = ? AND hour = ?",
-            (meter_id, hour, meter_id, hour),
+            (meter, hour, meter, hour),
         )
-        readings = _unique([*self._last_before(meter_id, hour), *_decoded(rows)])
+        readings = _unique([*self._last_before(meter, hour), *_decoded(rows)])
         own = [
             rollup
             for rollup in rollups(readings, "15m" if step == "15m" else "1h", self.zone)
             if int(rollup.start.timestamp()) >= hour * 3600
         ]
+        moment = datetime.fromtimestamp(hour * 3600, self.zone)
         for part, whole in _COMBINED.get(step, ()):
             if not own:
                 break
             first = int(period_start(moment, whole, self.zone).timestamp())
-            before = self._rows(meter_id, part, first, int(own[0].start.timestamp()))
+            before = self._rows(meter, part, first, int(own[0].start.timestamp()))
             own = _combine([*(_rollup(part, r, self.zone) for r in before), *own], whole, self.zone)
         return own
 
