@@ -1,7 +1,8 @@
 """The dashboard in a real browser (Debian's Chromium driven by Playwright) against a real
 `hanport run`: first-start setup, the live figure, history charts, meter registers, export,
-API tokens, the OpenAPI page, Estonian, logout and login. Saves the screenshots in
-docs/screenshots/.
+API tokens, the OpenAPI page, Estonian, logout and login; values that fit a 360 px phone; no 401
+answers on a signed-out visit; a fresh install's open periods drawn at once; the reader's
+warnings; the setup code. Saves the screenshots in docs/screenshots/.
 
 The database is filled beforehand with two days of simulated readings (one a minute) that end
 where the live simulator starts (2026-01-10 08:00 Tallinn time), so the history has data at once.
@@ -27,7 +28,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Route,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 import hanport
 from hanport.model import Reading
@@ -101,11 +111,11 @@ class Server:
             return error.code, error.read()
 
 
-def _start(tmp: Path) -> Server:
+def _start(tmp: Path, interval_s: float = 0.5) -> Server:
     env = {k: v for k, v in os.environ.items() if k != "HANPORT_CONFIG"}
     env["HANPORT_DATABASE"] = str(tmp / "x.db")
     env["PYTHONUNBUFFERED"] = "1"
-    command = [sys.executable, "-m", "hanport", "run", "--interval", "0.5"]
+    command = [sys.executable, "-m", "hanport", "run", "--interval", f"{interval_s:g}"]
     command += ["--port", str(_free_port()), "--seed", str(SEED)]
     process = subprocess.Popen(
         command,
@@ -152,6 +162,17 @@ def _start(tmp: Path) -> Server:
     return server
 
 
+def _stop(running: Server) -> None:
+    running.process.terminate()
+    try:
+        running.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        running.process.kill()
+        running.process.wait()
+    if running.process.stdout is not None:
+        running.process.stdout.close()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("browser")
@@ -160,20 +181,36 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         yield running
     finally:
-        running.process.terminate()
-        try:
-            running.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            running.process.kill()
-            running.process.wait()
-        if running.process.stdout is not None:
-            running.process.stdout.close()
+        _stop(running)
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A new install: an empty database, the simulator sending a telegram every second (each
+    10 s of meter time), so a minute of meter time is stored within the first seconds."""
+    running = _start(tmp_path_factory.mktemp("fresh"), interval_s=1)
+    try:
+        yield running
+    finally:
+        _stop(running)
+
+
+@pytest.fixture(scope="module")
+def browser_path() -> str:
+    return _chromium()
+
+
+WIDE = """() => [...document.querySelectorAll("body *")]
+  .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .map((el) => `${el.tagName}.${el.className}: ${el.textContent.slice(0, 40)}`).slice(-3)"""
 
 
 def _no_overflow(page: Page) -> None:
     """Nothing sticks out sideways (the page never scrolls horizontally)."""
     width = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert width <= 0, f"the page is {width} px wider than the viewport on {page.url}"
+    assert width <= 0, f"the page is {width} px wider than the viewport on {page.url}: " + str(
+        page.evaluate(WIDE)
+    )
 
 
 def _shot(page: Page, name: str) -> None:
@@ -185,6 +222,53 @@ def _shot(page: Page, name: str) -> None:
 def _go(page: Page, route: str) -> None:
     page.goto(page.url.split("#")[0] + "#/" + route)
     expect(page.locator(f"body[data-route='{route}']")).to_be_visible()
+
+
+PHONE_360: ViewportSize = {"width": 360, "height": 780}
+
+UNFIT = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.getClientRects().length > 0)
+  .map((el) => {
+    const box = el.getBoundingClientRect();
+    const parts = [...el.getClientRects()];  // one line: all of them overlap vertically
+    const oneLine = Math.max(...parts.map((r) => r.top)) < Math.min(...parts.map((r) => r.bottom));
+    return { text: el.textContent, left: box.left, right: box.right, oneLine };
+  })
+  .filter((b) => b.left < 0 || b.right > window.innerWidth || !b.oneLine)"""
+
+
+def _values_fit(page: Page, selector: str, at_least: int) -> None:
+    """Every value (with its unit) matched is inside the viewport, on one line."""
+    assert page.locator(selector).count() >= at_least, selector
+    assert page.evaluate(UNFIT, selector) == [], selector
+
+
+NOW_VALUES = "#power-import, #power-export, .ph-w, .ph-v, .ph-a, #energy-import, #energy-export"
+REGISTER_VALUES = "#registers td.num, #registers td.val > *"  # before and after: one per row
+
+CUT_LABELS = """() => [...document.querySelectorAll("#charts .chart")].flatMap((chart) =>
+  JSON.parse(chart.dataset.xLabels || "null") ?? [{ text: "no labels recorded", left: -1 }])
+  .filter((b) => b.left < 0 || b.right > b.width)"""
+
+
+class Answers:
+    """Every answer the page received, and its console errors, from when it was made."""
+
+    def __init__(self, page: Page) -> None:
+        self.seen: list[tuple[int, str, str]] = []
+        self.errors: list[str] = []
+        page.on("response", lambda r: self.seen.append((r.status, r.request.method, r.url)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    def clear(self) -> None:
+        self.seen.clear()
+        self.errors.clear()
+
+    def refused(self) -> list[tuple[int, str, str]]:
+        return [answer for answer in self.seen if answer[0] == 401]
+
+    def api(self) -> list[str]:
+        return [url.split("/api/v1/")[1] for _, _, url in self.seen if "/api/v1/" in url]
 
 
 def test_dashboard_in_a_browser(server: Server, tmp_path: Path) -> None:
@@ -211,7 +295,8 @@ def test_dashboard_in_a_browser(server: Server, tmp_path: Path) -> None:
                     else None
                 ),
             )
-            _walk_through(page, server, tmp_path)
+            answers = Answers(page)
+            _walk_through(page, server, tmp_path, answers)
             assert problems == [], problems
             assert server.process.poll() is None, "".join(server.output)
 
@@ -224,10 +309,15 @@ def test_dashboard_in_a_browser(server: Server, tmp_path: Path) -> None:
             browser.close()
 
 
-def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
-    # First start: the setup page creates the administrator.
+def _walk_through(page: Page, server: Server, tmp_path: Path, answers: Answers) -> None:
+    # First start: the setup page creates the administrator. A first visit asks for the
+    # session first (answered 401) and for nothing else until it knows.
     page.goto(server.url + "/")
     expect(page.locator("#password2")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert answers.refused() == [(401, "GET", server.url + "/api/v1/session")]
+    assert answers.api() == ["session"]
+    expect(page.locator("#setup-code")).to_be_hidden()  # this server asks for no setup code
     expect(page.locator("h1")).to_have_text("Welcome to hanport")
     page.fill("#username", "admin")
     page.fill("#password", "short")
@@ -259,8 +349,15 @@ def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
     expect(page.locator("text=Main fuse 25 A")).to_be_visible()
     expect(page.locator("#energy-import")).to_contain_text("kWh")
     expect(page.locator(".banner")).to_have_count(0)
+    expect(page.locator("#energy-import")).to_have_text(
+        re.compile(r"^\d{1,3}(,\d{3})*\.\d{3} kWh$")
+    )
     _no_overflow(page)
     _shot(page, "now-phone.png")
+    page.set_viewport_size(PHONE_360)
+    _values_fit(page, NOW_VALUES, 13)
+    _no_overflow(page)
+    page.set_viewport_size(PHONE)
 
     # The PWA pieces are served.
     status, body = server.get("/manifest.webmanifest")
@@ -291,6 +388,9 @@ def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
         if name in ("day", "week"):
             assert int(charts.get_attribute("data-points") or 0) > 20, name
             assert int(charts.get_attribute("data-bars") or 0) > 0, name
+        expect(charts).to_have_attribute("data-partial", "1")  # the open period, hatched
+        expect(page.locator("#partial-note")).to_be_visible()
+        assert page.evaluate(CUT_LABELS) == [], name
     page.click("button[data-range='week']")
     expect(charts).to_have_attribute("data-loaded", "week")
     label = page.locator("#history-window").inner_text()
@@ -333,6 +433,18 @@ def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
     assert registers.locator("tbody tr").count() >= 20
     expect(page.locator("#meter-info")).to_contain_text("P1")
     expect(page.locator("#meter-info")).to_contain_text("LGF5E360")
+    _no_overflow(page)
+    # A 360 px phone: every value with its unit on screen, on one line; energy in kWh.
+    page.set_viewport_size(PHONE_360)
+    kwh = re.compile(r"(^|\s)\d{1,3}(,\d{3})*\.\d{3} kWh(\s|$)")
+    for name in ("energy_import_wh", "energy_export_wh"):
+        row = registers.locator(f"tr[data-field='{name}']")
+        expect(row).to_contain_text(kwh, use_inner_text=True)
+    voltage = re.compile(r"(^|\s)2\d\d\.\d V(\s|$)")
+    row = registers.locator("tr[data-field='voltage_l1_v']")
+    expect(row).to_contain_text(voltage, use_inner_text=True)
+    _values_fit(page, REGISTER_VALUES, 20)
+    _values_fit(page, "#meter-info dd", 5)
     _no_overflow(page)
     page.set_viewport_size(DESKTOP)
     _shot(page, "meter.png")
@@ -391,17 +503,58 @@ def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
     expect(page.locator(".split-item.import .label").first).to_have_text("Võrgust")
     expect(page.locator(".split-item.export .label").first).to_have_text("Võrku")
     expect(page.locator(".phase-row .label").first).to_have_text("Pinge")
+    expect(page.locator("#age")).to_contain_text("näit")
     expect(page.locator("#age")).to_contain_text("tagasi")
+    expect(page.locator("#live .live-text")).to_have_text("Reaalajas")
+    expect(page.locator(".capacity")).to_have_text(
+        re.compile(r"^\d+ % lubatud \d+,\d kW võimsusest$")
+    )
+    page.set_viewport_size(PHONE_360)
+    _values_fit(page, NOW_VALUES, 13)
+    _no_overflow(page)
+    texts = [page.locator("#view").inner_text()]
     _go(page, "meter")
     expect(page.locator("#registers tr[data-field='voltage_l1_v']")).to_contain_text("Pinge L1")
+    row = page.locator("#registers tr[data-field='energy_import_wh']")
+    kwh = re.compile(r"\s\d[\d\u00a0]*,\d{3} kWh(\s|$)")
+    expect(row).to_contain_text(kwh, use_inner_text=True)
+    _values_fit(page, REGISTER_VALUES, 20)
+    _no_overflow(page)
+    texts.append(page.locator("#view").inner_text())
     _go(page, "history")
     expect(page.locator("button[data-range='day']")).to_have_text("Päev")
     expect(page.locator("#charts [data-chart='energy'] h2")).to_contain_text("Energia")
-    _no_overflow(page)
+    for width in (360, 390):  # the year's axis labels are not cut at the chart's edge
+        page.set_viewport_size({"width": width, "height": 780})
+        page.click("button[data-range='year']")
+        expect(page.locator("#charts")).to_have_attribute("data-loaded", "year")
+        expect(page.locator("#partial-note")).to_contain_text("pooleliolev kuu")
+        page.wait_for_function("() => document.querySelector('#charts .chart[data-x-labels]')")
+        assert page.evaluate(CUT_LABELS) == [], width
+        _no_overflow(page)
+    texts.append(page.locator("#view").inner_text())
+    _go(page, "export")
+    expect(page.locator("label[for='export-to']")).to_have_text("Kuni (mitte kaasa arvatud)")
+    texts.append(page.locator("#view").inner_text())
+    _go(page, "api")
+    _api_page_in_estonian(page)
+    texts.append(page.locator("#view").inner_text())
+    for text in texts:
+        assert "lugem" not in text.lower()
+        assert "`" not in text
+    page.set_viewport_size(PHONE)
     page.click("#logout")
     expect(page.locator("button[type=submit]")).to_have_text("Logi sisse")
     expect(page.locator("label[for='password']")).to_have_text("Parool")
     expect(page.locator("label[for='username']")).to_have_text("Kasutajanimi")
+    # A signed-out visit: the login page at once, and no request answered 401.
+    answers.clear()
+    page.reload()
+    expect(page.locator("button[type=submit]")).to_have_text("Logi sisse")
+    page.wait_for_timeout(500)
+    assert answers.refused() == []
+    assert [e for e in answers.errors if "401" in e] == []
+    assert answers.api() == []
     page.click("#lang")
 
     # Logged out: the login page; a wrong password is refused, the right one lets us in.
@@ -423,6 +576,225 @@ def _walk_through(page: Page, server: Server, tmp_path: Path) -> None:
     expect(page.locator("#nav a[data-route='now']")).to_be_visible()
     _no_overflow(page)
     _shot(page, "now-desktop.png")
+
+
+def _api_page_in_estonian(page: Page) -> None:
+    """Every operation's summary in Estonian as the document gives it; `code` as code."""
+    document = page.evaluate("() => fetch('/api/v1/openapi.json').then((r) => r.json())")
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            summary = page.locator(f".op[data-path='{path}'][data-method='{method}'] .op-summary")
+            expect(summary).to_have_text(operation["x-summary-et"].replace("`", ""))
+    stream = page.locator(".op[data-path='/api/v1/stream'] .op-summary code")
+    expect(stream).to_have_text(["reading", "status"])
+    series = page.locator(".op[data-path='/api/v1/series'][data-method='get']")
+    series.locator("summary").first.click()
+    expect(series.locator(".op-description code", has_text="partial: true")).to_be_visible()
+    expect(series).to_contain_text("Parameetrid")
+    expect(page.locator(".api-tag[data-tag='data']")).to_have_text(
+        document["tags"][0]["x-description-et"]
+    )
+    _no_overflow(page)
+
+
+def _context(p: Playwright, browser_path: str, lang: str = "en") -> tuple[Browser, BrowserContext]:
+    browser = p.chromium.launch(executable_path=browser_path, headless=True)
+    context = browser.new_context(
+        viewport=PHONE_360, device_scale_factor=1, locale="en-GB", timezone_id="Europe/Tallinn"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(f"localStorage.setItem('hanport.lang', '{lang}')")
+    expect.set_options(timeout=TIMEOUT_MS)
+    return browser, context
+
+
+def _sign_in(page: Page, server: Server) -> None:
+    """Into a server whose administrator may not exist yet (created here then)."""
+    body = json.dumps({"username": "admin", "password": PASSWORD}).encode()
+    request = urllib.request.Request(
+        server.url + "/api/v1/setup", body, {"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+        made = 201
+    except urllib.error.HTTPError as error:
+        made = error.code
+    assert made in (201, 409)  # 409: made already
+    page.goto(server.url + "/")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("body[data-route='now']")).to_be_visible()
+
+
+def test_a_new_install_shows_the_open_periods_at_once(fresh: Server, browser_path: str) -> None:
+    """A minute or two of readings, nothing sealed yet: every range draws the period so far."""
+    with sync_playwright() as p:
+        browser, context = _context(p, browser_path)
+        try:
+            page = context.new_page()
+            _sign_in(page, fresh)
+            meters = "() => fetch('/api/v1/meters').then((r) => r.json()).then((d) => d.meters)"
+            deadline = time.monotonic() + 60
+            while not page.evaluate(meters):  # the first readings are stored within 10 s
+                assert time.monotonic() < deadline, "no reading was stored"
+                page.wait_for_timeout(500)
+            _go(page, "history")
+            charts = page.locator("#charts")
+            for name in ("hour", "day", "week", "month", "year"):
+                page.click(f"button[data-range='{name}']")
+                expect(charts).to_have_attribute("data-loaded", name)
+                assert int(charts.get_attribute("data-bars") or 0) >= 1, name
+                expect(charts).to_have_attribute("data-partial", "1")
+                assert int(charts.get_attribute("data-points") or 0) >= 1, name  # lines too
+                expect(page.locator("#partial-note")).to_be_visible()
+                expect(page.locator(".history-status .msg")).to_have_count(0)  # not "no data"
+            expect(page.locator("#partial-note")).to_have_text(
+                "Hatched bar: the month so far, still growing"
+            )
+            _no_overflow(page)
+            page.click("button[data-range='day']")
+            expect(charts).to_have_attribute("data-loaded", "day")
+            page.locator("[data-chart='energy']").scroll_into_view_if_needed()
+            _shot(page, "history-new-install.png")
+        finally:
+            browser.close()
+
+
+READER_TROUBLE = {
+    "status": "reconnecting",
+    "retry_in_s": 8,
+    "last_rejection": "The telegram's CRC is 1A2B, its text gives 3C4D: check the cable.",
+    "rejected_since_reading": 3,
+    "unauthenticated": "4C475A6770123456",
+    "energy_scales": {"": 10},
+    "unverified": True,
+}
+
+
+def test_the_readers_warnings_are_shown(fresh: Server, browser_path: str) -> None:
+    """The status fields of a newer server: the reason frames fail, a meter that does not
+    authenticate, the energy scale, unverified readings, the reconnect countdown."""
+    with sync_playwright() as p:
+        browser, context = _context(p, browser_path)
+        try:
+            page = context.new_page()
+            _sign_in(page, fresh)
+            expect(page.locator("[data-banner]")).to_have_count(0)  # this server sends none
+            _go(page, "meter")
+            expect(page.locator("#meter-info dd[data-kind]")).to_have_count(0)
+
+            def trouble(route: Route) -> None:
+                answer = route.fetch()
+                route.fulfill(response=answer, json={**answer.json(), **READER_TROUBLE})
+
+            context.route("**/api/v1/status", trouble)
+            context.route("**/api/v1/stream", lambda route: route.abort())
+            page.reload()
+            expect(page.locator("[data-banner='unverified']")).to_have_text(
+                "Readings are unverified: the meter sends no checksum."
+            )
+            expect(page.locator("[data-banner='unauthenticated']")).to_contain_text(
+                "does not authenticate"
+            )
+            info = page.locator("#meter-info")
+            expect(info).to_contain_text("Why the last frame was rejected")
+            expect(info).to_contain_text(READER_TROUBLE["last_rejection"])  # type: ignore[arg-type]
+            expect(info).to_contain_text("not authenticated: the meter encrypts its frames")
+            expect(info).to_contain_text("4C475A6770123456")
+            expect(info).to_contain_text("unverified: the meter sends no checksum")
+            expect(info).to_contain_text("Energy register step")
+            expect(info).to_contain_text("10 Wh (×10)")
+            expect(info).to_contain_text(re.compile(r"reconnecting, next try in [1-8] s"))
+            _values_fit(page, "#meter-info dd", 10)
+            _no_overflow(page)
+            _go(page, "now")
+            status = page.locator(".meter-status")
+            expect(status).to_have_text(
+                re.compile(r"^Meter connection: reconnecting, next try in [1-8] s$")
+            )
+            first = int(re.findall(r"\d+", status.inner_text())[0])
+            expect(status).not_to_have_text(
+                f"Meter connection: reconnecting, next try in {first} s"
+            )
+            later = int(re.findall(r"\d+", status.inner_text())[0])
+            assert later < first  # counting down
+            page.click("#lang")
+            expect(page.locator("[data-banner='unverified']")).to_have_text(
+                "Näidud on kontrollimata: arvesti ei saada kontrollsummat."
+            )
+            expect(status).to_have_text(
+                re.compile(r"^Arvesti ühendus: ühendan uuesti, järgmine katse \d s pärast$")
+            )
+            _go(page, "meter")
+            expect(info).to_contain_text("Viimase kaadri tagasilükkamise põhjus")
+            expect(info).to_contain_text("Energiaregistri samm")
+            expect(info).to_contain_text("puudub: arvesti ei saada kontrollsummat")
+            _no_overflow(page)
+        finally:
+            browser.close()
+
+
+def test_the_setup_code_is_asked_when_the_server_wants_it(fresh: Server, browser_path: str) -> None:
+    """A server listening beyond loopback wants the code hanport run prints (the answers of
+    such a server are played here)."""
+    sent: list[dict[str, object]] = []
+    wants = {"code": True}
+
+    def session(route: Route) -> None:
+        if route.request.method != "GET":
+            route.fallback()
+            return
+        body = {"error": "Not signed in.", "setup_needed": True}
+        route.fulfill(status=401, json={**body, "setup_code_required": wants["code"]})
+
+    def setup(route: Route) -> None:
+        sent.append(dict(route.request.post_data_json or {}))
+        error = "The setup code is wrong; hanport run shows it in its terminal."
+        route.fulfill(status=403, json={"error": error, "setup_code_required": True})
+
+    with sync_playwright() as p:
+        browser, context = _context(p, browser_path)
+        try:
+            context.route("**/api/v1/session", session)
+            context.route("**/api/v1/setup", setup)
+            page = context.new_page()
+            page.goto(fresh.url + "/")
+            code = page.locator("#setup-code")
+            expect(code).to_be_visible()
+            expect(page.locator("label[for='setup-code']")).to_have_text(
+                "Setup code (shown by hanport run in its terminal)"
+            )
+            page.fill("#username", "admin")
+            page.fill("#password", PASSWORD)
+            page.fill("#password2", PASSWORD)
+            page.click("button[type=submit]")
+            expect(page.locator(".msg.error")).to_contain_text("Enter the setup code")
+            assert sent == []
+            code.fill("K7Q2-9XWD")
+            page.click("button[type=submit]")
+            expect(page.locator(".msg.error")).to_have_text(
+                "The setup code is not right: hanport run shows it in its terminal."
+            )
+            assert sent == [{"username": "admin", "password": PASSWORD, "setup_code": "K7Q2-9XWD"}]
+            page.click("#lang")
+            expect(page.locator("label[for='setup-code']")).to_have_text(
+                "Seadistuskood (hanport run näitab seda oma terminalis)"
+            )
+            page.click("#lang")
+            wants["code"] = False  # a server on loopback: no code asked, none sent
+            sent.clear()
+            page.reload()
+            expect(page.locator("#password2")).to_be_visible()
+            expect(code).to_be_hidden()
+            page.fill("#username", "admin")
+            page.fill("#password", PASSWORD)
+            page.fill("#password2", PASSWORD)
+            page.click("button[type=submit]")
+            expect(page.locator(".msg.error")).to_be_visible()
+            assert sent == [{"username": "admin", "password": PASSWORD}]
+        finally:
+            browser.close()
 
 
 def test_chromium_is_debians() -> None:

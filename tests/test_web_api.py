@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 from webapp import PASSWORD, ZONE, WebApp, make_app, simulated
 
 from hanport.output import reading_json
-from hanport.store.rollups import STAT_FIELDS, rollups
+from hanport.store.rollups import STAT_FIELDS, period_start, rollups
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,7 @@ def test_hourly_series_match_the_rollups(client: TestClient, web: WebApp) -> Non
     body = client.get(
         "/api/v1/series", params={"step": "1h", "from": "2026-01-10", "to": "2026-01-11"}
     ).json(parse_float=Decimal)
-    expected = list(rollups(web.readings, "1h", ZONE))[:-1]  # the open hour is not sealed yet
+    expected = list(rollups(web.readings, "1h", ZONE))  # the open hour too, computed now
     assert [row["start"] for row in body["rows"]] == [r.start.isoformat() for r in expected]
     for row, rollup in zip(body["rows"], expected, strict=True):
         assert row["energy_import_wh"] == rollup.energy_import_wh
@@ -84,6 +86,7 @@ def test_hourly_series_match_the_rollups(client: TestClient, web: WebApp) -> Non
         )
         assert stats["avg"] == rollup.stats["voltage_l2_v"].mean.quantize(Decimal("0.001"))
         assert set(row["stats"]) == set(STAT_FIELDS)
+    assert [row.get("partial") for row in body["rows"]] == [None] * (len(expected) - 1) + [True]
 
 
 def test_series_fields_and_steps(client: TestClient) -> None:
@@ -231,7 +234,7 @@ def test_openapi_document_and_pages(client: TestClient) -> None:
     assert page.headers["x-frame-options"] == "DENY"
 
 
-def test_quarters_of_the_open_hour_that_have_ended_are_served(
+def test_the_quarters_of_the_open_hour_are_served_the_last_one_partial(
     client: TestClient, web: WebApp
 ) -> None:
     body = client.get(
@@ -239,12 +242,116 @@ def test_quarters_of_the_open_hour_that_have_ended_are_served(
     ).json(parse_float=Decimal)
     expected = list(rollups(web.readings, "15m", ZONE))
     assert expected[-1].start.isoformat() == "2026-01-10T11:15:00+02:00"  # still open
-    starts = [row["start"] for row in body["rows"]]
-    assert starts == [r.start.isoformat() for r in expected[:-1]]
-    last = body["rows"][-1]
-    assert last["start"] == "2026-01-10T11:00:00+02:00"  # in the hour not yet sealed
-    assert last["energy_import_wh"] == expected[-2].energy_import_wh
-    assert last["stats"]["power_import_w"]["max"] == expected[-2].stats["power_import_w"].maximum
+    assert [row["start"] for row in body["rows"]] == [r.start.isoformat() for r in expected]
+    for row, rollup in zip(body["rows"][-2:], expected[-2:], strict=True):  # the open hour's
+        assert row["energy_import_wh"] == rollup.energy_import_wh
+        assert row["readings"] == rollup.readings
+        assert row["stats"]["power_import_w"]["max"] == rollup.stats["power_import_w"].maximum
+    assert "partial" not in body["rows"][-2]  # 11:00–11:15 has ended
+    assert body["rows"][-1]["partial"] is True
+
+
+def test_a_window_that_ends_before_the_open_period_has_no_partial_row(
+    client: TestClient,
+) -> None:
+    quarter = client.get(
+        "/api/v1/series",
+        params={"step": "15m", "from": "2026-01-10T11:00+02:00", "to": "2026-01-10T11:15+02:00"},
+    ).json()
+    assert [(row["start"], row.get("partial")) for row in quarter["rows"]] == [
+        ("2026-01-10T11:00:00+02:00", None)
+    ]
+    hours = client.get(
+        "/api/v1/series", params={"step": "1h", "from": "2026-01-10", "to": "2026-01-10T11:00"}
+    ).json()
+    assert len(hours["rows"]) == 3
+    assert all("partial" not in row for row in hours["rows"])
+
+
+def _fresh(tmp_path: Path) -> tuple[TestClient, WebApp]:
+    """An app over an empty database (a new install)."""
+    web = make_app(tmp_path / "fresh.db", hours=0)
+    user = web.context.accounts.add_user("admin", PASSWORD)
+    secret, _ = web.context.accounts.create_token(user, "t")
+    return TestClient(web.app, headers={"Authorization": f"Bearer {secret}"}), web
+
+
+def _by_step(client: TestClient, start: str, end: str) -> dict[str, list[dict[str, Any]]]:
+    return {
+        step: client.get("/api/v1/series", params={"step": step, "from": start, "to": end}).json(
+            parse_float=Decimal
+        )["rows"]
+        for step in ("15m", "1h", "1d", "1mo")
+    }
+
+
+def test_two_minutes_of_a_new_meter_give_a_partial_period_at_every_step(tmp_path: Path) -> None:
+    client, web = _fresh(tmp_path)
+    readings = simulated(13, start=datetime(2026, 3, 17, 10, 3, tzinfo=UTC))  # 12:03–12:05
+    web.context.store.write(readings[:6])  # two writes: two pending blocks of the open hour
+    web.context.store.write(readings[6:])
+    first, last = readings[0], readings[-1]
+    assert last.energy_import_wh is not None
+    assert first.energy_import_wh is not None
+    assert last.meter_time is not None
+    used = last.energy_import_wh - first.energy_import_wh  # registers, not power samples
+    assert used > 0
+    for step, rows in _by_step(client, "2026-03-01", "2026-04-01").items():
+        assert len(rows) == 1, step
+        row = rows[0]
+        assert row["partial"] is True, step
+        assert row["start"] == period_start(last.meter_time, step, ZONE).isoformat()
+        assert row["readings"] == 13
+        assert row["energy_import_wh"] == used
+        assert row["stats"]["power_import_w"]["max"] == max(r.power_import_w or 0 for r in readings)
+    for period in ("day", "month", "year"):
+        energy = client.get(
+            "/api/v1/energy", params={"period": period, "from": "2026-01-01", "to": "2027-01-01"}
+        ).json()["rows"]
+        assert [(row["energy_import_wh"], row["partial"]) for row in energy] == [(used, True)]
+
+
+def test_the_open_period_grows_with_each_write(tmp_path: Path) -> None:
+    client, web = _fresh(tmp_path)
+    readings = simulated(30, start=datetime(2026, 3, 17, 10, 3, tzinfo=UTC))
+    seen = []
+    for first in (0, 10, 20):
+        web.context.store.write(readings[first : first + 10])
+        rows = _by_step(client, "2026-03-01", "2026-04-01")
+        seen.append(
+            {step: (r[-1]["readings"], r[-1]["energy_import_wh"]) for step, r in rows.items()}
+        )
+    for step in ("15m", "1h", "1d", "1mo"):
+        assert [s[step][0] for s in seen] == [10, 20, 30], step
+        assert seen[0][step][1] < seen[1][step][1] < seen[2][step][1], step
+
+
+def test_the_partial_figures_are_those_stored_when_the_period_closes(tmp_path: Path) -> None:
+    client, web = _fresh(tmp_path)
+    readings = simulated(421, start=datetime(2026, 1, 31, 20, 55, tzinfo=UTC))  # 22:55–00:05
+    midnight = next(i for i, r in enumerate(readings) if r.meter_time and r.meter_time.day == 1)
+    web.context.store.write(readings[:midnight])  # 22:00 is sealed, 23:00 stays open
+    window = ("2026-01-01", "2026-03-01")
+    before = _by_step(client, *window)
+    assert [row["start"][11:16] for row in before["15m"]] == [
+        "22:45",
+        "23:00",
+        "23:15",
+        "23:30",
+        "23:45",
+    ]
+    for step, rows in before.items():
+        assert [row.get("partial") for row in rows] == [None] * (len(rows) - 1) + [True], step
+    web.context.store.write(readings[midnight:])  # 23:00, 31 January and January close
+    after = _by_step(client, *window)
+    for step, rows in before.items():
+        closed = [{k: v for k, v in row.items() if k != "partial"} for row in rows]
+        assert after[step][: len(rows)] == closed, step
+        assert after[step][-1]["partial"] is True
+        assert after[step][-1]["start"] > rows[-1]["start"]
+    total = readings[-1].energy_import_wh - readings[0].energy_import_wh  # type: ignore[operator]
+    for step, rows in after.items():
+        assert sum(row["energy_import_wh"] for row in rows) == total, step
 
 
 def test_the_openapi_operations_are_grouped() -> None:
@@ -254,6 +361,54 @@ def test_the_openapi_operations_are_grouped() -> None:
     assert paths["/api/v1/stream"]["get"]["tags"] == ["live"]
     assert paths["/api/v1/tokens/{token_id}"]["delete"]["tags"] == ["accounts"]
     assert paths["/api/v1/series"]["get"]["tags"] == ["data"]
+
+
+def test_every_text_of_the_openapi_document_is_in_estonian_too() -> None:
+    from hanport.web.openapi import openapi_document
+
+    missing: list[str] = []
+
+    def walk(node: object, schema: bool) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, schema)
+        elif isinstance(node, dict):
+            for key in ("summary", "description"):
+                text = node.get(key)
+                if isinstance(text, str) and not schema:
+                    estonian = node.get(f"x-{key}-et")
+                    if not estonian or estonian == text or text.count("`") != estonian.count("`"):
+                        missing.append(text)
+            for key, value in node.items():
+                walk(value, schema or key in ("schema", "properties", "items"))
+
+    document = openapi_document()
+    walk(document, False)
+    assert missing == []
+    series = document["paths"]["/api/v1/series"]["get"]
+    assert "`partial: true`" in series["description"]
+    assert "`partial: true`" in series["x-description-et"]
+    assert "lugem" not in json.dumps(document, ensure_ascii=False)
+
+
+def test_the_app_catalogue_has_every_text_in_both_languages() -> None:
+    """hanport/web/static/js/i18n.js: the same keys in English and Estonian, the same
+    placeholders in each pair, and "näit" for a meter reading, never "lugem"."""
+    import re
+
+    from hanport.web import assets
+
+    source = (Path(assets.__file__).parent / "static" / "js" / "i18n.js").read_text("utf-8")
+    english = source[source.index("  en: {") : source.index("  et: {")]
+    estonian = source[source.index("  et: {") : source.index("\n};\n")]
+    pairs = [dict(re.findall(r'(\w+): "((?:[^"\\]|\\.)*)"', part)) for part in (english, estonian)]
+    assert len(pairs[0]) > 150
+    assert set(pairs[0]) == set(pairs[1])
+    for key, text in pairs[0].items():
+        assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", pairs[1][key])), key
+    assert "lugem" not in estonian.lower()
+    assert "näit" in pairs[1]["last_reading"]
+    assert pairs[1]["live"] == "Reaalajas"
 
 
 def test_dashboard_files_come_compressed_and_cached(client: TestClient) -> None:

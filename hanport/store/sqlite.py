@@ -125,39 +125,58 @@ class SqliteStore:
             return rows
         return [(*row[:6], zlib.decompress(row[6]).decode()) for row in rows]
 
-    def open_quarter_rows(self, meter: str) -> list[tuple[int, int, int, int, int, int, str]]:
-        """15-minute rows, like `series_rows`, for the quarters of the open hour that have ended
-        (the hour's rollups are stored when it is sealed)."""
+    _open: tuple[tuple[object, ...], dict[str, list[Rollup]]] | None = None
+    """`open_rollups`' last answers per step, and the state of the store they came from."""
+
+    def open_rollups(self, meter: str, step: str, start: datetime, end: datetime) -> list[Rollup]:
+        """The rollups of the hour not sealed yet, computed from its stored readings as sealing
+        will compute them: its quarters (15m), the hour (1h), or its day (month) combined from
+        the stored hours (days) before it and the open hour. The last one holds the newest
+        reading: its period is still open. Empty when none of them can start in [start, end).
+        Asked again before the next write, the answer is the one computed before."""
         meter_id = self._meters.get(meter)
         if meter_id is None:
             return []
-        (hour,) = self._db.execute(
-            "SELECT max(hour) FROM pending WHERE meter = ?", (meter_id,)
+        hour, count, newest = self._db.execute(
+            "SELECT max(hour), count(*), max(rowid) FROM pending WHERE meter = ?", (meter_id,)
         ).fetchone()
-        if hour is None:
+        moment = datetime.fromtimestamp((hour or 0) * 3600, self.zone)
+        period = period_start(moment, "1h" if step == "15m" else step, self.zone)
+        if hour is None or period >= end or period + timedelta(hours=1) <= start:
             return []
+        blocks = self._db.execute(  # the hour's own block (rare) and the one before it
+            "SELECT hour, length(data) FROM blocks WHERE meter = ? AND hour <= ? "
+            "ORDER BY hour DESC LIMIT 2",
+            (meter_id, hour),
+        ).fetchall()
+        key = (meter_id, hour, count, newest, *blocks)
+        if self._open is None or self._open[0] != key:
+            self._open = (key, {})
+        answers = self._open[1]
+        if step not in answers:
+            answers[step] = self._open_rollups(meter_id, hour, step)
+        return answers[step]
+
+    def _open_rollups(self, meter: int, hour: int, step: str) -> list[Rollup]:
         rows = self._db.execute(
-            "SELECT data FROM pending WHERE meter = ? AND hour = ?", (meter_id, hour)
+            "SELECT data FROM pending WHERE meter = ? AND hour = ? "
+            "UNION ALL SELECT data FROM blocks WHERE meter = ? AND hour = ?",
+            (meter, hour, meter, hour),
         )
-        readings = _unique(r for (data,) in rows for r in decode_block(data))
-        newest = _time(readings[-1])
-        found = []
-        for rollup in rollups([*self._last_before(meter_id, hour), *readings], "15m", self.zone):
-            start = int(rollup.start.timestamp())
-            if start >= hour * 3600 and rollup.start + timedelta(minutes=15) <= newest:
-                stats = ",".join(f'"{n}":{stats_json(v)}' for n, v in rollup.stats.items())
-                found.append(
-                    (
-                        start,
-                        rollup.readings,
-                        rollup.energy_import_wh,
-                        rollup.energy_export_wh,
-                        int(rollup.gap),
-                        int(rollup.reset),
-                        "{" + stats + "}",
-                    )
-                )
-        return found
+        readings = _unique([*self._last_before(meter, hour), *_decoded(rows)])
+        own = [
+            rollup
+            for rollup in rollups(readings, "15m" if step == "15m" else "1h", self.zone)
+            if int(rollup.start.timestamp()) >= hour * 3600
+        ]
+        moment = datetime.fromtimestamp(hour * 3600, self.zone)
+        for part, whole in _COMBINED.get(step, ()):
+            if not own:
+                break
+            first = int(period_start(moment, whole, self.zone).timestamp())
+            before = self._rows(meter, part, first, int(own[0].start.timestamp()))
+            own = _combine([*(_rollup(part, r, self.zone) for r in before), *own], whole, self.zone)
+        return own
 
     def prune(self, before: datetime) -> int:
         """Delete raw readings older than `before` (whole hours); rollups are kept. Returns the
@@ -344,6 +363,10 @@ def _unique(readings: Iterable[Reading]) -> list[Reading]:
     return [by_time[moment] for moment in sorted(by_time)]
 
 
+def _decoded(rows: Iterable[tuple[bytes]]) -> list[Reading]:
+    return [reading for (data,) in rows for reading in decode_block(data)]
+
+
 def _hour(reading: Reading) -> int:
     return int(_time(reading).timestamp()) // 3600
 
@@ -359,6 +382,8 @@ def stats_json(stats: Stats) -> str:
 
 
 _MILLI = Decimal("0.001")
+_COMBINED = {"1d": (("1h", "1d"),), "1mo": (("1h", "1d"), ("1d", "1mo"))}
+"""How the open hour goes into its day and month: combined with the stored parts before it."""
 
 
 def _rollup(step: str, row: tuple[int, int, int, int, int, int, str], zone: tzinfo) -> Rollup:

@@ -7,6 +7,7 @@ from typing import Any
 from hanport import __version__
 from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
+from hanport.web.openapi_et import with_estonian
 
 __all__ = ["openapi_document"]
 
@@ -161,6 +162,21 @@ _TOKEN = _object(
 )
 
 
+_PARTIAL = {
+    "type": "boolean",
+    "const": True,
+    "description": "only on the period still open (the one with the newest reading): its "
+    "figures so far, computed from its readings; absent on every other row",
+}
+_SERIES_DESCRIPTION = (
+    "One row per period: the energy imported and exported (Wh) from the meter's cumulative "
+    "registers, never from power samples, and min, max, avg, sum and n of power, voltage and "
+    "current. The period still open, the one holding the newest reading, comes too: computed "
+    "from its readings so far and marked `partial: true` (absent on every other row). Its "
+    "figures grow until the period closes; then the same row is stored without the mark."
+)
+
+
 def _data_paths() -> dict[str, Any]:
     fields = _query(
         "fields",
@@ -177,7 +193,9 @@ def _data_paths() -> dict[str, Any]:
             "gap": {"type": "boolean"},
             "reset": {"type": "boolean"},
             "stats": {"type": "object", "additionalProperties": _STATS},
-        }
+            "partial": _PARTIAL,
+        },
+        ["start", "t", "readings", "energy_import_wh", "energy_export_wh", "gap", "reset", "stats"],
     )
     energy_row = _object(
         {
@@ -186,7 +204,9 @@ def _data_paths() -> dict[str, Any]:
             "energy_import_wh": {"type": "integer"},
             "energy_export_wh": {"type": "integer"},
             "gap": {"type": "boolean"},
-        }
+            "partial": _PARTIAL,
+        },
+        ["start", "t", "energy_import_wh", "energy_export_wh", "gap"],
     )
     meter = _object(
         {
@@ -241,7 +261,7 @@ def _data_paths() -> dict[str, Any]:
                 fields,
             ],
             _ok(
-                "completed periods in time order",
+                "periods in time order; the open one last, marked partial",
                 _object(
                     {
                         "meter": {"type": "string"},
@@ -262,7 +282,7 @@ def _data_paths() -> dict[str, Any]:
                 _query("period", "default day", {"enum": ["day", "month", "year"]}),
             ],
             _ok(
-                "energy per period",
+                "energy per period; the open one marked partial",
                 _object(
                     {
                         "meter": {"type": "string"},
@@ -399,14 +419,15 @@ def openapi_document() -> dict[str, Any]:
             tag = "accounts"
         for operation in operations.values():
             operation["tags"] = [tag]
-    return {
+    paths["/api/v1/series"]["get"]["description"] = _SERIES_DESCRIPTION
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "hanport API",
             "version": __version__,
             "description": "Readings of your electricity meter's HAN port, kept on your machine. "
-            "Authenticate with the session cookie (and X-CSRF-Token on changes) or with "
-            '\'Authorization: Bearer <API token>\'. Errors are {"error": "…"}.',
+            "Authenticate with the session cookie (and `X-CSRF-Token` on changes) or with "
+            '`Authorization: Bearer <API token>`. Errors are `{"error": "…"}`.',
         },
         "paths": paths,
         "tags": [
@@ -428,3 +449,5 @@ def openapi_document() -> dict[str, Any]:
         },
         "security": [{"token": []}, {"session": []}],
     }
+    with_estonian(document)
+    return document

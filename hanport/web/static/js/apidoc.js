@@ -1,8 +1,10 @@
-// API: the OpenAPI document of this server rendered browsably (no Swagger, no CDN).
+// API: the OpenAPI document of this server rendered browsably (no Swagger, no CDN), in the
+// app's language (the document carries its Estonian texts as x-summary-et, x-description-et);
+// `code` in the texts is shown as code.
 
 import { api } from "./api.js";
 import { h, clear, message } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, getLang } from "./i18n.js";
 
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
@@ -13,6 +15,17 @@ export function render(root) {
     body);
   api("/api/v1/openapi.json").then((doc) => draw(body, doc))
     .catch((error) => clear(body).append(message("error", t("error_generic", { msg: error.message }))));
+}
+
+/** The node's summary or description in the app's language (English when not translated). */
+function say(node, key) {
+  if (!node) return "";
+  return (getLang() !== "en" && node[`x-${key}-${getLang()}`]) || node[key] || "";
+}
+
+/** Text with `backticks` as <code> elements (text nodes only: nothing is parsed as HTML). */
+export function rich(text) {
+  return String(text || "").split(/`([^`]+)`/).map((part, i) => (i % 2 ? h("code", part) : part)).filter((p) => p !== "");
 }
 
 function resolve(doc, schema, seen = new Set()) {
@@ -60,7 +73,8 @@ function outline(doc, schema, depth = 0, seen = new Set()) {
 function draw(root, doc) {
   clear(root);
   const info = doc.info || {};
-  root.append(h("p", h("strong", `${info.title || "API"} ${info.version || ""}`), info.description ? ` — ${info.description}` : "", ` · OpenAPI ${doc.openapi || ""}`));
+  root.append(h("p#api-info", h("strong", `${info.title || "API"} ${info.version || ""}`), say(info, "description") ? [" — ", rich(say(info, "description"))] : "", ` · OpenAPI ${doc.openapi || ""}`));
+  const tags = new Map((doc.tags || []).map((tag) => [tag.name, tag]));
   const groups = new Map();
   for (const [path, item] of Object.entries(doc.paths || {})) {
     for (const method of METHODS) {
@@ -72,7 +86,8 @@ function draw(root, doc) {
     }
   }
   for (const [tag, ops] of groups) {
-    root.append(h("h2", tag));
+    const about = say(tags.get(tag), "description");
+    root.append(h("h2.api-tag", { "data-tag": tag }, about ? rich(about) : tag));
     for (const { path, method, op, shared } of ops) root.append(operation(doc, path, method, op, shared));
   }
 }
@@ -80,7 +95,7 @@ function draw(root, doc) {
 function operation(doc, path, method, op, shared) {
   const params = [...shared, ...(op.parameters || [])].map((p) => resolve(doc, p));
   const parts = [];
-  if (op.description) parts.push(h("p", op.description));
+  if (say(op, "description")) parts.push(h("p.op-description", rich(say(op, "description"))));
   if (params.length) {
     const rows = params.map((p) => {
       const schema = resolve(doc, p.schema) || {};
@@ -90,10 +105,10 @@ function operation(doc, path, method, op, shared) {
         h("td", h("code", typeText(doc, p.schema)),
           schema.enum ? h("div", schema.enum.map((e) => h("span.enum", String(e)))) : null,
           schema.default !== undefined ? h("div.small.muted", `${t("default_value")}: ${JSON.stringify(schema.default)}`) : null),
-        h("td", p.description || ""));
+        h("td", rich(say(p, "description"))));
     });
     parts.push(h("h3.small", t("parameters")), h("div.table-wrap", h("table.params",
-      h("thead", h("tr", h("th", t("token_name")), h("th", t("in")), h("th", t("type")), h("th", t("description")))), h("tbody", rows))));
+      h("thead", h("tr", h("th", t("param_name")), h("th", t("in")), h("th", t("type")), h("th", t("description")))), h("tbody", rows))));
   }
   if (op.requestBody) {
     const rb = resolve(doc, op.requestBody);
@@ -108,12 +123,12 @@ function operation(doc, path, method, op, shared) {
     const rows = responses.map(([code, r]) => {
       const res = resolve(doc, r);
       const content = Object.entries(res.content || {});
-      return h("tr", h("td.code", code), h("td", res.description || "",
+      return h("tr", h("td.code", code), h("td", rich(say(res, "description")),
         content.map(([type, media]) => h("details", h("summary.small.muted", type), h("pre.schema", outline(doc, media.schema))))));
     });
     parts.push(h("div.table-wrap", h("table.responses", h("tbody", rows))));
   }
   return h("details.op", { "data-path": path, "data-method": method },
-    h("summary", h(`span.method.${method}`, method.toUpperCase()), h("span.op-path", path), h("span.muted.small", op.summary || "")),
+    h("summary", h(`span.method.${method}`, method.toUpperCase()), h("span.op-path", path), h("span.muted.small.op-summary", rich(say(op, "summary")))),
     h("div.op-body", parts));
 }

@@ -1,4 +1,10 @@
 // The app shell: session check, hash router, language switch, live indicator and banners.
+//
+// A signed-out visit sends no request that is answered 401 when it can: the app remembers in
+// localStorage (not a secret: the session cookie itself is HttpOnly) whether this browser was
+// signed in. Signed in: the session, the latest reading and the status are asked at once (the
+// first paint waits for one round trip). Signed out: the login page at once, no request.
+// Unknown (a first visit): the session is asked first, and only then anything else.
 
 import { api, ApiError, setSession, setUnauthorizedHandler } from "./api.js";
 import { h, clear } from "./dom.js";
@@ -17,7 +23,19 @@ const ROUTES = {
 };
 const PUBLIC = new Set(["login", "setup"]);
 
-const state = { session: null, setupNeeded: false, cleanup: null, route: null, renderId: 0 };
+const state = { session: null, setupNeeded: false, setupCodeRequired: false, cleanup: null, route: null, renderId: 0 };
+const HINT = "hanport.session";
+
+function hint() {
+  try { return localStorage.getItem(HINT); } catch { return null; }
+}
+
+function setHint(value) {
+  try {
+    if (value) localStorage.setItem(HINT, value);
+    else localStorage.removeItem(HINT);
+  } catch { /* storage may be off: every visit then asks the server */ }
+}
 const view = document.getElementById("view");
 
 function routeName() {
@@ -47,8 +65,9 @@ async function render() {
   clear(view);
   view.className = `view view-${name}`;
   const ctx = {
-    session: state.session, setupNeeded: state.setupNeeded, mode: name,
+    session: state.session, setupNeeded: state.setupNeeded, setupCodeRequired: state.setupCodeRequired, mode: name,
     onLogin: (session) => loggedIn(session),
+    onSignedOut: (body) => loggedOut(body),
   };
   state.cleanup = module.render(view, ctx) || null;
   updateTexts();
@@ -66,6 +85,7 @@ function updateTexts() {
 function loggedIn(session) {
   state.session = session;
   state.setupNeeded = false;
+  setHint("in");
   setSession(session);
   document.getElementById("nav").hidden = false;
   document.getElementById("logout").hidden = false;
@@ -75,9 +95,12 @@ function loggedIn(session) {
   go(PUBLIC.has(name) ? "now" : name);
 }
 
-function loggedOut(setupNeeded) {
+/** body: the 401 answer of GET /api/v1/session (setup_needed, setup_code_required), if any. */
+function loggedOut(body = {}) {
   state.session = null;
-  state.setupNeeded = Boolean(setupNeeded);
+  state.setupNeeded = Boolean(body.setup_needed);
+  state.setupCodeRequired = Boolean(body.setup_code_required);
+  setHint(state.setupNeeded ? null : "out");
   setSession(null);
   stopLive();
   document.getElementById("nav").hidden = true;
@@ -88,7 +111,7 @@ function loggedOut(setupNeeded) {
 }
 
 setUnauthorizedHandler((error) => {
-  if (state.session) loggedOut(error.body && error.body.setup_needed);
+  if (state.session) loggedOut(error.body || {});
 });
 
 document.getElementById("lang").addEventListener("click", () => {
@@ -100,7 +123,7 @@ document.getElementById("lang").addEventListener("click", () => {
 
 document.getElementById("logout").addEventListener("click", async () => {
   try { await api("/api/v1/session", { method: "DELETE", quiet401: true }); } catch { /* gone anyway */ }
-  loggedOut(false);
+  loggedOut();
 });
 
 window.addEventListener("hashchange", render);
@@ -126,6 +149,9 @@ function updateBanners() {
       const a = ageNow();
       items.push(["stale", a === null ? t("stale_banner_none") : t("stale_banner", { age: age(a) })]);
     }
+    const s = live.status || {};
+    if (s.unauthenticated) items.push(["unauthenticated", t("unauthenticated_banner")]);
+    if (s.unverified === true || (live.reading && live.reading.verified === false)) items.push(["unverified", t("unverified_banner")]);
   }
   const key = JSON.stringify(items);
   if (key === bannerKey) return;
@@ -143,13 +169,15 @@ setInterval(() => { if (state.session) { updateIndicator(); updateBanners(); } }
 
 async function boot() {
   updateTexts();
-  prefetch();
+  const known = hint();
+  if (known === "out") { loggedOut(); return; }
+  if (known === "in") prefetch();
   try {
     const session = await api("/api/v1/session", { quiet401: true });
     loggedIn(session);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      loggedOut(error.body.setup_needed);
+      loggedOut(error.body);
     } else {
       clear(view).append(h("p.msg.error", { role: "alert" }, t("error_network")));
       setTimeout(boot, 3000);

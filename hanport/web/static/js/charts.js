@@ -32,6 +32,23 @@ export function colors() {
   };
 }
 
+/** A diagonally hatched fill of `color`, for the bar of a period that is still open. */
+export function hatch(color) {
+  const n = Math.round(8 * (devicePixelRatio || 1));
+  const tile = document.createElement("canvas");
+  tile.width = n;
+  tile.height = n;
+  const c = tile.getContext("2d");
+  c.fillStyle = alpha(color, 0.22);
+  c.fillRect(0, 0, n, n);
+  c.strokeStyle = alpha(color, 0.9);
+  c.lineWidth = Math.max(1, n / 5);
+  c.beginPath();
+  for (const k of [-1, 0, 1]) { c.moveTo(k * n, n); c.lineTo(k * n + n, 0); }
+  c.stroke();
+  return c.createPattern(tile, "repeat");
+}
+
 export function alpha(color, a) {
   // "#rrggbb" → rgba(); anything else is returned unchanged.
   const m = /^#([0-9a-f]{6})$/i.exec(color);
@@ -70,23 +87,29 @@ export class ChartGroup {
   /**
    * series: [{label, color, values, band?: [minValues, maxValues], bars?: -1|1, width?, dash?}]
    * period: for bars, the length in seconds of the period each x value starts.
+   * partial: for bars, true at each x whose period is still open (drawn hatched, "so far").
    * limits: [{value, color, label}] horizontal lines.
    */
-  add(container, { xs, series, limits = [], unit = "", digits = 0, zero = false, period = 3600 }) {
+  add(container, { xs, series, limits = [], unit = "", digits = 0, zero = false, period = 3600, partial = [] }) {
     const uPlot = this.uPlot;
     const data = [xs];
     const loc = this.locale;
-    const opts = [{ label: t("time"), value: (u, v) => (v == null ? "–" : new Date(v * 1000).toLocaleString(loc, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" })) }];
+    const when = (v) => new Date(v * 1000).toLocaleString(loc, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    const opts = [{ label: t("time"), value: (u, v, si, i) => (v == null ? "–" : partial[i] ? `${when(v)} (${t("so_far")})` : when(v)) }];
     const bands = [];
     const hide = [];
     const fmt = (value) => (value == null ? "–" : `${Number(value).toLocaleString(this.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`.trim());
     for (const s of series) {
       const index = data.length;
       data.push(s.values);
-      const entry = { label: s.label, stroke: s.color, width: s.width ?? 1.6, value: (u, v) => fmt(v), spanGaps: false, points: { show: false } };
+      // A line of one or two points (a new install's first quarter) shows them as dots.
+      const dots = s.values.filter((v) => v != null).length <= 2;
+      const entry = { label: s.label, stroke: s.color, width: s.width ?? 1.6, value: (u, v) => fmt(v), spanGaps: false, points: { show: dots, size: 7, fill: s.color } };
       if (s.dash) entry.dash = s.dash;
       if (s.bars) {
-        entry.fill = alpha(s.color, 0.75);
+        const solid = alpha(s.color, 0.75);
+        const open = partial.some(Boolean) ? hatch(s.color) : solid;
+        entry.fill = solid;
         entry.width = 0;
         // Each bar covers its share of its period: import in the first half, export in the
         // second (positions in time units, so a lone bar is as wide as in a full chart).
@@ -94,6 +117,7 @@ export class ChartGroup {
         entry.paths = uPlot.paths.bars({ disp: {
           x0: { unit: 1, values: (u) => u.data[0].map((x) => x + offset * period) },
           size: { unit: 1, values: () => [0.44 * period] },
+          fill: { unit: 3, values: (u) => u.data[0].map((x, i) => (partial[i] ? open : solid)) },
         } });
         entry.points = { show: false };
       }
@@ -111,7 +135,8 @@ export class ChartGroup {
       }
     }
     const c = colors();
-    const axis = { stroke: c.muted, grid: { stroke: alpha(c.line, 0.9) || c.line, width: 1 }, ticks: { stroke: c.line, width: 1 } };
+    const font = axisFont();
+    const axis = { font, stroke: c.muted, grid: { stroke: alpha(c.line, 0.9) || c.line, width: 1 }, ticks: { stroke: c.line, width: 1 } };
     const group = this;
     const options = {
       ...this.size(container),
@@ -129,7 +154,7 @@ export class ChartGroup {
         } },
       },
       axes: [
-        { ...axis, space: 64, size: 48, values: timeValues(loc) },
+        { ...axis, space: 64, size: 48, values: inside(timeValues(loc), font) },
         { ...axis, size: 56, values: (u, ticks) => ticks.map((v) => Number(v).toLocaleString(this.locale, { maximumFractionDigits: 2 })) },
       ],
       legend: { live: true },
@@ -169,6 +194,7 @@ export class ChartGroup {
             ctx.fillText(l.label, u.bbox.left + 4 * devicePixelRatio, y - 3 * devicePixelRatio);
             ctx.restore();
           }
+          container.dataset.xLabels = JSON.stringify(labelBoxes(u, font));
         }],
       },
     };
@@ -196,6 +222,43 @@ export class ChartGroup {
     for (const chart of this.charts) chart.destroy();
     this.charts = [];
   }
+}
+
+function axisFont() {
+  return `12px ${getComputedStyle(document.body).fontFamily || "system-ui, sans-serif"}`;
+}
+
+let measurer = null;
+function textWidth(text, font) {
+  if (!measurer) measurer = document.createElement("canvas").getContext("2d");
+  measurer.font = font;
+  return Math.max(0, ...String(text).split("\n").map((line) => measurer.measureText(line).width));
+}
+
+/** Where each x tick label is drawn, in CSS px across the chart: [{text, left, right}]. */
+function labelBoxes(u, font) {
+  const axis = u.axes[0];
+  const plotLeft = u.bbox.left / devicePixelRatio;
+  return (axis._splits || []).map((x, i) => {
+    const text = axis._values ? axis._values[i] : "";
+    const middle = plotLeft + u.valToPos(x, "x");
+    const half = textWidth(text, font) / 2;
+    return { text, left: middle - half, right: middle + half, width: u.width };
+  }).filter((box) => box.text);
+}
+
+/** Tick labels that would be cut at the chart's edges (the window's end, on a phone) are left
+ * out: the window's label above the charts names the period already. */
+function inside(values, font) {
+  return (u, splits, ...rest) => {
+    const texts = values(u, splits, ...rest);
+    const plotLeft = u.bbox.left / devicePixelRatio;
+    return texts.map((text, i) => {
+      const middle = plotLeft + u.valToPos(splits[i], "x");
+      const half = textWidth(text, font) / 2;
+      return middle - half < 0 || middle + half > u.width ? "" : text;
+    });
+  };
 }
 
 /** Tick labels in the page's language and 24-hour time; the date is added at midnight. */

@@ -40,3 +40,19 @@ function append(el, children) {
 export function clear(el) { while (el.firstChild) el.firstChild.remove(); return el; }
 
 export function message(kind, text) { return h(`p.msg.${kind}`, { role: kind === "error" ? "alert" : "status" }, text); }
+
+/** A number and its unit that never wrap apart: <span.qty><span.qty-v/> <span.qty-u/></span>. */
+export function qty(value, unit) {
+  const el = h("span.qty", h("span.qty-v"), document.createTextNode(""), h("span.qty-u"));
+  setQty(el, value, unit);
+  return el;
+}
+
+/** Set the qty that is `el` or inside it. */
+export function setQty(el, value, unit) {
+  const box = el.classList.contains("qty") ? el : el.querySelector(".qty");
+  const [v, gap, u] = box.childNodes;
+  v.textContent = value;
+  gap.textContent = unit ? " " : "";
+  u.textContent = unit || "";
+}

@@ -1,5 +1,6 @@
 // History: power, energy bars, voltage and current for an hour, day, week, month or year,
-// with drag-to-zoom and ◀ ▶ to move by one period.
+// with drag-to-zoom and ◀ ▶ to move by one period. The period still open (the current hour,
+// day, month) comes from the server marked partial: its bar is drawn hatched, "so far".
 
 import { api, url } from "./api.js";
 import { h, clear, message } from "./dom.js";
@@ -147,6 +148,7 @@ export function render(root) {
       return box;
     };
     const band = (key) => (lines.band ? [lines.min[key], lines.max[key]] : undefined);
+    const partial = bars.map((r) => r.partial === true);
     group.add(card("power", t("chart_power")), {
       xs: lines.xs, unit: "W", zero: true,
       series: [
@@ -154,8 +156,13 @@ export function render(root) {
         { label: t("export"), color: c.export, values: lines.avg.power_export_w, band: band("power_export_w") },
       ],
     });
-    group.add(card("energy", t("chart_energy", { step: t(`step_${cfg.bars}`) })), {
-      xs: bars.map((r) => r.t), period: STEP_S[cfg.bars], unit: "kWh", digits: 3,
+    const energyBox = card("energy", t("chart_energy", { step: t(`step_${cfg.bars}`) }));
+    if (partial.some(Boolean)) {
+      energyBox.after(h("p.chart-note.small.muted#partial-note", h("span.swatch-open", { "aria-hidden": "true" }),
+        t("partial_note", { period: t(`period_${cfg.bars}`) })));
+    }
+    group.add(energyBox, {
+      xs: bars.map((r) => r.t), period: STEP_S[cfg.bars], unit: "kWh", digits: 3, partial,
       series: [
         { label: t("import"), color: c.import, bars: -1, values: bars.map((r) => (r.energy_import_wh == null ? null : r.energy_import_wh / 1000)) },
         { label: t("export"), color: c.export, bars: 1, values: bars.map((r) => (r.energy_export_wh == null ? null : r.energy_export_wh / 1000)) },
@@ -175,6 +182,7 @@ export function render(root) {
     });
     charts.dataset.points = String(lines.xs.length);
     charts.dataset.bars = String(bars.length);
+    charts.dataset.partial = String(partial.filter(Boolean).length);
     charts.dataset.loaded = range;
   }
 

@@ -15,6 +15,7 @@ export const live = {
 
 let source = null;
 let statusAnchor = null; // {age, at, lastAt}: the server's age of its latest reading, when told
+let retryAnchor = null;  // {s, at}: the reader's next reconnect attempt, when told
 let retryTimer = null;
 
 function emit(kind) { for (const fn of listeners) fn(kind); }
@@ -26,6 +27,13 @@ export function ageNow() {
   const a = live.ageAnchor;
   if (!a) return null;
   return a.age + (performance.now() - a.at) / 1000;
+}
+
+/** Seconds until the reader tries the meter again (a server that says so), or null. */
+export function retryIn() {
+  const r = retryAnchor;
+  if (!r) return null;
+  return Math.max(0, r.s - (performance.now() - r.at) / 1000);
 }
 
 export function isStale() {
@@ -46,6 +54,8 @@ function setReading(meter, reading, age) {
 
 function setStatus(status) {
   live.status = status;
+  const wait = status && status.retry_in_s;
+  retryAnchor = typeof wait === "number" && Number.isFinite(wait) ? { s: wait, at: performance.now() } : null;
   if (status && typeof status.age_s === "number") {
     statusAnchor = { age: status.age_s, at: performance.now(), lastAt: Date.parse(status.last_reading_at) };
     if (live.reading) live.ageAnchor = { age: status.age_s, at: statusAnchor.at };
@@ -65,8 +75,9 @@ function pushedAge(reading) {
 
 let early = null;
 
-/** Ask for the latest reading and status at once, while the session is still being checked:
- * the first paint of the live figure then waits for one round trip less. */
+/** Ask for the latest reading and status at once, while the session is still being checked
+ * (when this browser was signed in): the first paint of the live figure then waits for one
+ * round trip less. */
 export function prefetch() {
   early = {
     latest: api("/api/v1/readings/latest", { quiet401: true }),
@@ -133,5 +144,6 @@ export function stop() {
   live.reading = null;
   live.status = null;
   live.ageAnchor = null;
+  retryAnchor = null;
   emit("connection");
 }

@@ -1,9 +1,9 @@
 // "Now": the live power figure and gauge, per-phase power/voltage/current against the main
 // fuse and the voltage band, the energy registers and the age of the last telegram.
 
-import { h } from "./dom.js";
+import { h, qty, setQty } from "./dom.js";
 import { t, num, age } from "./i18n.js";
-import { live, subscribe, ageNow, isStale } from "./live.js";
+import { live, subscribe, ageNow, isStale, retryIn } from "./live.js";
 
 const PHASES = [1, 2, 3];
 const NOMINAL_V = 230;
@@ -32,14 +32,33 @@ function gauge() {
   } };
 }
 
+/** "4 215,361", "kWh": energy registers (Wh) are shown in kWh with 3 decimals. */
+export function kwh(wh) {
+  return wh == null ? ["–", ""] : [num(wh / 1000, 3), "kWh"];
+}
+
+/** "reconnecting, next try in 8 s" (the countdown when the server gives one), or "". */
+export function connectionText(s) {
+  if (!s || !s.status) return "";
+  const text = t(`st_${s.status}`);
+  const wait = s.status === "reconnecting" ? retryIn() : null;
+  return wait === null ? text : `${text}, ${t("retry_in", { s: Math.ceil(wait) })}`;
+}
+
+/** "Meter connection: reconnecting, next try in 8 s" */
+export function meterStatusText(s) {
+  const text = connectionText(s);
+  return text ? t("meter_status", { status: text }) : "";
+}
+
 export function render(root) {
   const figure = h("span.figure-value", { id: "power-now" }, "–");
   const figureUnit = h("span.figure-unit", "W");
   const direction = h("p.direction", t("power"));
   const g = gauge();
   const capacity = h("p.muted.small.capacity");
-  const imp = h("strong#power-import", "–");
-  const exp = h("strong#power-export", "–");
+  const imp = h("strong#power-import", qty("–", ""));
+  const exp = h("strong#power-export", qty("–", ""));
   const ageText = h("span#age", t("last_reading_none"));
   const meterStatus = h("span.small.muted.meter-status");
 
@@ -56,9 +75,9 @@ export function render(root) {
   const rows = new Map();
   const phaseList = h("div.phases");
   for (const n of PHASES) {
-    const w = h("strong.ph-w", "–");
-    const v = h("span.ph-v", "–");
-    const a = h("span.ph-a", "–");
+    const w = h("strong.ph-w", qty("–", ""));
+    const v = h("span.ph-v", qty("–", ""));
+    const a = h("span.ph-a", qty("–", ""));
     const vMark = h("span.band-mark");
     const aFill = h("span.bar-fill");
     const row = h("div.phase-row", { "data-phase": `L${n}` },
@@ -75,8 +94,8 @@ export function render(root) {
   const fuseNote = h("p.small.muted");
   const phasesCard = h("section.card", h("h2", t("phases")), fuseNote, phaseList);
 
-  const eImp = h("strong#energy-import", "–");
-  const eExp = h("strong#energy-export", "–");
+  const eImp = h("strong#energy-import", qty("–", ""));
+  const eExp = h("strong#energy-export", qty("–", ""));
   const energyCard = h("section.card.energy",
     h("h2", t("energy")),
     h("div.split",
@@ -110,21 +129,21 @@ export function render(root) {
     const max = fuse * NOMINAL_V * 3;
     g.set(Math.abs(net) / max, exporting);
     capacity.textContent = t("of_capacity", { pct: num((Math.abs(net) / max) * 100, 0), max: `${num(max / 1000, 1)} kW` });
-    const fi = fmtPower(pi); imp.textContent = `${fi.value} ${fi.unit}`;
-    const fe = fmtPower(pe); exp.textContent = `${fe.value} ${fe.unit}`;
-    eImp.textContent = r.energy_import_wh == null ? "–" : `${num(r.energy_import_wh / 1000, 3)} kWh`;
-    eExp.textContent = r.energy_export_wh == null ? "–" : `${num(r.energy_export_wh / 1000, 3)} kWh`;
+    const fi = fmtPower(pi); setQty(imp, fi.value, fi.unit);
+    const fe = fmtPower(pe); setQty(exp, fe.value, fe.unit);
+    setQty(eImp, ...kwh(r.energy_import_wh));
+    setQty(eExp, ...kwh(r.energy_export_wh));
     for (const n of PHASES) {
       const el = rows.get(n);
       const pw = (r[`power_import_l${n}_w`] ?? 0) - (r[`power_export_l${n}_w`] ?? 0);
       const hasPower = r[`power_import_l${n}_w`] != null || r[`power_export_l${n}_w`] != null;
       const fp = fmtPower(pw);
-      el.w.textContent = hasPower ? `${fp.value} ${fp.unit}` : "–";
+      setQty(el.w, hasPower ? fp.value : "–", hasPower ? fp.unit : "");
       el.w.classList.toggle("neg", pw < 0);
       const volts = r[`voltage_l${n}_v`];
       const amps = r[`current_l${n}_a`];
-      el.v.textContent = volts == null ? "–" : `${num(volts, 1)} V`;
-      el.a.textContent = amps == null ? "–" : `${num(amps, 1)} A`;
+      setQty(el.v, volts == null ? "–" : num(volts, 1), volts == null ? "" : "V");
+      setQty(el.a, amps == null ? "–" : num(amps, 1), amps == null ? "" : "A");
       const lo = vmin - 12, hi = vmax + 12;
       const vpos = volts == null ? 50 : ((volts - lo) / (hi - lo)) * 100;
       el.vMark.style.left = `${Math.max(0, Math.min(100, vpos)).toFixed(1)}%`;
@@ -144,8 +163,7 @@ export function render(root) {
     const a = ageNow();
     ageText.textContent = a === null ? t("last_reading_none") : t("last_reading", { age: age(a) });
     hero.classList.toggle("stale", isStale());
-    const s = live.status;
-    meterStatus.textContent = s && s.status ? t("meter_status", { status: t(`st_${s.status}`) }) : "";
+    meterStatus.textContent = meterStatusText(live.status);
   }
 
   update();
