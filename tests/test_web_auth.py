@@ -372,7 +372,7 @@ def test_beyond_loopback_the_first_account_needs_the_setup_code(tmp_path: Path) 
     web = make_app(tmp_path / "app.db", hours=0.1, setup_code=code)
     client = TestClient(web.app, client=("192.0.2.10", 50000))
     before = client.get("/api/v1/session").json()
-    assert (before["setup_needed"], before["setup_code_needed"]) == (True, True)
+    assert (before["setup_needed"], before["setup_code_required"]) == (True, True)
     body = {"username": "admin", "password": PASSWORD}
     missing = client.post("/api/v1/setup", json=body)
     assert missing.status_code == 403

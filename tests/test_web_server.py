@@ -152,7 +152,7 @@ def test_on_the_network_the_first_account_needs_the_printed_code(tmp_path: Path)
         assert found, app.announcement
         body = {"username": "anna", "password": PASSWORD}
         with httpx.Client(base_url=app.url.replace("0.0.0.0", "127.0.0.1")) as client:
-            assert client.get("/api/v1/session").json()["setup_code_needed"] is True
+            assert client.get("/api/v1/session").json()["setup_code_required"] is True
             assert client.post("/api/v1/setup", json=body).status_code == 403
             made = client.post("/api/v1/setup", json={**body, "setup_code": found.group(1)})
             assert made.status_code == 201, made.text

@@ -45,7 +45,7 @@ async def _session(request: Request) -> Response:
         body = {
             "error": error.detail,
             "setup_needed": app.accounts.count() == 0,
-            "setup_code_needed": app.setup_code is not None,
+            "setup_code_required": app.setup_code is not None,
         }
         return JsonText(json.dumps(body), status_code=401)
     if found.session is None:
