@@ -4,7 +4,8 @@ Age is measured on the receive clock (`Reading.received_at` against the controll
 both from the same clock), never on the meter's own clock, so a replay at any speed and a meter
 with a wrong clock behave the same. Before the first reading the data counts as stale. A reading
 older than `stale_s` makes the data stale (`went_stale`); the next fresh reading recovers it
-(`recovered`). While stale, every charger gets at most the fail-safe current.
+(`recovered`; the first reading after the start is no recovery). While stale, every charger
+gets at most the fail-safe current.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class Freshness:
     """Receive time of the latest reading."""
     stale: bool = True
     stale_since: datetime | None = None
+    ever_fresh: bool = False
+    """The first fresh reading after the start is no recovery."""
 
     def age_s(self, now: datetime) -> float | None:
         return None if self.last_at is None else (now - self.last_at).total_seconds()
@@ -42,7 +45,8 @@ def tick(state: Freshness, now: datetime) -> tuple[Freshness, Transition | None]
     age = state.age_s(now)
     fresh = age is not None and age <= state.stale_s
     if fresh and state.stale:
-        return replace(state, stale=False, stale_since=None), "recovered"
+        recovered: Transition | None = "recovered" if state.ever_fresh else None
+        return replace(state, stale=False, stale_since=None, ever_fresh=True), recovered
     if not fresh and not state.stale:
         return replace(state, stale=True, stale_since=now), "went_stale"
     if not fresh and state.stale_since is None:

@@ -81,9 +81,9 @@ def _fresh_measurement(
     if not -_SAME_MOMENT_S <= before_s <= policy.measured_max_age_s:
         return None
     changed = state.held.changed_at
-    if changed is not None and changed <= at:
-        if (measured_at - changed).total_seconds() < policy.settle_s:
-            return None
+    settling = changed is not None and (measured_at - changed).total_seconds() < policy.settle_s
+    if changed is not None and changed <= at and settling:
+        return None
     return state.measured_a
 
 

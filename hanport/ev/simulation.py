@@ -215,9 +215,10 @@ def simulate(
         _account(result, ev, home, car, t, fuse_a, margin_a, min_a)
         over = _excursion(result, over, grid, car, fuse_a)
         result.house_over_s += any(abs(h) > fuse_a for h in home)
-        if meter_stops_s is not None and result.failsafe_after_s is None and t >= meter_stops_s:
-            if ev.limit_at(t)[0] <= failsafe_a and last_reading is not None:
-                result.failsafe_after_s = float(t - last_reading)
+        stopped = meter_stops_s is not None and t >= meter_stops_s and last_reading is not None
+        if stopped and result.failsafe_after_s is None and ev.limit_at(t)[0] <= failsafe_a:
+            assert last_reading is not None
+            result.failsafe_after_s = float(t - last_reading)
     if over:
         result.excursions_s.append(over)
     result.seconds = seconds

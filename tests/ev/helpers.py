@@ -17,7 +17,7 @@ def at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def measured(currents: Sequence[Decimal | int | str], seconds: float = 0, net_w: object = None) -> Measurement:
+def measured(currents: Sequence[object], seconds: float = 0, net_w: object = None) -> Measurement:
     loads = tuple(PhaseLoad(i + 1, D(str(c)), D(230), None) for i, c in enumerate(currents))
     net = None if net_w is None else D(str(net_w))
     return Measurement(loads, net, at(seconds))

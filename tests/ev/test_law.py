@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -21,11 +22,11 @@ SITE, POLICY = Site(), Policy()
 
 def one(
     state: ChargerState,
-    currents: list[object],
+    currents: Sequence[object],
     seconds: float = 0,
     mode: Mode | None = None,
     net_w: object = None,
-) -> tuple[Decimal, str, ChargerState]:
+) -> tuple[Decimal | int, str, ChargerState]:
     """Decide for one charger; returns the limit, the reason code and the next state."""
     (decision,) = decide(
         SITE, POLICY, mode or Guard(), measured(currents, seconds, net_w), [state], at(seconds)
@@ -120,7 +121,7 @@ def test_no_limit_ever_leaves_the_fuse_short(
     car = charging(limit_a=held, phases=phases, changed_s=changed - 30, spec=spec)
     grid = [h + (held if p < phases else 0) for p, h in enumerate(house)]
     net = sum(grid) * 230
-    limit, _, after = one(car, grid, mode=mode, net_w=net)  # type: ignore[arg-type]
+    limit, _, after = one(car, grid, mode=mode, net_w=net)
     if limit > 0:
         assert spec.min_a <= limit <= spec.max_a
         assert all(limit + house[p] <= SITE.fuse_a - POLICY.margin_a for p in range(phases))
@@ -139,13 +140,13 @@ def test_raises_are_30_s_apart_and_cuts_come_at_once(steps: list[tuple[Decimal, 
         t += gap_s
         before = car.held.limit_a
         grid = [house + before] * 3
-        limit, _, car = one(car, grid, seconds=t)  # type: ignore[arg-type]
+        limit, _, car = one(car, grid, seconds=t)
         room = 24 - house
         if before > room:
-            assert limit <= max(room, 0)  # the cut is on this reading
+            assert limit <= max(room, D(0))  # the cut is on this reading
         if limit > before:
             assert last_raise is None or t - last_raise >= 30
-            assert limit <= before + max(1, (room - before) / 2) or before == 0
+            assert limit <= before + max(D(1), (room - before) / 2) or before == 0
             last_raise = t
 
 
@@ -203,7 +204,7 @@ def test_surplus_mode_pauses_and_resumes_after_its_delays() -> None:
         limit, code, car = one(car, [-10, -10, -10], seconds=t, mode=Surplus(), net_w=-6900)
         assert (limit, code) == (0, "surplus_waiting")
     limit, code, car = one(car, [-10, -10, -10], seconds=260, mode=Surplus(), net_w=-6900)
-    assert (limit, code) == (8, "raising")  # after 1 min of enough: from 0 towards 10 A
+    assert (limit, code) == (6, "raising")  # after 1 min of enough: the minimum, towards 10 A
     assert car.held.reason.params["target_a"] == 10
 
 
