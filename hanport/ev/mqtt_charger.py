@@ -27,13 +27,13 @@ class MqttCharger:
         topic: str,
         publish: Callable[[Message], None],
         refresh_s: float = 30.0,
-        reason: Callable[[], Reason] | None = None,
+        reason: Callable[[], Reason | None] | None = None,
     ) -> None:
         self._id = charger_id
         self.topic = topic
         self._publish = publish
         self._refresh_s = refresh_s
-        self._reason = reason or (lambda: Reason("charger_max", {"max_a": Decimal(0)}))
+        self._reason = reason or (lambda: None)
         self._sent: tuple[Decimal, int] | None = None
         self._sent_at: datetime | None = None
 
@@ -46,7 +46,8 @@ class MqttCharger:
         due = self._sent_at is None or (now - self._sent_at).total_seconds() >= self._refresh_s
         if wanted == self._sent and not due:
             return
-        for message in setpoint_messages(self.topic, limit_a, phases, self._reason(), now):
+        why = self._reason() or Reason("starting")
+        for message in setpoint_messages(self.topic, limit_a, phases, why, now):
             self._publish(message)
         self._sent, self._sent_at = wanted, now
 

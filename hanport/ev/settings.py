@@ -47,7 +47,15 @@ from hanport.ev.policy import Cheapest, Fixed, Guard, Mode, Policy, Surplus
 from hanport.ev.slots import Window, next_departure, parse_window, window_slots
 from hanport.setting_values import ConfigError, Raw, existing_file
 
-__all__ = ["EV_KEYS", "ChargerSettings", "EvSettings", "ev_settings", "mode_of"]
+__all__ = [
+    "EV_KEYS",
+    "MODES",
+    "ChargerSettings",
+    "EvSettings",
+    "ev_departure",
+    "ev_settings",
+    "mode_of",
+]
 
 EV_KEYS = (
     "ocpp_listen",
@@ -134,7 +142,7 @@ def ev_settings(raw: Raw) -> EvSettings:
             raw.get("surplus_import_w"), Decimal(0), Decimal(0), Decimal(50_000), "import"
         ),
         windows=_windows(raw.get("windows")),
-        departure=_departure(raw.get("departure")),
+        departure=ev_departure(raw.get("departure")),
         chargers=charger_tables(raw.get("chargers"), min_a, max_a),
     )
 
@@ -166,7 +174,7 @@ def _windows(item: tuple[object, str] | None) -> tuple[Window, ...]:
         raise ConfigError(f"In the charging windows from {where}: {error}") from None
 
 
-def _departure(item: tuple[object, str] | None) -> str:
+def ev_departure(item: tuple[object, str] | None) -> str:
     if item is None:
         return "07:00"
     value = str(item[0]).strip()

@@ -40,7 +40,11 @@ class FakeGoe:
         await self._server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        request = await reader.readuntil(b"\r\n\r\n")
+        try:
+            request = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()  # the client gave up (it was stopped)
+            return
         target = request.split(b" ")[1].decode()
         parts = urlsplit(target)
         if self.down:
