@@ -124,8 +124,11 @@ class GoeCharger:
                 await self._poll()
                 await self._send_due()
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_s)
+                with contextlib.suppress(
+                    TimeoutError
+                ):  # not wait_for: in 3.11 it can swallow a cancel
+                    async with asyncio.timeout(self._poll_s):
+                        await self._wake.wait()
         finally:
             await self._client.aclose()
 

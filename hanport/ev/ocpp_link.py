@@ -111,8 +111,9 @@ class StationLink:
         while True:
             self._wake.clear()
             await self._send_due()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.ttl_s / 6)
+            with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+                async with asyncio.timeout(self.ttl_s / 6):
+                    await self._wake.wait()
 
     async def _send_due(self) -> None:
         wish, wished_at, send = self._wish, self._wished_at, self.send

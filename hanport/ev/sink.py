@@ -59,8 +59,9 @@ async def run_ev_sink(
         while not pump.done():
             step_once(controller, fleet, clock())
             wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), tick_s)
+            with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+                async with asyncio.timeout(tick_s):
+                    await wake.wait()
         step_once(controller, fleet, clock())
         pump.result()
     finally:

@@ -98,3 +98,22 @@ def test_a_charger_that_stops_answering_goes_offline_and_is_said_once(
     assert "does not answer" in warnings[0].getMessage()
     assert "check its address and that its HTTP API v2 is enabled" in warnings[0].getMessage()
     assert any("answers again" in r.getMessage() for r in caplog.records)
+
+
+def test_a_limit_arriving_with_the_stop_does_not_keep_the_charger_running() -> None:
+    """asyncio.wait_for in 3.11 swallows a cancel that comes with its event: run() must end."""
+
+    async def main() -> None:
+        fake = FakeGoe()
+        await fake.start()
+        charger = GoeCharger("drive", f"127.0.0.1:{fake.port}", poll_s=5.0)
+        task = asyncio.create_task(charger.run())
+        await until(lambda: fake.polls >= 1)
+        await asyncio.sleep(0.05)  # idle, waiting for a limit or the next poll
+        charger.set_limit(D(10), 3, datetime.now(UTC))
+        task.cancel()
+        done, _ = await asyncio.wait([task], timeout=2)
+        await fake.stop()
+        assert done
+
+    asyncio.run(main())
