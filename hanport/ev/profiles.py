@@ -37,6 +37,7 @@ __all__ = [
     "fallback_profile",
     "install",
     "live_profile",
+    "one_decimal",
     "profiles_to_send",
     "v16_request",
     "v201_request",

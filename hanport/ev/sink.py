@@ -21,7 +21,7 @@ from hanport.ev.charger import Fleet
 from hanport.ev.controller import Controller
 from hanport.model import Reading
 
-__all__ = ["run_ev_sink", "step_once"]
+__all__ = ["run_ev_sink", "step_once", "utc_now"]
 
 log = logging.getLogger(__name__)
 
