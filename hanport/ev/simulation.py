@@ -159,7 +159,8 @@ class SimResult:
     allowed_as: float = 0.0
     """∫ min(max_a, headroom) dt over the plugged time when headroom ≥ min_a (A·s)."""
     excursions_s: list[int] = field(default_factory=list)
-    """Each stretch with a phase above the fuse while the car drew current (s)."""
+    """Each stretch of one phase above the fuse while the car drew current (s); each phase has
+    a fuse of its own."""
     house_over_s: int = 0
     commands: int = 0
     failsafe_after_s: float | None = None
@@ -195,7 +196,7 @@ def simulate(
 ) -> SimResult:
     """Run the loop for `seconds` from `start_s` (seconds of the day)."""
     result = SimResult()
-    over = 0
+    over = [0, 0, 0]
     last_reading: int | None = None
     for t in range(start_s, start_s + seconds):
         ev.t = t
@@ -213,14 +214,13 @@ def simulate(
                 ev.set_limit(decision.limit_a, decision.phases, now)
             result.commands += len(ev.limits) - before
         _account(result, ev, home, car, t, fuse_a, margin_a, min_a)
-        over = _excursion(result, over, grid, car, fuse_a)
+        over = [_excursion(result, over[p], grid[p], car, fuse_a) for p in range(3)]
         result.house_over_s += any(abs(h) > fuse_a for h in home)
         stopped = meter_stops_s is not None and t >= meter_stops_s and last_reading is not None
         if stopped and result.failsafe_after_s is None and ev.limit_at(t)[0] <= failsafe_a:
             assert last_reading is not None
             result.failsafe_after_s = float(t - last_reading)
-    if over:
-        result.excursions_s.append(over)
+    result.excursions_s += [stretch for stretch in over if stretch]
     result.seconds = seconds
     return result
 
@@ -245,9 +245,9 @@ def _account(
 
 
 def _excursion(
-    result: SimResult, over: int, grid: tuple[float, ...], car: tuple[float, ...], fuse_a: float
+    result: SimResult, over: int, grid_a: float, car: tuple[float, ...], fuse_a: float
 ) -> int:
-    if any(abs(g) > fuse_a for g in grid) and any(c > 0 for c in car):
+    if abs(grid_a) > fuse_a and any(c > 0 for c in car):
         return over + 1
     if over:
         result.excursions_s.append(over)
