@@ -44,6 +44,7 @@ class EvControl:
         on_event: Callable[[Event], None] | None = None,
         limits_log: LimitsLog | None = None,
     ) -> None:
+        _check_phases(settings, site)
         self.settings = settings
         self.zone = zone
         self._on_event = on_event
@@ -55,7 +56,9 @@ class EvControl:
             failsafe_a=settings.failsafe_a,
             stale_s=settings.stale_s,
             chargers=settings.specs(),
-            default=settings.default_spec,
+            default=lambda cid: replace(
+                settings.default_spec(cid), wiring=(1, 2, 3)[: site.phases]
+            ),
             log=limits_log,
             on_event=self._event,
         )
@@ -149,3 +152,12 @@ class EvControl:
         log.log(level, text(key, "en", **params))
         if self._on_event is not None:
             self._on_event(event)
+
+
+def _check_phases(settings: EvSettings, site: Site) -> None:
+    for charger in settings.chargers:
+        if max(charger.wiring) > site.phases:
+            raise ConfigError(
+                f"The charger {charger.id} is wired to L{max(charger.wiring)}, but the site has "
+                f"{site.phases} phase(s): fix its wiring or [site] phases."
+            )

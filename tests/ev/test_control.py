@@ -138,3 +138,11 @@ def test_an_mqtt_charger_without_a_broker_is_one_sentence() -> None:
     raw = {"chargers": ([{"id": "evse", "kind": "mqtt"}], "test")}
     with pytest.raises(ConfigError, match="add \\[mqtt\\] url to the settings"):
         EvControl(ev_settings(raw), Site(), TALLINN)  # type: ignore[arg-type]
+
+
+def test_a_charger_on_a_phase_the_site_does_not_have_is_one_sentence() -> None:
+    raw = {"chargers": ([{"id": "garage"}], "test")}
+    with pytest.raises(ConfigError, match="wired to L3, but the site has 1 phase"):
+        EvControl(ev_settings(raw), Site(phases=1), TALLINN)  # type: ignore[arg-type]
+    single = EvControl(ev_settings({}), Site(phases=1), TALLINN)
+    assert single.controller.spec("visitor").wiring == (1,)
