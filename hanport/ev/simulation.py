@@ -155,12 +155,14 @@ class Stepper(Protocol):
 class SimResult:
     seconds: int = 0
     delivered_as: float = 0.0
-    """The car's current × seconds, per phase (A·s)."""
+    """The car's current on its first phase × seconds (A·s), against `allowed_as`."""
+    delivered_wh: float = 0.0
+    """The car's energy on all its phases at the nominal 230 V."""
     allowed_as: float = 0.0
     """∫ min(max_a, headroom) dt over the plugged time when headroom ≥ min_a (A·s)."""
     excursions_s: list[int] = field(default_factory=list)
-    """Each stretch of one phase above the fuse while the car drew current (s); each phase has
-    a fuse of its own."""
+    """Each stretch of one phase importing above the fuse while the car drew from it (s); each
+    phase has a fuse of its own."""
     house_over_s: int = 0
     commands: int = 0
     failsafe_after_s: float | None = None
@@ -176,7 +178,7 @@ class SimResult:
 
     @property
     def delivered_kwh(self) -> float:
-        return self.delivered_as * VOLTS * 3 / 3.6e6
+        return self.delivered_wh / 1000
 
 
 def simulate(
@@ -214,7 +216,7 @@ def simulate(
                 ev.set_limit(decision.limit_a, decision.phases, now)
             result.commands += len(ev.limits) - before
         _account(result, ev, home, car, t, fuse_a, margin_a, min_a)
-        over = [_excursion(result, over[p], grid[p], car, fuse_a) for p in range(3)]
+        over = [_excursion(result, over[p], grid[p], car[p], fuse_a) for p in range(3)]
         result.house_over_s += any(abs(h) > fuse_a for h in home)
         stopped = meter_stops_s is not None and t >= meter_stops_s and last_reading is not None
         if stopped and result.failsafe_after_s is None and ev.limit_at(t)[0] <= failsafe_a:
@@ -242,12 +244,12 @@ def _account(
     if headroom >= min_a:
         result.allowed_as += min(ev.max_a, headroom)
     result.delivered_as += car[0]
+    result.delivered_wh += sum(car) * VOLTS / 3600
 
 
-def _excursion(
-    result: SimResult, over: int, grid_a: float, car: tuple[float, ...], fuse_a: float
-) -> int:
-    if abs(grid_a) > fuse_a and any(c > 0 for c in car):
+def _excursion(result: SimResult, over: int, grid_a: float, car_a: float, fuse_a: float) -> int:
+    """Import above the fuse on a phase the car draws from (export is the inverter's own)."""
+    if grid_a > fuse_a and car_a > 0:
         return over + 1
     if over:
         result.excursions_s.append(over)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
 from hanport.ev.controller import Controller
 from hanport.ev.model import ChargerSpec
-from hanport.ev.policy import Guard, Policy
+from hanport.ev.policy import Guard, Policy, Surplus
 from hanport.ev.simulation import Household, SimResult, SimulatedEv, simulate
 from hanport.grid import Site
 
@@ -60,3 +61,33 @@ def test_a_stopped_meter_brings_the_fail_safe_limit_within_30_s(failsafe_a: Deci
     assert result.failsafe_after_s is not None
     assert result.failsafe_after_s <= 30
     assert ev.limit_at(11 * 3600 + 599)[0] == float(failsafe_a)  # and it stays there
+
+
+def test_surplus_mode_charges_from_the_sun_on_one_phase_without_flapping() -> None:
+    spec = ChargerSpec("car", can_switch_phases=True)
+    controller = Controller(Site(), Policy(), Surplus(), chargers=[spec])
+    ev = SimulatedEv(settle_s=SETTLE_S)
+    house = Household(seed=1)
+    result = simulate(controller, house, ev, seconds=6 * 3600, start_s=9 * 3600)
+    export = [max(0.0, -sum(house.currents_a(t)) * 230) for t in range(9 * 3600, 15 * 3600)]
+    export_kwh = sum(export) / 3.6e6
+    usable_kwh = sum(w for w in export if w >= 6 * 230) / 3.6e6  # enough for 6 A on one phase
+    assert 0.8 * usable_kwh <= result.delivered_kwh <= 1.3 * export_kwh
+    phases = [p for _, _, p in ev.limits]
+    assert phases[-1] == 1
+    assert sum(1 for a, b in pairwise(phases) if a != b) == 1
+    starts = [
+        s
+        for (s, limit, _), (_, before, _) in zip(ev.limits[1:], ev.limits, strict=False)
+        if limit > 0 and before == 0
+    ]
+    stops = [
+        s
+        for (s, limit, _), (_, before, _) in zip(ev.limits[1:], ev.limits, strict=False)
+        if limit == 0 and before > 0
+    ]
+    assert 0 < len(stops) <= 10
+    for stop in stops:  # every pause came after 3 min of too little, then lasted ≥ 1 min
+        later = [s for s in starts if s > stop]
+        assert not later or later[0] - stop >= 60
+    assert result.longest_excursion_s == 0
