@@ -2,11 +2,13 @@
 
 Keys are `reason.<code>` for the reasons behind a limit (`hanport.ev.model.Reason`), `event.*`
 for what the log says, and `error.*` for problems. Placeholders are the reason's parameters;
-currents are printed as the law computed them (one decimal at most), times as given.
+currents are printed as the law computed them (one decimal at most), moments as HH:MM in the
+zone they were given in (local time for slots and departures).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from hanport.ev.model import Param, Reason
@@ -40,11 +42,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "reason.no_room": {
         "en": "Paused: L{phase} has room for only {room_a} A, below the {min_a} A a car needs.",
-        "et": "Peatatud: faasil L{phase} on ruumi vaid {room_a} A, alla auto vajatava {min_a} A.",
+        "et": "Peatatud: faasil L{phase} jääb vabaks vaid {room_a} A, autole on vaja vähemalt "
+        "{min_a} A.",
     },
     "reason.resume_wait": {
         "en": "Paused: there is room for {room_a} A; charging resumes from {resume_a} A.",
-        "et": "Peatatud: ruumi on {room_a} A; laadimine jätkub alates {resume_a} A.",
+        "et": "Peatatud: vaba on {room_a} A; laadimine jätkub, kui vaba on vähemalt {resume_a} A.",
     },
     "reason.raising": {
         "en": "Raising step by step towards {target_a} A (next step in {next_s} s).",
@@ -52,7 +55,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "reason.phase_switch": {
         "en": "Switching to {phases} phase(s) for more power (towards {target_a} A).",
-        "et": "Lülitub {phases} faasile, et saada rohkem võimsust ({target_a} A poole).",
+        "et": "Lülitub {phases}-faasilisele laadimisele, et saada rohkem võimsust (eesmärk "
+        "{target_a} A).",
     },
     "reason.phase_unmeasured": {
         "en": "Paused: the meter sends no current for L{phase}.",
@@ -69,8 +73,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "reason.surplus_low": {
         "en": "The surplus ({surplus_w} W) is below the minimum; pausing in {pause_in_s} s "
         "unless it returns.",
-        "et": "Ülejääk ({surplus_w} W) on alla miinimumi; peatub {pause_in_s} s pärast, kui see "
-        "tagasi ei tule.",
+        "et": "Ülejääk ({surplus_w} W) on alla miinimumi; laadimine peatub {pause_in_s} s pärast, "
+        "kui ülejääk ei taastu.",
     },
     "reason.surplus_paused": {
         "en": "Paused: the surplus ({surplus_w} W) is too small to charge.",
@@ -99,7 +103,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "reason.meter_stale": {
         "en": "No meter reading for {age_s} s: fail-safe limit of {failsafe_a} A.",
-        "et": "Arvesti näitu pole {age_s} s: ohutu piirang {failsafe_a} A.",
+        "et": "Arvesti näitu pole olnud {age_s} s: ohutu piirang {failsafe_a} A.",
     },
     "reason.no_reading_yet": {
         "en": "No meter reading yet: fail-safe limit of {failsafe_a} A.",
@@ -161,6 +165,11 @@ def reason_text(reason: Reason, language: str = "en") -> str:
 def _plain(value: Param) -> str:
     if isinstance(value, Decimal):
         return _decimal(value)
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:  # a moment (slot or departure), in the zone it was given in
+            return f"{datetime.fromisoformat(value):%H:%M}"
+        except ValueError:
+            pass
     return str(value)
 
 

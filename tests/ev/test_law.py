@@ -220,3 +220,13 @@ def test_phase_switching_only_where_supported_and_after_settling() -> None:
         assert car.held.wish_phases == 1
     limit, code, car = one(car, house, seconds=60)
     assert (limit, code, car.held.phases) == (D(8), "phase_switch", 1)  # ramped from 0 to 16
+
+
+def test_a_phase_without_a_measured_current_pauses_and_says_so() -> None:
+    loads = measured([10, 10, 10])
+    blind = replace(
+        loads, loads=(loads.loads[0], replace(loads.loads[1], current_a=None), loads.loads[2])
+    )
+    (decision,) = decide(SITE, POLICY, Guard(), blind, [charging(limit_a=10)], at(0))
+    assert (decision.limit_a, decision.reason.code) == (D(0), "phase_unmeasured")
+    assert reason_text(decision.reason) == "Paused: the meter sends no current for L2."

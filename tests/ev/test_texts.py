@@ -33,3 +33,9 @@ def test_numbers_are_printed_plainly() -> None:
     assert reason_text(reason) == "Paused: L2 has room for only 4.5 A, below the 6 A a car needs."
     assert "näit" in text("reason.no_reading_yet", "et", failsafe_a=0)
     assert text("reason.fixed", "fr", current_a=10) == "Fixed current of 10 A."
+
+
+def test_moments_are_shown_as_local_hours_and_minutes() -> None:
+    reason = Reason("cheap_slot", {"until": "2026-01-16T07:00:00+02:00"})
+    assert reason_text(reason) == "In a cheap slot until 07:00."
+    assert reason_text(reason, "et") == "Odavas ajavahemikus kuni 07:00."
