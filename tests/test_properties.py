@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 import pytest
 from encoder import (
@@ -254,7 +254,10 @@ def test_p1_values_round_trip(
         f"1-0:31.7.0({_fixed(current, 3, 2)}*A)",
         f"1-0:13.7.0({_fixed(factor, 1, 3)})",
     ]
-    (reading,) = hanport.decode(p1_telegram(lines, eol=eol, crc=crc))
+    # meters that send no CRC identify as such (DSMR 2.2 style); the E360 always sends one
+    header = "XMX5XMXABCE000012345" if crc == "none" else "LGF5E360"
+    (reading,) = hanport.decode(p1_telegram(lines, eol=eol, crc=crc, header=header))
+    assert reading.verified is (crc != "none")
     assert reading.meter_time is not None
     assert reading.meter_time.astimezone(UTC) == instant  # (PEP 495: compare in one zone)
     assert reading.energy_import_wh == energy
@@ -265,9 +268,9 @@ def test_p1_values_round_trip(
     assert reading.power_factor == Decimal(factor).scaleb(-3)
 
 
-def _scaled_int(raw: int, scaler: int) -> int:
-    exact = Decimal(raw) * Decimal(10) ** scaler
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+def _exact(raw: int, scaler: int) -> int | Decimal:
+    """raw × 10^scaler: an int for scalers ≥ 0, the exact Decimal below (nothing rounded)."""
+    return raw * 10**scaler if scaler >= 0 else Decimal(raw) * Decimal(10) ** scaler
 
 
 _TRANSPORTS = ["hdlc", "hdlc-segmented", "hdlc-gbt", "mbus", "gcm", "gcm-ctr", "hdlc-gcm", "bare"]
@@ -329,9 +332,15 @@ def test_dlms_values_round_trip(
     assert len(result) == 1
     reading = result[0]
     assert isinstance(reading, Reading), reading
-    assert reading.power_import_w == _scaled_int(*power)
-    assert reading.power_export_w == _scaled_int(*export)
-    assert reading.energy_import_wh == _scaled_int(*energy)
+    for name, (raw, scaler) in (
+        ("power_import_w", power),
+        ("power_export_w", export),
+        ("energy_import_wh", energy),
+    ):
+        value = getattr(reading, name)
+        assert value == _exact(raw, scaler)
+        assert type(value) is type(_exact(raw, scaler))
+    assert reading.verified is (how not in ("gcm-ctr", "bare"))
     assert reading.voltage_l1_v == Decimal(voltage[0]) * Decimal(10) ** voltage[1]
     assert reading.current_l1_a == Decimal(current[0]) * Decimal(10) ** current[1]
     assert reading.extra["0-0:96.13.0"].value == note

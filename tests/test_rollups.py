@@ -22,7 +22,7 @@ def simulated(hours: float, start: datetime = datetime(2026, 6, 10, tzinfo=UTC))
     return hanport.decode(data)
 
 
-def register(reading: Reading) -> int:
+def register(reading: Reading) -> int | Decimal:
     assert reading.energy_import_wh is not None
     return reading.energy_import_wh
 

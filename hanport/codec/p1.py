@@ -11,6 +11,7 @@ Telegrams are framed from `/` to the CRC, never by silence on the line.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
@@ -19,18 +20,34 @@ from hanport.codec.crc import crc16_arc
 from hanport.codec.normalize import ReadingBuilder
 from hanport.codec.p1_lines import number_plan, object_line
 from hanport.codec.p1_template import apply_template, learn_template
-from hanport.codec.units import normalize_unit, to_int
+from hanport.codec.units import normalize_unit, to_exact
 from hanport.errors import ChecksumError, FrameError
 from hanport.fields import FIELD_BY_OBIS, Field
 from hanport.model import Reading, Register, Value
 
-__all__ = ["MAX_TELEGRAM", "NEED_MORE", "NOT_A_FRAME", "frame_p1", "parse_p1"]
+__all__ = [
+    "MAX_TELEGRAM",
+    "NEED_MORE",
+    "NOT_A_FRAME",
+    "frame_p1",
+    "has_crc",
+    "looks_like_p1",
+    "parse_p1",
+    "unusable_p1",
+]
 
 MAX_TELEGRAM = 16384
+MAX_IDENTIFICATION = 128
 NEED_MORE = -1
 NOT_A_FRAME = -2
-_TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
-"""The bytes a P1 telegram is made of: printable ASCII in lines."""
+_NOT_TEXT = re.compile(rb"[^\t\n\r\x20-\x7e]|/")
+"""The first byte that cannot be inside a telegram: not printable ASCII in lines, or a `/`."""
+_NOT_IDENTIFICATION = re.compile(rb"[^\t\x02\x20-\x7e]|/")
+"""The identification line may also hold byte 0x02: some captures show IEC 62056-21's enhanced
+identification escape `\\2` (`/ISk5\\2MIE5T-200`) as that byte."""
+_LINE_END = re.compile(rb"[\r\n]")
+_IDENTIFIED = re.compile(rb"/[A-Za-z]{3}[\t\x02\x20-\x2e\x30-\x7e]{0,124}\r?\n")
+"""A whole identification line, `/XXX…` up to its line end: the start of a real telegram."""
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _LINE_STARTS = frozenset(b"0123456789(!")
 _HEX_TEXT = frozenset("0123456789ABCDEFabcdef")
@@ -45,22 +62,59 @@ def frame_p1(buf: bytes | bytearray, start: int, at_end: bool = False) -> int:
     is noise inside the telegram (which its CRC will catch), not its end. A telegram without a
     CRC is taken as ended only when no object line follows it.
     NEED_MORE when it is not complete yet; NOT_A_FRAME when these bytes cannot be one (binary
-    data, another `/` before the end, or longer than MAX_TELEGRAM).
+    data, another `/` before the end, an identification line longer than 128 bytes, or more
+    than MAX_TELEGRAM bytes). Each candidate costs time in proportion to the bytes up to the
+    first one that cannot be in a telegram, so that line noise is scanned in linear time.
     """
-    limit = start + MAX_TELEGRAM
-    checked = start
-    bang = buf.find(b"!", start, limit)
+    limit = min(len(buf), start + MAX_TELEGRAM)
+    line_end = _LINE_END.search(buf, start + 1, min(limit, start + MAX_IDENTIFICATION))
+    head_end = line_end.start() if line_end is not None else limit
+    if _NOT_IDENTIFICATION.search(buf, start + 1, min(head_end, start + MAX_IDENTIFICATION)):
+        return NOT_A_FRAME
+    if line_end is None:
+        return NEED_MORE if len(buf) - start < MAX_IDENTIFICATION else NOT_A_FRAME
+    bad = _NOT_TEXT.search(buf, head_end, limit)
+    stop = bad.start() if bad is not None else limit
+    bang = buf.find(b"!", head_end, stop)
     while bang >= 0:
-        if buf.find(b"/", checked + 1, bang) >= 0 or buf[checked:bang].translate(None, _TEXT):
-            return NOT_A_FRAME
-        checked = bang
         end = _end_line(buf, bang, at_end)
         if end != NOT_A_FRAME:
             return end
-        bang = buf.find(b"!", bang + 1, limit)
-    if buf.find(b"/", checked + 1) >= 0 or buf[checked:].translate(None, _TEXT):
+        bang = buf.find(b"!", bang + 1, stop)
+    if bad is not None:
         return NOT_A_FRAME
     return NOT_A_FRAME if len(buf) - start >= MAX_TELEGRAM else NEED_MORE
+
+
+def unusable_p1(buf: bytes | bytearray, start: int) -> tuple[str, int] | None:
+    """Why the telegram at `start` (which frame_p1 gave up) cannot be read, and where the bytes
+    the reason is about end; None when they never looked like a telegram (no identification
+    line `/XXX…`), which is line noise rather than a damaged telegram."""
+    if _IDENTIFIED.match(buf, start) is None:
+        return None
+    limit = min(len(buf), start + MAX_TELEGRAM)
+    bad = _NOT_TEXT.search(buf, buf.index(b"\n", start), limit)
+    if bad is None:
+        if limit - start < MAX_TELEGRAM:
+            return None
+        reason = f"The P1 telegram has no end line (!) within {MAX_TELEGRAM} bytes; it is dropped."
+        return reason, limit
+    if buf[bad.start()] == 0x2F:
+        reason = (
+            "The P1 telegram was cut off: a new telegram began before its end line (!); the "
+            "incomplete one is dropped."
+        )
+    else:
+        reason = (
+            f"The P1 telegram holds a byte that is not text (0x{buf[bad.start()]:02X}); it was "
+            "damaged on the line and is dropped."
+        )
+    return reason, bad.start()
+
+
+def looks_like_p1(buf: bytes | bytearray, start: int) -> bool:
+    """Whether the bytes at `start` begin with a whole identification line."""
+    return _IDENTIFIED.match(buf, start) is not None
 
 
 def _end_line(buf: bytes | bytearray, bang: int, at_end: bool) -> int:
@@ -96,8 +150,20 @@ def _end_line(buf: bytes | bytearray, bang: int, at_end: bool) -> int:
     return end
 
 
-def parse_p1(telegram: bytes, zone: tzinfo, received_at: datetime | None = None) -> Reading:
-    """Verify and decode one framed telegram. Raises ChecksumError or FrameError."""
+def has_crc(telegram: bytes) -> bool:
+    """Whether the framed telegram ends with CRC digits after its `!`."""
+    bang = telegram.rfind(b"!")
+    return bang >= 0 and bool(telegram[bang + 1 : bang + 5].rstrip(b"\r\n"))
+
+
+def parse_p1(
+    telegram: bytes, zone: tzinfo, received_at: datetime | None = None, *, verified: bool = True
+) -> Reading:
+    """Verify and decode one framed telegram. Raises ChecksumError or FrameError.
+
+    `verified=False` marks a telegram that carries no CRC (the caller decides whether such a
+    telegram may be accepted at all, see `p1_crc`).
+    """
     bang = telegram.rfind(b"!")
     if not telegram.startswith(b"/") or bang < 0:
         raise FrameError("This is not a P1 telegram: it must run from '/' to '!'.")
@@ -115,9 +181,12 @@ def parse_p1(telegram: bytes, zone: tzinfo, received_at: datetime | None = None)
     if not apply_template(head, builder, zone, _parse_object):
         text = head.decode("ascii")
         header, _, body = text.partition("\n")
-        builder.values["meter_model"] = header[1:].rstrip("\r")
+        # byte 0x02 is how some captures show the enhanced identification escape `\2`
+        builder.values["meter_model"] = header[1:].rstrip("\r").replace("\x02", "\\2")
         _parse_lines(body, builder, zone)
         learn_template(head, len(header) + 1, builder, zone, _parse_object)
+    if not verified:
+        builder.values["verified"] = False
     return builder.build(received_at)
 
 
@@ -219,7 +288,7 @@ def _add_extra(
     if unit is not None and isinstance(value, Decimal | int):
         base, exponent = normalize_unit(unit)
         if base == "Wh":
-            builder.count_tariff(obis, to_int(text, exponent))
+            builder.count_tariff(obis, to_exact(text, exponent))
 
 
 def _register(group: str, zone: tzinfo) -> Register:
