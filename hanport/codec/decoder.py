@@ -12,11 +12,9 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from hanport.codec import hdlc, mbus, p1
-from hanport.codec.apdu import DATA_NOTIFICATION, parse_notification, parse_notification_header
-from hanport.codec.cipher import GLO_CIPHERING, aes_key, decrypt, parse_ciphered
-from hanport.codec.clock import cosem_datetime
+from hanport.codec.cipher import GLO_CIPHERING, aes_key
+from hanport.codec.dlms import open_apdu, read_notification
 from hanport.codec.energy_scale import EnergyScales
-from hanport.codec.entries import add_entries
 from hanport.codec.framing import (
     BARE,
     CUT_SHORT,
@@ -28,26 +26,16 @@ from hanport.codec.framing import (
     given_up,
     next_start,
 )
-from hanport.codec.layouts import read_list
 from hanport.codec.messages import Reassembly
-from hanport.codec.normalize import ReadingBuilder
 from hanport.codec.p1_crc import missing_crc
 from hanport.codec.record import Record
-from hanport.codec.registers import scan_registers
-from hanport.errors import DecodeError, HanError
-from hanport.fields import FIELD_BY_NAME
+from hanport.errors import ChecksumError, DecodeError, HanError
 from hanport.model import Reading, Rejected
 
 __all__ = ["DEFAULT_ZONE", "Decoder", "DecoderStats", "decode"]
 
 DEFAULT_ZONE = "Europe/Tallinn"
 _FILLER = b"\x7e\x00\r\n\t "
-_AUTHENTICATED = 0x10
-_MAKERS = {b"LGZ": "landis+gyr", b"KAM": "kamstrup", b"KFM": "kaifa", b"AID": "aidon"}
-_INCOMPLETE = (
-    "The decrypted frame is not one complete DLMS data-notification; the key is wrong or the "
-    "frame was damaged, and it carries no authentication tag to tell, so it is dropped."
-)
 Item = Reading | Rejected
 
 
@@ -103,7 +91,11 @@ class Decoder:
         self.stats = DecoderStats(energy_scales=self._scales.found)
         self._buffer = bytearray()
         self._claimed = 0
-        """The first bytes of the buffer that began as an HDLC, M-Bus or ciphered frame."""
+        """The first bytes of the buffer that began as an HDLC, M-Bus or ciphered frame: no
+        bare APDU is read in them."""
+        self._sealed = 0
+        """The first bytes of the buffer that were a frame which failed its checksum: their
+        bytes are searched for frames again, but no raw ciphered APDU is read in them."""
         self._messages = Reassembly()
         self._crc_seen = False
         """This stream has shown P1 telegrams with CRC: one without is then refused."""
@@ -122,6 +114,7 @@ class Decoder:
             del self._buffer[:dropped]
             self.stats.junk_bytes += dropped
             self._claimed = max(0, self._claimed - dropped)
+            self._sealed = max(0, self._sealed - dropped)
         return out
 
     def reset(self) -> None:
@@ -131,7 +124,7 @@ class Decoder:
         scale) is kept: it is the same meter after the cable comes back.
         """
         self._buffer.clear()
-        self._claimed = 0
+        self._claimed = self._sealed = 0
         self._messages.clear()
 
     def flush(self, received_at: datetime | None = None) -> list[Item]:
@@ -139,7 +132,7 @@ class Decoder:
         out: list[Item] = []
         self._scan(self._buffer, out, received_at, at_end=True)
         self._buffer.clear()
-        self._claimed = 0
+        self._claimed = self._sealed = 0
         self._messages.finish()
         self._report_abandoned(out)
         return out
@@ -150,7 +143,7 @@ class Decoder:
         """Decode the frames in `buf`; return what is left for later (and drop it from a buffer)."""
         stats = self.stats
         pos = 0
-        claimed = self._claimed
+        claimed, sealed = self._claimed, self._sealed
         noise_cut = -1
         while True:
             start = next_start(buf, pos)
@@ -159,48 +152,73 @@ class Decoder:
                 pos = len(buf)
                 break
             stats.junk_bytes += start - pos
-            end = frame_end(buf, start, at_end)
-            if end == BARE:
-                end = self._frame_bare(buf, start, at_end, claimed)
+            end = self._frame_end(buf, start, at_end, claimed, sealed)
             if end >= 0:
-                self._handle(bytes(buf[start:end]), out, received_at)
-                pos = end
-                continue
-            if end != NOT_A_FRAME and not at_end:
+                if not self._handle(bytes(buf[start:end]), out, received_at):
+                    pos = end
+                    continue
+                if _damaged(buf, start):  # maybe noise: the bytes after its mark are read again
+                    sealed = max(sealed, end)
+            elif end != NOT_A_FRAME and not at_end:
                 pos = start  # more bytes may complete it: keep it for the next chunk
                 break
-            cut_short = end != NOT_A_FRAME
-            if start >= claimed:  # inside a frame already reported, nothing is reported again
-                found = given_up(buf, start, cut_short)
-                if found is not None:
-                    self._reject(Rejected(found[0], bytes(buf[start : found[1]])), out)
-                elif cut_short and noise_cut < 0:
-                    noise_cut = start
+            elif (  # nothing inside a claimed frame is reported; an unreported cut, once
+                start >= claimed
+                and not self._report(buf, start, end != NOT_A_FRAME, out)
+                and end != NOT_A_FRAME
+                and noise_cut < 0
+            ):
+                noise_cut = start
             claimed = max(claimed, extent(buf, start))
             stats.junk_bytes += 1
             pos = start + 1
         if noise_cut >= 0 and not out and buf[noise_cut:].strip(_FILLER):
             self._reject(Rejected(CUT_SHORT, bytes(buf[noise_cut:])), out)
-        self._claimed = max(0, claimed - pos)
+        self._claimed, self._sealed = max(0, claimed - pos), max(0, sealed - pos)
         if isinstance(buf, bytearray):
             del buf[:pos]
             return buf
         return buf[pos:]
 
-    def _frame_bare(self, buf: bytes | bytearray, start: int, at_end: bool, claimed: int) -> int:
-        """Bare APDUs come only from DLMS streams, and never from inside another frame's bytes."""
-        if start < claimed or (self.format is not None and not self.format.startswith("dlms")):
+    def _frame_end(
+        self, buf: bytes | bytearray, start: int, at_end: bool, claimed: int, sealed: int
+    ) -> int:
+        """Bare APDUs come only from DLMS streams and never from inside another frame's bytes;
+        raw ciphered APDUs never from inside a frame that failed its checksum."""
+        end = frame_end(buf, start, at_end)
+        if end == BARE:
+            if start < claimed or (self.format is not None and not self.format.startswith("dlms")):
+                return NOT_A_FRAME
+            return frame_bare(buf, start, at_end)
+        if start < sealed and buf[start] == GLO_CIPHERING:
             return NOT_A_FRAME
-        return frame_bare(buf, start, at_end)
+        return end
 
-    def _handle(self, frame: bytes, out: list[Item], received_at: datetime | None) -> None:
+    def _report(self, buf: bytes | bytearray, start: int, cut_short: bool, out: list[Item]) -> bool:
+        """Report a candidate given up that looked like a frame; False when it was noise."""
+        found = given_up(buf, start, cut_short)
+        if found is None:
+            return False
+        self._reject(Rejected(found[0], bytes(buf[start : found[1]])), out)
+        return True
+
+    def _handle(self, frame: bytes, out: list[Item], received_at: datetime | None) -> bool:
+        """Decode a framed frame into `out`. True when it may have been noise that only looked
+        framed, so that the bytes after its start mark must be searched again: a raw ciphered
+        APDU (framed by its length alone) that cannot be decoded, or an HDLC or M-Bus frame
+        that fails its checksum."""
+        raw_ciphered = frame[0] == GLO_CIPHERING
+        mistaken = False
         try:
             item = self._decode_frame(frame, received_at)
         except HanError as error:
-            self._messages.clear()
+            if not raw_ciphered:  # never glue the pieces around a bad frame into one message
+                self._messages.clear()
             item = Rejected(str(error), frame)
+            mistaken = raw_ciphered or (isinstance(error, ChecksumError) and _noise(frame))
         except Exception as error:  # a decoder bug must not stop the reader
             self._messages.clear()
+            mistaken = raw_ciphered
             item = Rejected(
                 f"hanport could not decode this frame ({type(error).__name__}: {error}); "
                 "please report it with a capture (hanport capture).",
@@ -208,12 +226,18 @@ class Decoder:
             )
         self._report_abandoned(out)
         if item is None:
-            return
+            return False
         if isinstance(item, Reading):
             self.stats.readings += 1
             out.append(item)
-        else:
+            return False
+        if not raw_ciphered or self._expects_raw_ciphered():
             self._reject(item, out)
+        return mistaken
+
+    def _expects_raw_ciphered(self) -> bool:
+        """A raw ciphered frame that fails in a stream of another format was line noise."""
+        return self.format is None or self.format in ("dlms", "dlms+encrypted", "p1+encrypted")
 
     def _reject(self, item: Rejected, out: list[Item]) -> None:
         self.stats.rejected += 1
@@ -256,57 +280,16 @@ class Decoder:
 
     def _apdu(self, apdu: bytes, carrier: str, received_at: datetime | None) -> Item:
         """`carrier` "dlms" is no frame at all: only an authentication tag can check its bytes."""
-        maker = None
-        checked = carrier != "dlms"
-        sender = None
-        if apdu[:1] == bytes([GLO_CIPHERING]):
-            ciphered = parse_ciphered(apdu)
-            maker = _MAKERS.get(ciphered.system_title[:3])
-            apdu = decrypt(ciphered, self.key, self.auth_key)
-            carrier += "+encrypted"
-            if ciphered.security_control & _AUTHENTICATED:
-                checked = True
-            else:
-                sender = ciphered.sender
-            if apdu[:1] == b"/":
-                reading = self._p1(apdu, received_at, checked=checked)
-                self.format = "p1+encrypted"
-                self._note_unauthenticated(sender)
-                return reading
-        if apdu[:1] != bytes([DATA_NOTIFICATION]):
-            raise DecodeError(
-                f"The frame holds a DLMS message of type 0x{apdu[:1].hex().upper() or '--'}, "
-                "not a data-notification; hanport reads pushed meter data only."
-            )
-        if sender is not None and _incomplete(apdu):
-            raise DecodeError(_INCOMPLETE)
-        reading = self._notification(apdu, maker, received_at, checked)
-        self.format = carrier
-        self._note_unauthenticated(sender)
-        return reading
-
-    def _note_unauthenticated(self, sender: str | None) -> None:
-        if sender is not None:
-            self.stats.unauthenticated_sender = sender
-
-    def _notification(
-        self, apdu: bytes, maker: str | None, received_at: datetime | None, verified: bool
-    ) -> Reading:
-        date_time, body_start = parse_notification_header(apdu)
-        builder = ReadingBuilder()
-        entries = scan_registers(apdu, body_start)
-        if entries is not None:
-            add_entries(entries, builder, self.zone, maker)
+        opened = open_apdu(apdu, carrier != "dlms", self.key, self.auth_key)
+        if opened.apdu[:1] == b"/":
+            reading = self._p1(opened.apdu, received_at, checked=opened.checked)
+            self.format = "p1+encrypted"
         else:
-            read_list(parse_notification(apdu).body, builder, self.zone, maker)
-        if date_time is not None:
-            time = cosem_datetime(date_time, self.zone)
-            if time is not None:
-                builder.add_value(FIELD_BY_NAME["meter_time"], time)
-        self._scales.resolve(builder, received_at)
-        if not verified:
-            builder.values["verified"] = False
-        return builder.build(received_at)
+            reading = read_notification(opened, self.zone, self._scales, received_at)
+            self.format = carrier + "+encrypted" if opened.encrypted else carrier
+        if opened.unauthenticated_sender is not None:
+            self.stats.unauthenticated_sender = opened.unauthenticated_sender
+        return reading
 
 
 def decode(
@@ -326,12 +309,18 @@ def decode(
     return [item for item in items if isinstance(item, Reading)]
 
 
-def _incomplete(apdu: bytes) -> bool:
-    """Whether a plaintext without authentication tag is anything but one whole notification."""
-    try:
-        return parse_notification(apdu).size != len(apdu)
-    except (DecodeError, ValueError, IndexError):
-        return True
+def _damaged(buf: bytes | bytearray, start: int) -> bool:
+    """Whether a rejected frame was a real frame (M-Bus framing, an HDLC header whose HCS
+    checks): then nothing inside it is read as a raw ciphered APDU, which would bypass the
+    checksum that just failed."""
+    return buf[start] == 0x68 or (buf[start] == 0x7E and hdlc.looks_like_hdlc(buf, start))
+
+
+def _noise(frame: bytes) -> bool:
+    """Whether a frame that fails its checksum may have been noise, or a frame cut short whose
+    announced end happened to fall on a flag or stop byte, rather than one damaged frame:
+    HDLC and M-Bus frames (P1 telegrams cannot contain another frame)."""
+    return frame[0] in (0x68, 0x7E)
 
 
 def _zone(name: str) -> tzinfo:
