@@ -408,3 +408,50 @@ def test_telegrams_of_one_layout_decode_each_to_its_own_values(
         assert reading.power_import_w == power
         assert reading.voltage_l1_v == Decimal(voltage).scaleb(-1)
         assert reading.current_l1_a == Decimal(current).scaleb(-1)
+
+
+# ------------------------------------------------------ after any garbage, frames decode
+
+_GARBAGE_PIECES = [
+    b"\xdb\x08" + bytes(8) + b"\xff",  # the issue's 11 bytes
+    b"\xdb\x08LGZ\x01\x02\x03\x04\x05\x82\x20\x00\x30\x00\x00\x00\x01",  # ciphered, 8 KiB
+    b"\x7e\xa7\xff\x41\x08\x83\x13",  # HDLC, 2047 bytes announced
+    b"\x68\xff\xff\x68\x53\xff\x00\x01\x67",  # M-Bus, 255 bytes announced
+    b"\x0f\x40\x00\x00\x00\x00\x01\x82\xff\xff",  # a bare APDU announcing 65535 elements
+    LLC + b"\x0f\x40\x00\x00\x00\x00\x02\x81\xff",
+    b"/LGF5E360\r\n\r\n1-0:1.7.0(0001.0",  # a telegram that never ends
+]
+garbage = st.lists(
+    st.one_of(
+        st.binary(max_size=200),
+        st.sampled_from(_GARBAGE_PIECES),
+        st.builds(
+            lambda f, n: f[: n % max(1, len(f))], st.sampled_from(VALID_FRAMES), st.integers()
+        ),
+    ),
+    max_size=6,
+).map(b"".join)
+_FOLLOWING = {
+    "p1": lambda w: p1_telegram([f"1-0:1.7.0({w}*W)"]),
+    "hdlc": lambda w: hdlc_frame(LLC + simple_apdu(w)),
+    "mbus": lambda w: mbus_frames(simple_apdu(w)),
+    "gcm": lambda w: glo_ciphering(simple_apdu(w), key=KEY, auth_key=AUTH, frame_counter=w),
+}
+
+
+@SETTINGS
+@given(
+    garbage,
+    st.sampled_from(sorted(_FOLLOWING)),
+    st.integers(1, 40),
+    st.lists(st.integers(1, 4096), max_size=12),
+)
+def test_after_any_garbage_the_frames_that_follow_decode(
+    prefix: bytes, kind: str, count: int, cuts: list[int]
+) -> None:
+    """Whatever came before (noise, truncated frames, maximal length fields), the valid
+    frames after it all decode, whole or in any chunks, and nothing raises."""
+    watts = list(range(1000, 1000 + count))
+    data = prefix + b"".join(_FOLLOWING[kind](w) for w in watts)
+    result = decode_all(data, cuts)
+    assert [r.power_import_w for r in result if isinstance(r, Reading)][-count:] == watts

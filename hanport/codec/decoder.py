@@ -12,22 +12,21 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from hanport.codec import hdlc, mbus, p1
-from hanport.codec.cipher import GLO_CIPHERING, aes_key
+from hanport.codec.cipher import GLO_CIPHERING, aes_key, frame_ciphered
 from hanport.codec.dlms import open_apdu, read_notification
 from hanport.codec.energy_scale import EnergyScales
 from hanport.codec.framing import (
-    BARE,
     CUT_SHORT,
     MAX_BUFFER,
     NOT_A_FRAME,
     extent,
     frame_bare,
-    frame_end,
     given_up,
     next_start,
 )
 from hanport.codec.messages import Reassembly
 from hanport.codec.p1_crc import missing_crc
+from hanport.codec.p1_frame import frame_p1
 from hanport.codec.record import Record
 from hanport.errors import ChecksumError, DecodeError, HanError
 from hanport.model import Reading, Rejected
@@ -159,22 +158,22 @@ class Decoder:
                     continue
                 if _damaged(buf, start):  # maybe noise: the bytes after its mark are read again
                     sealed = max(sealed, end)
+                claimed = max(claimed, extent(buf, start))
             elif end != NOT_A_FRAME and not at_end:
                 pos = start  # more bytes may complete it: keep it for the next chunk
                 break
-            elif (  # nothing inside a claimed frame is reported; an unreported cut, once
-                start >= claimed
-                and not self._report(buf, start, end != NOT_A_FRAME, out)
-                and end != NOT_A_FRAME
-                and noise_cut < 0
-            ):
-                noise_cut = start
-            claimed = max(claimed, extent(buf, start))
+            elif buf[start] != 0x7E or (start + 1 < len(buf) and buf[start + 1] & 0xF0 == 0xA0):
+                cut_short = end != NOT_A_FRAME  # (not the flag after an HDLC frame, or filler)
+                reported = self._report(buf, start, cut_short, claimed, out)
+                if cut_short and not reported and noise_cut < 0:
+                    noise_cut = start
+                claimed = max(claimed, extent(buf, start))
             stats.junk_bytes += 1
             pos = start + 1
         if noise_cut >= 0 and not out and buf[noise_cut:].strip(_FILLER):
             self._reject(Rejected(CUT_SHORT, bytes(buf[noise_cut:])), out)
-        self._claimed, self._sealed = max(0, claimed - pos), max(0, sealed - pos)
+        self._claimed = claimed - pos if claimed > pos else 0
+        self._sealed = sealed - pos if sealed > pos else 0
         if isinstance(buf, bytearray):
             del buf[:pos]
             return buf
@@ -185,17 +184,26 @@ class Decoder:
     ) -> int:
         """Bare APDUs come only from DLMS streams and never from inside another frame's bytes;
         raw ciphered APDUs never from inside a frame that failed its checksum."""
-        end = frame_end(buf, start, at_end)
-        if end == BARE:
-            if start < claimed or (self.format is not None and not self.format.startswith("dlms")):
-                return NOT_A_FRAME
-            return frame_bare(buf, start, at_end)
-        if start < sealed and buf[start] == GLO_CIPHERING:
+        mark = buf[start]
+        if mark == 0x2F:
+            return frame_p1(buf, start, at_end)
+        if mark == 0x7E:
+            return hdlc.frame_hdlc(buf, start)
+        if mark == 0x68:
+            return mbus.frame_mbus(buf, start)
+        if mark == GLO_CIPHERING:
+            return NOT_A_FRAME if start < sealed else frame_ciphered(buf, start)
+        if start < claimed or (self.format is not None and not self.format.startswith("dlms")):
             return NOT_A_FRAME
-        return end
+        return frame_bare(buf, start, at_end)
 
-    def _report(self, buf: bytes | bytearray, start: int, cut_short: bool, out: list[Item]) -> bool:
-        """Report a candidate given up that looked like a frame; False when it was noise."""
+    def _report(
+        self, buf: bytes | bytearray, start: int, cut_short: bool, claimed: int, out: list[Item]
+    ) -> bool:
+        """Report a candidate given up that looked like a frame; False when it was noise.
+        Nothing inside a frame that was already reported (`claimed`) is reported again."""
+        if start < claimed:
+            return True
         found = given_up(buf, start, cut_short)
         if found is None:
             return False
@@ -224,7 +232,8 @@ class Decoder:
                 "please report it with a capture (hanport capture).",
                 frame,
             )
-        self._report_abandoned(out)
+        if self._messages.abandoned:
+            self._report_abandoned(out)
         if item is None:
             return False
         if isinstance(item, Reading):
@@ -268,25 +277,41 @@ class Decoder:
     def _p1(self, frame: bytes, received_at: datetime | None, *, checked: bool) -> Reading:
         """A telegram: its CRC verified, or its missing CRC allowed (see `p1_crc`) unless
         something else `checked` its bytes (the FCS of its frame, an authentication tag)."""
-        if p1.has_crc(frame):
-            reading = p1.parse_p1(frame, self.zone, received_at)
+        if checked:
+            return p1.parse_p1(frame, self.zone, received_at)
+        reading = p1.parse_p1(frame, self.zone, received_at, without_crc=self._without_crc)
+        if reading.verified:
             self._crc_seen = True
-            return reading
-        if not checked:
-            problem = missing_crc(frame, self._crc_seen)
-            if problem is not None:
-                raise DecodeError(problem)
-        return p1.parse_p1(frame, self.zone, received_at, verified=checked)
+        return reading
+
+    def _without_crc(self, telegram: bytes) -> None:
+        problem = missing_crc(telegram, self._crc_seen)
+        if problem is not None:
+            raise DecodeError(problem)
 
     def _apdu(self, apdu: bytes, carrier: str, received_at: datetime | None) -> Item:
         """`carrier` "dlms" is no frame at all: only an authentication tag can check its bytes."""
+        if apdu[:1] != b"\xdb":
+            reading = read_notification(
+                apdu, self.zone, self._scales, received_at, checked=carrier != "dlms"
+            )
+            self.format = carrier
+            return reading
         opened = open_apdu(apdu, carrier != "dlms", self.key, self.auth_key)
         if opened.apdu[:1] == b"/":
             reading = self._p1(opened.apdu, received_at, checked=opened.checked)
             self.format = "p1+encrypted"
         else:
-            reading = read_notification(opened, self.zone, self._scales, received_at)
-            self.format = carrier + "+encrypted" if opened.encrypted else carrier
+            reading = read_notification(
+                opened.apdu,
+                self.zone,
+                self._scales,
+                received_at,
+                maker=opened.maker,
+                checked=opened.checked,
+                unauthenticated=opened.unauthenticated_sender is not None,
+            )
+            self.format = carrier + "+encrypted"
         if opened.unauthenticated_sender is not None:
             self.stats.unauthenticated_sender = opened.unauthenticated_sender
         return reading

@@ -21,12 +21,13 @@ from hanport.codec.normalize import ReadingBuilder
 from hanport.codec.record import Record
 from hanport.codec.registers import scan_registers
 from hanport.errors import DecodeError
-from hanport.fields import FIELD_BY_NAME
 from hanport.model import Reading
 
 __all__ = ["Opened", "open_apdu", "read_notification"]
 
 _AUTHENTICATED = 0x10
+_NOTIFICATION = bytes([DATA_NOTIFICATION])
+_CIPHERED = bytes([GLO_CIPHERING])
 _MAKERS = {b"LGZ": "landis+gyr", b"KAM": "kamstrup", b"KFM": "kaifa", b"AID": "aidon"}
 _INCOMPLETE = (
     "The decrypted frame is not one complete DLMS data-notification; the key is wrong or the "
@@ -60,7 +61,7 @@ def open_apdu(apdu: bytes, checked: bool, key: bytes | None, auth_key: bytes | N
 
     `checked`: the frame that carried the APDU had a checksum of its own.
     """
-    if apdu[:1] != bytes([GLO_CIPHERING]):
+    if apdu[:1] != _CIPHERED:
         return Opened(apdu, checked)
     ciphered = parse_ciphered(apdu)
     plaintext = decrypt(ciphered, key, auth_key)
@@ -75,32 +76,57 @@ def open_apdu(apdu: bytes, checked: bool, key: bytes | None, auth_key: bytes | N
 
 
 def read_notification(
-    opened: Opened, zone: tzinfo, scales: EnergyScales, received_at: datetime | None
+    apdu: bytes,
+    zone: tzinfo,
+    scales: EnergyScales,
+    received_at: datetime | None,
+    *,
+    maker: str | None = None,
+    checked: bool = True,
+    unauthenticated: bool = False,
 ) -> Reading:
-    """The reading of a data-notification. Raises DecodeError or UnknownLayoutError."""
-    apdu = opened.apdu
-    if apdu[:1] != bytes([DATA_NOTIFICATION]):
+    """The reading of a data-notification. Raises DecodeError or UnknownLayoutError.
+
+    `checked`: something verified the bytes (a frame checksum, a tag); `unauthenticated`: a
+    plaintext decrypted without tag, which must be exactly one notification.
+    """
+    if apdu[:1] != _NOTIFICATION:
         raise DecodeError(
             f"The frame holds a DLMS message of type 0x{apdu[:1].hex().upper() or '--'}, "
             "not a data-notification; hanport reads pushed meter data only."
         )
-    if opened.unauthenticated_sender is not None and _incomplete(apdu):
+    if unauthenticated and _incomplete(apdu):
         raise DecodeError(_INCOMPLETE)
     date_time, body_start = parse_notification_header(apdu)
-    builder = ReadingBuilder()
-    entries = scan_registers(apdu, body_start)
-    if entries is not None:
-        add_entries(entries, builder, zone, opened.maker)
-    else:
-        read_list(parse_notification(apdu).body, builder, zone, opened.maker)
+    builder = _read_list(apdu, body_start, zone, maker, scales.presumed)
+    presumed = builder.energy_scale is not None
+    if presumed and scales.configured is None and not scales.confirms(builder):
+        builder = _read_list(apdu, body_start, zone, maker, None)  # another meter's list
     if date_time is not None:
         time = cosem_datetime(date_time, zone)
         if time is not None:
-            builder.add_value(FIELD_BY_NAME["meter_time"], time)
-    scales.resolve(builder, received_at)
-    if not opened.checked:
+            builder.values.setdefault("meter_time", time)
+    if (
+        builder.ambiguous is not None
+        or scales.learning
+        or (presumed and (builder.values.get("meter_id") or "") not in scales.found)
+    ):
+        scales.resolve(builder, received_at)
+    if not checked:
         builder.values["verified"] = False
     return builder.build(received_at)
+
+
+def _read_list(
+    apdu: bytes, body_start: int, zone: tzinfo, maker: str | None, energy_scale: int | None
+) -> ReadingBuilder:
+    builder = ReadingBuilder()
+    entries = scan_registers(apdu, body_start)
+    if entries is not None:
+        add_entries(entries, builder, zone, maker, energy_scale)
+    else:
+        read_list(parse_notification(apdu).body, builder, zone, maker, energy_scale)
+    return builder
 
 
 def _incomplete(apdu: bytes) -> bool:

@@ -45,7 +45,7 @@ class EnergyScales:
     """The multipliers found (`found`: meter id, "" when it sends none → 1 or 10) and the
     evidence being gathered for the others."""
 
-    __slots__ = ("_tracks", "configured", "found")
+    __slots__ = ("_tracks", "configured", "found", "learning", "presumed")
 
     def __init__(self, configured: int | None = None) -> None:
         if configured not in (None, *SCALES):
@@ -53,12 +53,34 @@ class EnergyScales:
         self.configured = configured
         self.found: dict[str, int] = {}
         self._tracks: dict[str, _Track] = {}
+        self.learning = False
+        """Evidence is being gathered for some meter: every list with power counts."""
+        self.presumed = configured
+        """The multiplier to read the next list with: the configured one, or the one found
+        while only one meter has been seen (`confirms` checks the list is that meter's)."""
+
+    def _changed(self) -> None:
+        self.learning = bool(self._tracks)
+        if self.configured is None:
+            one = len(self.found) == 1 and not self._tracks
+            self.presumed = next(iter(self.found.values())) if one else None
+
+    def confirms(self, builder: ReadingBuilder) -> bool:
+        """False when the list was read with a multiplier found for another meter."""
+        scale = builder.energy_scale
+        if scale is None or self.configured is not None:
+            return True
+        return self.found.get(str(builder.values.get("meter_id") or "")) == scale
 
     def resolve(self, builder: ReadingBuilder, received_at: datetime | None) -> None:
         """Scale the builder's ambiguous registers, or keep them raw, learning from the list."""
         ambiguous = builder.ambiguous
-        if ambiguous is None and not self._tracks:
-            return
+        if ambiguous is None:
+            if builder.energy_scale is not None:
+                self._remember(builder, builder.energy_scale)
+                return
+            if not self._tracks:
+                return
         values = builder.values
         meter = str(values.get("meter_id") or "")
         scale = self.configured or self.found.get(meter)
@@ -70,10 +92,15 @@ class EnergyScales:
             for obis, (raw, _) in ambiguous.items():
                 builder.add_extra(obis, raw, None)
             return
-        if meter not in self.found and len(self.found) < 4 * _MAX_METERS:
-            self.found[meter] = scale
+        self._remember(builder, scale)
         for obis, (raw, unit) in ambiguous.items():
             builder.add_scaled(obis, raw, _EXPONENT[scale], unit)
+
+    def _remember(self, builder: ReadingBuilder, scale: int) -> None:
+        meter = str(builder.values.get("meter_id") or "")
+        if meter not in self.found and len(self.found) < 4 * _MAX_METERS:
+            self.found[meter] = scale
+            self._changed()
 
     def _learn(
         self, meter: str, builder: ReadingBuilder, received_at: datetime | None
@@ -85,6 +112,7 @@ class EnergyScales:
             if len(self._tracks) >= _MAX_METERS:
                 del self._tracks[next(iter(self._tracks))]
             track = self._tracks[meter] = _Track()
+            self._changed()
         moment = builder.values.get("meter_time") or received_at
         if not isinstance(moment, datetime):
             return None  # no clock: nothing to integrate over
@@ -99,6 +127,7 @@ class EnergyScales:
         scale = track.add_energy(energies)
         if scale is not None:
             del self._tracks[meter]
+            self._changed()
         return scale
 
 

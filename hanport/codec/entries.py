@@ -39,20 +39,31 @@ _MAKER_SCALERS: dict[str, dict[str, int]] = {
 _AMBIGUOUS: dict[str, frozenset[str]] = {"kamstrup": frozenset({"Wh", "varh"})}
 """Quantities whose scale a maker's scaler-less lists do not fix (see `energy_scale`)."""
 _NONE: frozenset[str] = frozenset()
+_EXPONENTS = {1: 0, 10: 1}
+_PROFILES: dict[tuple[str | None, int | None], tuple[dict[str, int], frozenset[str]]] = {}
 
 
 def add_entries(
-    entries: list[Entry], builder: ReadingBuilder, zone: tzinfo, maker: str | None
+    entries: list[Entry],
+    builder: ReadingBuilder,
+    zone: tzinfo,
+    maker: str | None,
+    energy_scale: int | None = None,
 ) -> None:
-    """Add OBIS-tagged entries to `builder`. Raises UnknownLayoutError when none is known."""
+    """Add OBIS-tagged entries to `builder`. Raises UnknownLayoutError when none is known.
+
+    `energy_scale` (1 or 10) is the multiplier of the registers whose scale the list does not
+    say; without it they go to `builder.ambiguous` for the decoder to resolve.
+    """
     maker = maker or maker_from_list_id(entries)
-    scalers = _MAKER_SCALERS.get(maker or "", {})
-    ambiguous = _AMBIGUOUS.get(maker or "", _NONE)
+    scalers, ambiguous = _profile(maker, energy_scale)
+    if energy_scale is not None and maker in _AMBIGUOUS:
+        builder.energy_scale = energy_scale
     values = builder.values
     known = 0
     for obis, value, scaler_unit in entries:
         if type(value) is int:
-            key = (obis, scaler_unit, maker)
+            key = (obis, scaler_unit, maker, energy_scale)
             plan = _PLANS.get(key)
             if plan is None:
                 plan = _PLANS[key] = _number_plan(obis, scaler_unit, scalers, ambiguous)
@@ -80,7 +91,21 @@ NumberPlan = tuple["str | None", int, int, bool]
 field: a multiplier when the result is an exact int, 0 and the decimal exponent when it is a
 Decimal, and -1 when the list does not say the register's scale (ambiguous)."""
 
-_PLANS: dict[tuple[str, object, str | None], NumberPlan] = {}
+_PLANS: dict[tuple[str, object, str | None, int | None], NumberPlan] = {}
+
+
+def _profile(maker: str | None, energy_scale: int | None) -> tuple[dict[str, int], frozenset[str]]:
+    """The maker's fixed scalers, and the quantities left ambiguous, given `energy_scale`."""
+    key = (maker, energy_scale)
+    profile = _PROFILES.get(key)
+    if profile is None:
+        scalers = dict(_MAKER_SCALERS.get(maker or "", {}))
+        ambiguous = _AMBIGUOUS.get(maker or "", _NONE)
+        if energy_scale is not None and ambiguous:
+            scalers.update(dict.fromkeys(ambiguous, _EXPONENTS[energy_scale]))
+            ambiguous = _NONE
+        profile = _PROFILES[key] = (scalers, ambiguous)
+    return profile
 
 
 def _number_plan(

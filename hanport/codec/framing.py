@@ -18,11 +18,10 @@ import re
 from hanport.codec import hdlc, mbus, p1
 from hanport.codec.apdu import LLC_HEADERS, parse_notification
 from hanport.codec.axdr import TruncatedError
-from hanport.codec.cipher import GLO_CIPHERING, ciphered_extent, frame_ciphered
+from hanport.codec.cipher import GLO_CIPHERING, ciphered_extent
 from hanport.errors import DecodeError
 
 __all__ = [
-    "BARE",
     "CUT_SHORT",
     "MAX_APDU",
     "MAX_BUFFER",
@@ -31,7 +30,6 @@ __all__ = [
     "WAIT_FOR_END",
     "extent",
     "frame_bare",
-    "frame_end",
     "given_up",
     "next_start",
 ]
@@ -39,8 +37,6 @@ __all__ = [
 NEED_MORE, NOT_A_FRAME = p1.NEED_MORE, p1.NOT_A_FRAME
 WAIT_FOR_END = -3
 """A bare APDU that ends where the data does: it is one if no more data comes."""
-BARE = -4
-"""A bare APDU start mark: whether it is one depends on the decoder's state."""
 MAX_APDU = 8192
 MAX_BUFFER = 2 * p1.MAX_TELEGRAM
 """The most a decoder keeps between chunks; the bounds above keep it below MAX_TELEGRAM."""
@@ -53,20 +49,6 @@ _LLC_APDU = frozenset(header + b"\x0f" for header in LLC_HEADERS)
 def next_start(buf: bytes | bytearray, pos: int) -> int:
     match = _START.search(buf, pos)
     return -1 if match is None else match.start()
-
-
-def frame_end(buf: bytes | bytearray, start: int, at_end: bool) -> int:
-    """End of the frame at `start`, NEED_MORE, NOT_A_FRAME, or BARE for a bare APDU's mark."""
-    mark = buf[start]
-    if mark == 0x2F:
-        return p1.frame_p1(buf, start, at_end)
-    if mark == 0x7E:
-        return hdlc.frame_hdlc(buf, start)
-    if mark == 0x68:
-        return mbus.frame_mbus(buf, start)
-    if mark == GLO_CIPHERING:
-        return frame_ciphered(buf, start)
-    return BARE
 
 
 def frame_bare(buf: bytes | bytearray, start: int, at_end: bool) -> int:

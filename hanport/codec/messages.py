@@ -13,6 +13,7 @@ from hanport.errors import DecodeError
 
 __all__ = ["INTERRUPTED", "UNFINISHED", "Reassembly"]
 
+_BLOCK_TRANSFER = bytes([GENERAL_BLOCK_TRANSFER])
 INTERRUPTED = (
     "A DLMS message in several frames was interrupted: a new message began before its last "
     "frame arrived, so the unfinished one is dropped."
@@ -62,7 +63,7 @@ class Reassembly:
             return None
         apdu = b"".join(self._segments)
         self._segments.clear()
-        if apdu[:1] != bytes([GENERAL_BLOCK_TRANSFER]):
+        if apdu[:1] != _BLOCK_TRANSFER:
             return apdu
         block = parse_block(apdu)
         if block.number == 1:

@@ -48,7 +48,7 @@ def scaled_decimal(raw: int, exponent: int) -> Decimal:
 class ReadingBuilder:
     """Collects the registers of one frame; `build()` makes the `Reading`."""
 
-    __slots__ = ("ambiguous", "extra", "tariff_sums", "values")
+    __slots__ = ("ambiguous", "energy_scale", "extra", "tariff_sums", "values")
 
     def __init__(self) -> None:
         self.values: dict[str, object] = {}
@@ -57,6 +57,8 @@ class ReadingBuilder:
         self.ambiguous: dict[str, tuple[int, str]] | None = None
         """Registers whose scale the list does not say (OBIS → raw value, unit): the decoder
         scales them once it knows the meter's multiplier (`energy_scale`)."""
+        self.energy_scale: int | None = None
+        """The multiplier such registers were read with, when the decoder gave one."""
 
     def add_text_number(self, field: Field, digits: str, base: str | None, exp: int) -> bool:
         """A number printed as text (P1). False when the unit does not fit the field."""

@@ -11,6 +11,7 @@ Telegrams are framed from `/` to the CRC, never by silence on the line (`p1_fram
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
@@ -37,7 +38,6 @@ __all__ = [
     "NEED_MORE",
     "NOT_A_FRAME",
     "frame_p1",
-    "has_crc",
     "looks_like_p1",
     "parse_p1",
     "unusable_p1",
@@ -48,24 +48,24 @@ _TEXT_OBJECTS = ("96.1.", "96.13.", "42.0.")
 """Equipment identifiers and text messages: text (often hex-encoded), never numbers."""
 
 
-def has_crc(telegram: bytes) -> bool:
-    """Whether the framed telegram ends with CRC digits after its `!`."""
-    bang = telegram.rfind(b"!")
-    return bang >= 0 and bool(telegram[bang + 1 : bang + 5].rstrip(b"\r\n"))
-
-
 def parse_p1(
-    telegram: bytes, zone: tzinfo, received_at: datetime | None = None, *, verified: bool = True
+    telegram: bytes,
+    zone: tzinfo,
+    received_at: datetime | None = None,
+    *,
+    without_crc: Callable[[bytes], None] | None = None,
 ) -> Reading:
     """Verify and decode one framed telegram. Raises ChecksumError or FrameError.
 
-    `verified=False` marks a telegram that carries no CRC (the caller decides whether such a
-    telegram may be accepted at all, see `p1_crc`).
+    A telegram without CRC is first given to `without_crc`, which raises to refuse it (see
+    `p1_crc`); accepted, it is marked `verified=False`. With no `without_crc`, the caller has
+    checked the bytes otherwise (an authentication tag) and it counts as verified.
     """
     bang = telegram.rfind(b"!")
     if not telegram.startswith(b"/") or bang < 0:
         raise FrameError("This is not a P1 telegram: it must run from '/' to '!'.")
     digits = telegram[bang + 1 : bang + 5].rstrip(b"\r\n")
+    verified = True
     if digits:
         try:
             expected = int(digits, 16)
@@ -74,6 +74,9 @@ def parse_p1(
         computed = crc16_arc(telegram[: bang + 1])
         if computed != expected:
             raise ChecksumError("P1 telegram", expected, computed)
+    elif without_crc is not None:
+        without_crc(telegram)
+        verified = False
     head = telegram[:bang]
     builder = ReadingBuilder()
     if not apply_template(head, builder, zone, _parse_object):

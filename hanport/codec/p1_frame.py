@@ -23,12 +23,13 @@ MAX_TELEGRAM = 16384
 MAX_IDENTIFICATION = 128
 NEED_MORE = -1
 NOT_A_FRAME = -2
-_NOT_TEXT = re.compile(rb"[^\t\n\r\x20-\x7e]|/")
-"""The first byte that cannot be inside a telegram: not printable ASCII in lines, or a `/`."""
-_NOT_IDENTIFICATION = re.compile(rb"[^\t\x02\x20-\x7e]|/")
+_TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
+"""The bytes a P1 telegram is made of: printable ASCII in lines."""
+_IDENTIFICATION_TEXT = bytes(range(0x20, 0x7F)) + b"\t\x02"
 """The identification line may also hold byte 0x02: some captures show IEC 62056-21's enhanced
 identification escape `\\2` (`/ISk5\\2MIE5T-200`) as that byte."""
-_LINE_END = re.compile(rb"[\r\n]")
+_NOT_TEXT = re.compile(rb"[^\t\n\r\x20-\x7e]|/")
+"""The first byte that cannot be inside a telegram (for reasons only: `re` is slow per byte)."""
 _IDENTIFIED = re.compile(rb"/[A-Za-z]{3}[\t\x02\x20-\x2e\x30-\x7e]{0,124}\r?\n")
 """A whole identification line, `/XXX…` up to its line end: the start of a real telegram."""
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
@@ -42,28 +43,52 @@ def frame_p1(buf: bytes | bytearray, start: int, at_end: bool = False) -> int:
     is noise inside the telegram (which its CRC will catch), not its end. A telegram without a
     CRC is taken as ended only when no object line follows it.
     NEED_MORE when it is not complete yet; NOT_A_FRAME when these bytes cannot be one (binary
-    data, another `/` before the end, an identification line longer than 128 bytes, or more
-    than MAX_TELEGRAM bytes). Each candidate costs time in proportion to the bytes up to the
-    first one that cannot be in a telegram, so that line noise is scanned in linear time.
+    data, another `/` before the end, no identification line within 128 bytes, more than
+    MAX_TELEGRAM bytes). Bounded: a candidate is never searched beyond MAX_TELEGRAM bytes, and
+    its text is checked only up to the first `/` after it, where the next candidate begins.
     """
-    limit = min(len(buf), start + MAX_TELEGRAM)
-    line_end = _LINE_END.search(buf, start + 1, min(limit, start + MAX_IDENTIFICATION))
-    head_end = line_end.start() if line_end is not None else limit
-    if _NOT_IDENTIFICATION.search(buf, start + 1, min(head_end, start + MAX_IDENTIFICATION)):
-        return NOT_A_FRAME
-    if line_end is None:
-        return NEED_MORE if len(buf) - start < MAX_IDENTIFICATION else NOT_A_FRAME
-    bad = _NOT_TEXT.search(buf, head_end, limit)
-    stop = bad.start() if bad is not None else limit
-    bang = buf.find(b"!", head_end, stop)
+    size = len(buf)
+    limit = start + MAX_TELEGRAM if size > start + MAX_TELEGRAM else size
+    checked = start + 1
+    bang = buf.find(b"!", checked, limit)
     while bang >= 0:
+        if buf.find(b"/", checked, bang) >= 0 or not _text(buf, start, checked, bang):
+            return NOT_A_FRAME
+        checked = bang
         end = _end_line(buf, bang, at_end)
         if end != NOT_A_FRAME:
             return end
-        bang = buf.find(b"!", bang + 1, stop)
-    if bad is not None:
+        bang = buf.find(b"!", bang + 1, limit)
+    if buf.find(b"/", checked, limit) >= 0 or not _text(buf, start, checked, limit):
         return NOT_A_FRAME
-    return NOT_A_FRAME if len(buf) - start >= MAX_TELEGRAM else NEED_MORE
+    if size - start >= MAX_IDENTIFICATION and _line_end(buf, start) < 0:
+        return NOT_A_FRAME  # an identification line longer than any meter's
+    return NOT_A_FRAME if size - start >= MAX_TELEGRAM else NEED_MORE
+
+
+def _text(buf: bytes | bytearray, start: int, lo: int, hi: int) -> bool:
+    """Whether buf[lo:hi] holds only telegram text; on the identification line (the first line
+    of the telegram at `start`) byte 0x02 is text too."""
+    if not buf[lo:hi].translate(None, _TEXT):
+        return True
+    line_end = _line_end(buf, start)
+    if line_end < 0:  # the identification line has not ended yet (or never does)
+        line_end = min(len(buf), start + MAX_IDENTIFICATION)
+    if lo >= line_end:
+        return False
+    split = min(line_end, hi)
+    return not (
+        buf[lo:split].translate(None, _IDENTIFICATION_TEXT) or buf[split:hi].translate(None, _TEXT)
+    )
+
+
+def _line_end(buf: bytes | bytearray, start: int) -> int:
+    """Where the identification line of the telegram at `start` ends (its first CR or LF, in
+    its first MAX_IDENTIFICATION bytes), or -1."""
+    stop = min(len(buf), start + MAX_IDENTIFICATION)
+    cr = buf.find(b"\r", start + 1, stop)
+    lf = buf.find(b"\n", start + 1, cr if cr >= 0 else stop)
+    return lf if lf >= 0 else cr
 
 
 def unusable_p1(buf: bytes | bytearray, start: int) -> tuple[str, int] | None:
