@@ -40,7 +40,6 @@ _AMBIGUOUS: dict[str, frozenset[str]] = {"kamstrup": frozenset({"Wh", "varh"})}
 """Quantities whose scale a maker's scaler-less lists do not fix (see `energy_scale`)."""
 _NONE: frozenset[str] = frozenset()
 _EXPONENTS = {1: 0, 10: 1}
-_PROFILES: dict[tuple[str | None, int | None], tuple[dict[str, int], frozenset[str]]] = {}
 
 
 def add_entries(
@@ -56,17 +55,18 @@ def add_entries(
     say; without it they go to `builder.ambiguous` for the decoder to resolve.
     """
     maker = maker or maker_from_list_id(entries)
-    scalers, ambiguous = _profile(maker, energy_scale)
+    profile = _PROFILES.get((maker, energy_scale)) or _profile(maker, energy_scale)
+    scalers, ambiguous, plans = profile
     if energy_scale is not None and maker in _AMBIGUOUS:
         builder.energy_scale = energy_scale
     values = builder.values
     known = 0
     for obis, value, scaler_unit in entries:
         if type(value) is int:
-            key = (obis, scaler_unit, maker, energy_scale)
-            plan = _PLANS.get(key)
+            key = (obis, scaler_unit)
+            plan = plans.get(key)
             if plan is None:
-                plan = _PLANS[key] = _number_plan(obis, scaler_unit, scalers, ambiguous)
+                plan = plans[key] = _number_plan(obis, scaler_unit, scalers, ambiguous)
             name, multiplier, exponent, whole = plan
             if name is not None:
                 known += 1
@@ -91,21 +91,23 @@ NumberPlan = tuple["str | None", int, int, bool]
 field: a multiplier when the result is an exact int, 0 and the decimal exponent when it is a
 Decimal, and -1 when the list does not say the register's scale (ambiguous)."""
 
-_PLANS: dict[tuple[str, object, str | None, int | None], NumberPlan] = {}
+Profile = tuple[dict[str, int], frozenset[str], dict[tuple[str, object], NumberPlan]]
+"""A maker's fixed scalers, the quantities its lists leave ambiguous, and the plans of its
+registers (OBIS code, scaler/unit → plan)."""
 
 
-def _profile(maker: str | None, energy_scale: int | None) -> tuple[dict[str, int], frozenset[str]]:
-    """The maker's fixed scalers, and the quantities left ambiguous, given `energy_scale`."""
-    key = (maker, energy_scale)
-    profile = _PROFILES.get(key)
-    if profile is None:
-        scalers = dict(_MAKER_SCALERS.get(maker or "", {}))
-        ambiguous = _AMBIGUOUS.get(maker or "", _NONE)
-        if energy_scale is not None and ambiguous:
-            scalers.update(dict.fromkeys(ambiguous, _EXPONENTS[energy_scale]))
-            ambiguous = _NONE
-        profile = _PROFILES[key] = (scalers, ambiguous)
+def _profile(maker: str | None, energy_scale: int | None) -> Profile:
+    """The profile of a maker's lists read with `energy_scale` (None: ambiguous left so)."""
+    scalers = dict(_MAKER_SCALERS.get(maker or "", {}))
+    ambiguous = _AMBIGUOUS.get(maker or "", _NONE)
+    if energy_scale is not None and ambiguous:
+        scalers.update(dict.fromkeys(ambiguous, _EXPONENTS[energy_scale]))
+        ambiguous = _NONE
+    profile = _PROFILES[(maker, energy_scale)] = (scalers, ambiguous, {})
     return profile
+
+
+_PROFILES: dict[tuple[str | None, int | None], Profile] = {}
 
 
 def _number_plan(
