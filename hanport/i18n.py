@@ -312,6 +312,11 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "sai kahjustada, ja autentimismärgendit, mis seda näitaks, kaadril pole; seetõttu "
             "jäetakse see kõrvale.",
         ),
+        (
+            r"A DLMS message in several frames grew beyond 64 KiB without its last frame; .*",
+            "Mitmest kaadrist koosnev DLMS-sõnum kasvas üle 64 KiB, ilma et viimane kaader "
+            "oleks saabunud; see jäetakse kõrvale.",
+        ),
     )
 )
 

@@ -78,6 +78,10 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
     "interrupted": (lambda: first(_segments_but_the_last() + hdlc_frame(LLC + apdu(2))), "katkes"),
     "unfinished": (lambda: first(_segments_but_the_last()), "viimane kaader saabus"),
     "not one notification": (lambda: first(_count_changed(), key=KEY), "terviklik"),
+    "too long": (
+        lambda: first(b"".join([hdlc_frame(b"s" * 1000, segmented=True)] * 70)),
+        "üle 64 KiB",
+    ),
 }
 
 

@@ -267,3 +267,15 @@ def test_byte_02_outside_the_identification_line_is_damage() -> None:
     damaged = damaged.replace(b"1.449", b"1\x02449")
     (rejected,) = rejected_of(damaged)
     assert "not text (0x02)" in rejected.reason
+
+
+def test_a_message_that_never_ends_does_not_pile_up() -> None:
+    """Segmented frames whose last one never comes: dropped, with a reason, beyond 64 KiB."""
+    piece = hdlc_frame(b"s" * 1000, segmented=True)
+    decoder = hanport.Decoder()
+    found = [item for _ in range(80) for item in decoder.feed(piece)]
+    rejected = [item for item in found if isinstance(item, Rejected)]
+    assert len(rejected) == 1
+    assert rejected[0].reason.startswith("A DLMS message in several frames grew beyond 64 KiB")
+    assert len(rejected[0].raw) > 65536
+    assert readings(decoder.feed(hdlc_frame(LLC + simple_apdu(3)))) == [3]

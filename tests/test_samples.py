@@ -1117,6 +1117,21 @@ def test_encrypted_without_key(samples_root: Path, path: str) -> None:
     assert hanport.decode(data) == []
 
 
+def test_encrypted_but_unauthenticated_meter_is_named(samples_root: Path) -> None:
+    """The Austrian Kaifa sends SC 0x20: encrypted, no tag. Its data is read (the M-Bus checksum
+    checked the line), and the decoder names the meter whose data is not authenticated."""
+    data = load(samples_root, SAMPLE_BY_PATH["mbus-encrypted/at_kaifa-ma309_1.hex"])
+    decoder = hanport.Decoder(key=KEY_KAIFA_AT, zone="Europe/Vienna")
+    (reading,) = decoder.feed(data) + decoder.flush()
+    assert isinstance(reading, Reading)
+    assert reading.verified
+    assert decoder.stats.unauthenticated_sender == "KFM6750000009"
+    authenticated = hanport.Decoder(key=KEY_LGZ_AT, auth_key=AUTH_LGZ_AT, zone="Europe/Vienna")
+    authenticated.feed(load(samples_root, SAMPLE_BY_PATH["hdlc-encrypted/at_landisgyr-e450_1.hex"]))
+    assert authenticated.stats.readings == 1
+    assert authenticated.stats.unauthenticated_sender is None
+
+
 def test_unauthenticated_mbus_with_wrong_key_gives_no_reading(samples_root: Path) -> None:
     """SC 0x20 has no tag, so a wrong key cannot be detected cryptographically; no reading."""
     data = load(samples_root, SAMPLE_BY_PATH["mbus-encrypted/at_kaifa-ma309_1.hex"])

@@ -41,8 +41,9 @@ Item = Reading | Rejected
 class DecoderStats(Record):
     """What the decoder has seen so far: for diagnostics (`hanport doctor`) and the UI.
 
-    `unauthenticated_sender`: the system title (`KFM…`) of a meter whose frames are encrypted
-    but not authenticated, so that their data cannot be proven unaltered; None otherwise.
+    `unauthenticated_sender`: the system title (`KFM…`) of a meter whose ciphered frames carry
+    no authentication tag (security byte 0x20: encrypted only), so that their data cannot be
+    proven unaltered; None otherwise.
     `energy_scales`: meter id ("" when it sends none) → the multiplier (1 or 10) its scaler-less
     energy registers need, detected or configured.
     """

@@ -40,6 +40,7 @@ _AMBIGUOUS: dict[str, frozenset[str]] = {"kamstrup": frozenset({"Wh", "varh"})}
 """Quantities whose scale a maker's scaler-less lists do not fix (see `energy_scale`)."""
 _NONE: frozenset[str] = frozenset()
 _EXPONENTS = {1: 0, 10: 1}
+_MAX_PLANS = 4096
 
 
 def add_entries(
@@ -66,6 +67,8 @@ def add_entries(
             key = (obis, scaler_unit)
             plan = plans.get(key)
             if plan is None:
+                if len(plans) >= _MAX_PLANS:
+                    plans.clear()
                 plan = plans[key] = _number_plan(obis, scaler_unit, scalers, ambiguous)
             name, multiplier, exponent, whole = plan
             if name is not None:

@@ -1,7 +1,8 @@
 """DLMS messages that arrive in pieces: HDLC segments, General Block Transfer, M-Bus segments.
 
-A piece that arrives out of order raises DecodeError; a message that a new one interrupts, or
-that the input leaves unfinished, is reported (`abandoned`), never glued to the next one.
+A piece that arrives out of order raises DecodeError; a message that a new one interrupts, that
+the input leaves unfinished or that grows beyond MAX_MESSAGE bytes is reported (`abandoned`),
+never glued to the next one.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ from hanport.codec.hdlc import HdlcFrame
 from hanport.codec.mbus import MbusFrame
 from hanport.errors import DecodeError
 
-__all__ = ["INTERRUPTED", "UNFINISHED", "Reassembly"]
+__all__ = ["INTERRUPTED", "MAX_MESSAGE", "TOO_LONG", "UNFINISHED", "Reassembly"]
 
 _BLOCK_TRANSFER = bytes([GENERAL_BLOCK_TRANSFER])
+MAX_MESSAGE = 65536
+"""The most a message in several frames may hold (meters push a few KiB at most)."""
+TOO_LONG = (
+    "A DLMS message in several frames grew beyond 64 KiB without its last frame; it is dropped."
+)
 INTERRUPTED = (
     "A DLMS message in several frames was interrupted: a new message began before its last "
     "frame arrived, so the unfinished one is dropped."
@@ -60,6 +66,7 @@ class Reassembly:
             info = info[3:]
         self._segments.append(info)
         if parsed.segmented:
+            self._bound(self._segments)
             return None
         apdu = b"".join(self._segments)
         self._segments.clear()
@@ -77,6 +84,7 @@ class Reassembly:
             )
         self._blocks.append(block.data)
         if not block.last:
+            self._bound(self._blocks)
             return None
         apdu = b"".join(self._blocks)
         self._blocks.clear()
@@ -94,10 +102,16 @@ class Reassembly:
             )
         self._mbus_segments.append(parsed.segment)
         if not parsed.last:
+            self._bound(self._mbus_segments)
             return None
         apdu = b"".join(self._mbus_segments)
         self._mbus_segments.clear()
         return apdu
+
+    def _bound(self, pieces: list[bytes]) -> None:
+        """Frames that announce more and more, but never the last one, must not pile up."""
+        if sum(map(len, pieces)) > MAX_MESSAGE:
+            self._abandon(TOO_LONG, pieces)
 
     def _abandon(self, reason: str, pieces: list[bytes]) -> None:
         self.abandoned.append((reason, b"".join(pieces)))
