@@ -36,22 +36,20 @@ _INCOMPLETE = (
 
 
 class Opened(Record):
-    """An APDU as it is after decryption: its plaintext, the maker the system title names,
-    whether anything `checked` its bytes, and the sender of unauthenticated ciphered frames."""
+    """A ciphered APDU after decryption: its plaintext, the maker its system title names,
+    whether anything `checked` its bytes, and its sender when no tag authenticated it."""
 
-    __slots__ = ("apdu", "checked", "encrypted", "maker", "unauthenticated_sender")
+    __slots__ = ("apdu", "checked", "maker", "unauthenticated_sender")
 
     def __init__(
         self,
         apdu: bytes,
         checked: bool,
-        encrypted: bool = False,
         maker: str | None = None,
         unauthenticated_sender: str | None = None,
     ) -> None:
         self.apdu = apdu
         self.checked = checked
-        self.encrypted = encrypted
         self.maker = maker
         self.unauthenticated_sender = unauthenticated_sender
 
@@ -69,7 +67,6 @@ def open_apdu(apdu: bytes, checked: bool, key: bytes | None, auth_key: bytes | N
     return Opened(
         plaintext,
         checked or authenticated,
-        True,
         _MAKERS.get(ciphered.system_title[:3]),
         None if authenticated else ciphered.sender,
     )

@@ -5,8 +5,8 @@ ciphered APDU, `0F` bare DLMS APDU, or `E6 E7 00 0F` with its LLC) and framed by
 length or end mark. Every kind has a bound: a P1 telegram MAX_TELEGRAM bytes (16 KiB), an HDLC
 frame 2,049, an M-Bus long frame 261, a ciphered or bare APDU 8 KiB. A candidate that cannot
 complete within its bound is given up and the search goes on at the next start mark, so line
-noise never stops a decoder, and every candidate costs time in proportion to the bytes it
-covers. A candidate that looked like a real frame (a whole P1 identification line, an HDLC
+noise never stops a decoder, and no candidate costs more than its bound's worth of scanning.
+A candidate that looked like a real frame (a whole P1 identification line, an HDLC
 header whose HCS checks, an M-Bus `68 L L 68` header, a ciphered header) is reported with a
 reason when it is given up: a decode never ends with nothing and no reason.
 """

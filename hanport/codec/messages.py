@@ -41,10 +41,6 @@ class Reassembly:
         self._mbus_segments: list[bytes] = []
         self.abandoned: list[tuple[str, bytes]] = []
 
-    @property
-    def pending(self) -> bool:
-        return bool(self._segments or self._blocks or self._mbus_segments)
-
     def clear(self) -> None:
         """Forget unfinished messages (after a bad frame, or when the line reconnects)."""
         self._segments.clear()
