@@ -24,7 +24,9 @@ class Field:
 
     `unit` is the unit of the field's value (prefix-free: W, Wh, var, V, A, Hz); values that
     arrive with another prefix (kW, kWh, MWh) are converted exactly. `kind` says how the value
-    is kept: `int` for power and energy, `decimal` for voltage, current, factor, frequency.
+    is kept: `int` for power and energy (an exact int, or a `Decimal` when the meter sends
+    fractions of the unit, e.g. `002124.86*W`: nothing is rounded), `decimal` for voltage,
+    current, factor, frequency.
     """
 
     name: str

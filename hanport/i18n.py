@@ -257,6 +257,72 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"The data ends in the middle of a frame; .*",
             "Andmed lõpevad keset kaadrit; ülejäänud osa ei saabunud kunagi.",
         ),
+        (
+            r"The P1 telegram has no checksum, although this meter sent checksums before; .*",
+            "P1-telegrammil puudub kontrollsumma, kuigi see arvesti on varem kontrollsummaga "
+            "telegramme saatnud; telegramm võis olla kahjustatud või muudetud, seetõttu "
+            "jäetakse see kõrvale.",
+        ),
+        (
+            r"The P1 telegram has no checksum, although its version \((?P<version>[^)]*)\) "
+            r"always carries one; .*",
+            "P1-telegrammil puudub kontrollsumma, kuigi selle versioonis ({version}) on "
+            "kontrollsumma alati olemas; telegramm võis olla kahjustatud või muudetud, seetõttu "
+            "jäetakse see kõrvale.",
+        ),
+        (
+            r"The P1 telegram has no checksum, although meters that identify as "
+            r"(?P<identification>.+) always send one; .*",
+            "P1-telegrammil puudub kontrollsumma, kuigi arvestid tunnusega {identification} "
+            "saadavad selle alati; telegramm võis olla kahjustatud või muudetud, seetõttu "
+            "jäetakse see kõrvale.",
+        ),
+        (
+            r"The P1 telegram was cut off: .*",
+            "P1-telegramm katkes: uus telegramm algas enne eelmise lõpurida (!); pooleli jäänud "
+            "telegramm jäetakse kõrvale.",
+        ),
+        (
+            r"The P1 telegram holds a byte that is not text \((?P<byte>0x[0-9A-F]{2})\); .*",
+            "P1-telegrammis on bait, mis pole tekst ({byte}); see sai liinil kahjustada ja "
+            "jäetakse kõrvale.",
+        ),
+        (
+            r"The P1 telegram has no end line \(!\) within (?P<size>\d+) bytes; .*",
+            "P1-telegrammil pole {size} baidi jooksul lõpurida (!); see jäetakse kõrvale.",
+        ),
+        (
+            r"The HDLC frame does not end where its length field says .*",
+            "HDLC-kaader ei lõpe seal, kus selle pikkusväli ütleb (seal pole lõpulippu 7E); "
+            "kaader katkes või sai kahjustada ja jäetakse kõrvale.",
+        ),
+        (
+            r"The M-Bus frame does not end where its length field says .*",
+            "M-Busi kaader ei lõpe seal, kus selle pikkusväli ütleb (seal pole lõpubaiti 16); "
+            "kaader katkes või sai kahjustada ja jäetakse kõrvale.",
+        ),
+        (
+            r"A DLMS message in several frames was interrupted: .*",
+            "Mitmest kaadrist koosnev DLMS-sõnum katkes: uus sõnum algas enne, kui eelmise "
+            "viimane kaader saabus, seetõttu jäetakse pooleli jäänud sõnum kõrvale.",
+        ),
+        (
+            r"The data ends before the last frame of a DLMS message in several frames "
+            r"arrived; .*",
+            "Andmed lõppesid enne, kui mitmest kaadrist koosneva DLMS-sõnumi viimane kaader "
+            "saabus; pooleli jäänud sõnum jäetakse kõrvale.",
+        ),
+        (
+            r"The decrypted frame is not one complete DLMS data-notification; .*",
+            "Dekrüpteeritud kaader pole üks terviklik DLMS-i andmeteade: võti on vale või kaader "
+            "sai kahjustada, ja autentimismärgendit, mis seda näitaks, kaadril pole; seetõttu "
+            "jäetakse see kõrvale.",
+        ),
+        (
+            r"A DLMS message in several frames grew beyond 64 KiB without its last frame; .*",
+            "Mitmest kaadrist koosnev DLMS-sõnum kasvas üle 64 KiB, ilma et viimane kaader "
+            "oleks saabunud; see jäetakse kõrvale.",
+        ),
     )
 )
 

@@ -1,7 +1,9 @@
 """The values the decoder produces: `Reading` for a verified frame, `Rejected` for anything else.
 
-Units are in the field names. Power (W, var) and energy (Wh, varh) are exact integers;
-voltage, current, power factor and frequency are `Decimal`, exactly as the meter sent them.
+Units are in the field names. Power (W, var) and energy (Wh, varh) are exact integers, or
+`Decimal` when the meter sends fractions of the unit (EasyMeter `002124.86*W`); voltage,
+current, power factor and frequency are `Decimal`. Every value is exactly what the meter sent:
+nothing is ever rounded.
 """
 
 from __future__ import annotations
@@ -44,50 +46,58 @@ class Reading:
 
     Fields are None when the meter does not send them. `extra` keeps every other register,
     keyed by its OBIS code (`"0-0:96.14.0"`), so that nothing the meter sends is lost.
+
+    `verified` is False when the frame carried nothing that checks its data: a P1 telegram
+    sent without CRC (accepted only from meters that send none, see `hanport.codec.p1_crc`),
+    a bare DLMS APDU, or an encrypted APDU without authentication tag outside any frame.
     """
 
     meter_id: str | None = None
     meter_model: str | None = None
     meter_time: datetime | None = None
     received_at: datetime | None = None
-    power_import_w: int | None = None
-    power_export_w: int | None = None
-    reactive_power_import_var: int | None = None
-    reactive_power_export_var: int | None = None
-    power_import_l1_w: int | None = None
-    power_import_l2_w: int | None = None
-    power_import_l3_w: int | None = None
-    power_export_l1_w: int | None = None
-    power_export_l2_w: int | None = None
-    power_export_l3_w: int | None = None
-    reactive_power_import_l1_var: int | None = None
-    reactive_power_import_l2_var: int | None = None
-    reactive_power_import_l3_var: int | None = None
-    reactive_power_export_l1_var: int | None = None
-    reactive_power_export_l2_var: int | None = None
-    reactive_power_export_l3_var: int | None = None
+    power_import_w: int | Decimal | None = None
+    power_export_w: int | Decimal | None = None
+    reactive_power_import_var: int | Decimal | None = None
+    reactive_power_export_var: int | Decimal | None = None
+    power_import_l1_w: int | Decimal | None = None
+    power_import_l2_w: int | Decimal | None = None
+    power_import_l3_w: int | Decimal | None = None
+    power_export_l1_w: int | Decimal | None = None
+    power_export_l2_w: int | Decimal | None = None
+    power_export_l3_w: int | Decimal | None = None
+    reactive_power_import_l1_var: int | Decimal | None = None
+    reactive_power_import_l2_var: int | Decimal | None = None
+    reactive_power_import_l3_var: int | Decimal | None = None
+    reactive_power_export_l1_var: int | Decimal | None = None
+    reactive_power_export_l2_var: int | Decimal | None = None
+    reactive_power_export_l3_var: int | Decimal | None = None
     voltage_l1_v: Decimal | None = None
     voltage_l2_v: Decimal | None = None
     voltage_l3_v: Decimal | None = None
     current_l1_a: Decimal | None = None
     current_l2_a: Decimal | None = None
     current_l3_a: Decimal | None = None
-    energy_import_wh: int | None = None
-    energy_export_wh: int | None = None
-    energy_import_t1_wh: int | None = None
-    energy_import_t2_wh: int | None = None
-    energy_export_t1_wh: int | None = None
-    energy_export_t2_wh: int | None = None
-    reactive_energy_import_varh: int | None = None
-    reactive_energy_export_varh: int | None = None
+    energy_import_wh: int | Decimal | None = None
+    energy_export_wh: int | Decimal | None = None
+    energy_import_t1_wh: int | Decimal | None = None
+    energy_import_t2_wh: int | Decimal | None = None
+    energy_export_t1_wh: int | Decimal | None = None
+    energy_export_t2_wh: int | Decimal | None = None
+    reactive_energy_import_varh: int | Decimal | None = None
+    reactive_energy_export_varh: int | Decimal | None = None
     power_factor: Decimal | None = None
     frequency_hz: Decimal | None = None
     extra: Mapping[str, Register] = field(default_factory=lambda: _EMPTY)
+    verified: bool = True
 
 
-READING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Reading))
+READING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Reading) if f.name != "verified")
+"""The value fields, in order (the field table's names and `extra`); `verified` is not one:
+storage, exports and MQTT field topics handle it on their own."""
 _DEFAULTS: dict[str, object] = dict.fromkeys(READING_FIELDS)
 _DEFAULTS["extra"] = _EMPTY
+_DEFAULTS["verified"] = True
 
 
 def new_reading(values: dict[str, object]) -> Reading:

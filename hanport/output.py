@@ -2,6 +2,8 @@
 
 JSON uses exactly the `Reading` field names, omits None, writes times as ISO 8601 with their
 offset, and writes decimals as JSON numbers digit for digit (never through a binary float).
+A reading from a frame that carried no checksum ends with `"verified":false`; verified
+readings have no such key.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ def reading_json(reading: Reading) -> str:
                 parts.append(f'"extra":{{{extra}}}')
         elif value is not None:
             parts.append(f"{json.dumps(name)}:{value_json(value)}")
+    if not reading.verified:
+        parts.append('"verified":false')
     return "{" + ",".join(parts) + "}"
 
 
@@ -72,8 +76,16 @@ def reading_table(reading: Reading, language: str = "en") -> str:
         rows.append((field.label(language), _value_text(value, field.unit)))
     for obis, register in reading.extra.items():
         rows.append((obis, _register_text(register)))
+    if not reading.verified:
+        rows.append(_UNVERIFIED.get(language, _UNVERIFIED["en"]))
     width = max((len(label) for label, _ in rows), default=0)
     return "\n".join(f"  {label:<{width}}  {text}" for label, text in rows)
+
+
+_UNVERIFIED = {
+    "en": ("Checksum", "none: the meter sent no checksum, so this reading is not verified"),
+    "et": ("Kontrollsumma", "puudub: arvesti ei saatnud kontrollsummat, see näit on kontrollimata"),
+}
 
 
 def _register_text(register: Register) -> str:

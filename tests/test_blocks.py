@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
@@ -129,3 +130,89 @@ def test_a_damaged_block_is_refused() -> None:
         decode_block(b"\x09" + block[1:])
     with pytest.raises(BlockError, match="damaged"):
         decode_block(block[:1] + zlib.compress(b"\x05garbage"))
+
+
+# ------------------------------------------- Decimal power and energy; unverified readings
+
+OLD_BLOCK = bytes.fromhex(
+    "01789cdbcf58ad54a66465a8a394a76465a4a354959f975aac6455ad949b5a925a145f92999baa64151d9d"
+    "579a93a363141baba354949a9c9a59969a129f58029488add5512a49ad2841d2929902d2a0e46de1eaae04"
+    "d10211cfcd4f49cd41360ba815a8b32811acbc3a46c940d7c0cad24ccfd044cf20062866a403560822626b"
+    "95740c6375203a0d4146162426672b5929152ad53232a08103feec2c1e6c0c0dd366a0cb6005e8faafb143"
+    "6856a2740f3f801e1e1f3950c5ff4301bdec67097200d36cb4b29042000085784afa"
+)
+"""Two readings, as the block format before Decimal power and the verified flag wrote them."""
+
+
+def _header(block: bytes) -> dict[str, object]:
+    """The block's JSON header: after the version byte, zlib, a varint length, the JSON."""
+    data = zlib.decompress(block[1:])
+    size = shift = pos = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        size |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return dict(json.loads(data[pos : pos + size]))
+
+
+def test_blocks_written_before_still_decode() -> None:
+    first, second = decode_block(OLD_BLOCK)
+    assert first.power_import_w == 2006
+    assert type(first.power_import_w) is int
+    assert first.voltage_l1_v == Decimal("228.9")
+    assert first.extra == {"0-0:96.14.0": Register(2)}
+    assert second.energy_import_wh == 4215306
+    assert first.verified
+    assert second.verified
+    assert encode_block([first, second]) == OLD_BLOCK  # what they hold is written as before
+
+
+def test_decimal_power_and_energy_round_trip_exactly() -> None:
+    readings = [
+        Reading(power_import_w=Decimal("2124.86"), energy_import_wh=Decimal("12345678.9012")),
+        Reading(power_import_w=2125, energy_import_wh=12345679),  # ints among Decimals
+        Reading(power_import_w=Decimal("1234.0"), power_export_w=Decimal("-0.5")),
+        Reading(power_import_w=None, energy_import_wh=Decimal("1E+3")),
+    ]
+    block = encode_block(readings)
+    back = decode_block(block)
+    assert back == readings
+    for got, want in zip(back, readings, strict=True):
+        for name in ("power_import_w", "power_export_w", "energy_import_wh"):
+            assert type(getattr(got, name)) is type(getattr(want, name))
+            assert str(getattr(got, name)) == str(getattr(want, name))
+    assert block[0] == 2  # an older hanport refuses it instead of misreading the columns
+    assert _header(block)["dec"] == ["power_import_w", "power_export_w", "energy_import_wh"]
+
+
+def test_unverified_readings_round_trip() -> None:
+    readings = [Reading(power_import_w=1), Reading(power_import_w=2, verified=False)] * 3
+    block = encode_block(readings)
+    back = decode_block(block)
+    assert [r.verified for r in back] == [True, False] * 3
+    assert block[0] == 1  # the flag is a header key older versions ignore
+    assert _header(block)["verified"] == [[True, 1], [False, 1]] * 3
+    assert "verified" not in _header(encode_block([Reading(power_import_w=1)]))
+
+
+decimal_power = (
+    st.none()
+    | st.integers(-(2**40), 2**40)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=2)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(decimal_power, decimal_power, st.booleans()), max_size=40))
+def test_arbitrary_power_of_either_type_round_trips(
+    rows: list[tuple[int | Decimal | None, int | Decimal | None, bool]],
+) -> None:
+    readings = [Reading(power_import_w=a, energy_import_wh=b, verified=v) for a, b, v in rows]
+    back = decode_block(encode_block(readings))
+    assert back == readings
+    assert [(type(r.power_import_w), type(r.energy_import_wh)) for r in back] == [
+        (type(r.power_import_w), type(r.energy_import_wh)) for r in readings
+    ]
+    assert [str(r.power_import_w) for r in back] == [str(r.power_import_w) for r in readings]

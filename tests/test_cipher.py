@@ -310,3 +310,78 @@ def test_encrypted_p1_telegram_without_the_key() -> None:
     frame = glo_ciphering(p1_telegram(LUX_LINES), key=KEY, auth_key=LUX_AUTH)
     assert "--key" in rejected(frame).reason
     assert rejected(frame, key=OTHER, auth_key=LUX_AUTH).reason.startswith("Wrong key")
+
+
+# ------------------------------------------- encrypted but not authenticated (SC 0x20)
+
+KFM_TITLE = b"KFM\x67\x50\x00\x00\x09"
+
+
+def kaifa_mbus(apdu: bytes) -> bytes:
+    """An Austrian Kaifa push: one M-Bus long frame, encryption only (no tag)."""
+    ciphered = glo_ciphering(apdu, key=KEY, system_title=KFM_TITLE, security_control=0x20)
+    frame = mbus_frames(ciphered)
+    assert frame[1] == len(frame) - 6  # one long frame
+    return frame
+
+
+def cancelling(frame: bytes, changes: dict[int, int]) -> bytes:
+    """The frame with plaintext byte k xor-ed by changes[k] (the cipher is a stream cipher), and
+    one more ciphertext byte moved so that the 8-bit M-Bus checksum still matches."""
+    damaged = bytearray(frame)
+    start = 9 + 16  # 68 L L 68 C A CI STSAP DTSAP, then DB 08 title(8) length SC FC(4)
+    moved = 0
+    for index, mask in changes.items():
+        before = damaged[start + index]
+        damaged[start + index] ^= mask
+        moved += damaged[start + index] - before
+    compensate = len(damaged) - 3  # the last ciphertext byte
+    damaged[compensate] = (damaged[compensate] - moved) % 256
+    assert sum(damaged[4:-2]) % 256 == frame[-2]
+    return bytes(damaged)
+
+
+def test_unauthenticated_sender_is_named_in_the_stats() -> None:
+    decoder = hanport.Decoder(key=KEY)
+    (item,) = decoder.feed(kaifa_mbus(simple_apdu(321, note="ab")))
+    assert isinstance(item, Reading)
+    assert item.power_import_w == 321
+    assert item.verified  # the M-Bus checksum checked the bytes on the line
+    assert decoder.stats.unauthenticated_sender == "KFM6750000009"
+    authenticated = hanport.Decoder(key=KEY, auth_key=AUTH)
+    authenticated.feed(sealed(simple_apdu(1)))
+    assert authenticated.stats.unauthenticated_sender is None
+
+
+def test_cancelling_damage_to_the_structure_of_unauthenticated_data_is_refused() -> None:
+    """Two byte changes that cancel in the 8-bit checksum: the list count 3 → 2 leaves the last
+    register as trailing bytes. Without a tag, anything but one whole notification is refused."""
+    apdu = simple_apdu(321, note="abcdefgh")
+    assert apdu[6:8] == b"\x01\x03"  # array of 3 registers
+    damaged = cancelling(kaifa_mbus(apdu), {7: 0x03 ^ 0x02})
+    decoder = hanport.Decoder(key=KEY)
+    result = decoder.feed(damaged) + decoder.flush()
+    assert not [item for item in result if isinstance(item, Reading)]
+    (item,) = result
+    assert isinstance(item, Rejected)
+    assert item.reason.startswith("The decrypted frame is not one complete DLMS data-notification")
+
+
+def test_raw_unauthenticated_apdu_is_unverified() -> None:
+    """A DB frame straight on the line, without tag: nothing at all checked its bytes."""
+    frame = glo_ciphering(simple_apdu(5), key=KEY, security_control=0x20)
+    item = reading(frame, key=KEY)
+    assert item.verified is False
+    assert item.power_import_w == 5
+
+
+def test_damaged_mbus_frame_is_not_read_again_as_a_raw_ciphered_apdu() -> None:
+    """An encrypted M-Bus frame that fails its checksum is searched again for frames (it may
+    have been noise), but the DB 08 inside it must not then be read without the checksum."""
+    frame = bytearray(kaifa_mbus(simple_apdu(321, note="abcdefgh")))
+    frame[9 + 16 + 30] ^= 0x01  # a plaintext value byte: CTR keeps the structure intact
+    result = items(bytes(frame), key=KEY)
+    assert not [item for item in result if isinstance(item, Reading)]
+    assert [item.reason[:24] for item in result if isinstance(item, Rejected)] == [
+        "Checksum mismatch in M-B"
+    ]

@@ -10,9 +10,9 @@ import pytest
 from encoder import cosem_clock
 
 from hanport.codec.clock import cosem_datetime, p1_datetime
-from hanport.codec.normalize import scaled_decimal, scaled_int
+from hanport.codec.normalize import scaled_decimal, scaled_exact
 from hanport.codec.obis import obis_text
-from hanport.codec.units import DLMS_UNITS, normalize_unit, to_decimal, to_int
+from hanport.codec.units import DLMS_UNITS, normalize_unit, to_decimal, to_exact
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 OSLO = ZoneInfo("Europe/Oslo")
@@ -187,20 +187,36 @@ def test_normalize_unit(unit: str, expected: tuple[str, int]) -> None:
         ("123.456789", 6, 123456789),
         ("+1.5", 3, 1500),
         ("-0001.011", 3, -1011),
-        ("0.5", 0, 0),
-        ("1.5", 0, 2),
-        ("2.5", 0, 2),
-        ("-2.5", 0, -2),
-        ("0.0025", 3, 2),
-        ("0.0035", 3, 4),
-        ("1.23456", 3, 1235),
         ("99999999.999", 3, 99999999999),
     ],
 )
-def test_to_int_is_exact_and_rounds_half_even(digits: str, exponent: int, expected: int) -> None:
-    value = to_int(digits, exponent)
+def test_to_exact_gives_an_int_when_the_unit_is_the_resolution(
+    digits: str, exponent: int, expected: int
+) -> None:
+    value = to_exact(digits, exponent)
     assert value == expected
     assert type(value) is int
+
+
+@pytest.mark.parametrize(
+    ("digits", "exponent", "expected"),
+    [
+        ("002124.86", 0, "2124.86"),  # EasyMeter Q3D watts
+        ("0.5", 0, "0.5"),
+        ("2.5", 0, "2.5"),
+        ("-2.5", 0, "-2.5"),
+        ("0.0025", 3, "2.5"),
+        ("1.23456", 3, "1234.56"),
+        ("1.2340", 3, "1234.0"),  # the meter's resolution is 0.1 W: it stays a Decimal
+        ("00012345.6789012", 3, "12345678.9012"),
+    ],
+)
+def test_to_exact_never_rounds_fractions_of_the_unit(
+    digits: str, exponent: int, expected: str
+) -> None:
+    value = to_exact(digits, exponent)
+    assert isinstance(value, Decimal)
+    assert str(value) == expected
 
 
 def test_to_decimal_is_exact() -> None:
@@ -214,17 +230,16 @@ def test_to_decimal_is_exact() -> None:
     [
         (123, 2, 12300),
         (5, 0, 5),
-        (12345, -1, 1234),
-        (12355, -1, 1236),
-        (-25, -1, -2),
-        (-35, -1, -4),
-        (2**64 - 1, -3, 18446744073709552),
-        (7, -5, 0),
+        (12345, -1, Decimal("1234.5")),
+        (-25, -1, Decimal("-2.5")),
+        (2**64 - 1, -3, Decimal("18446744073709551.615")),
+        (7, -5, Decimal("0.00007")),
     ],
 )
-def test_scaled_int(raw: int, exponent: int, expected: int) -> None:
-    assert scaled_int(raw, exponent) == expected
-    assert type(scaled_int(raw, exponent)) is int
+def test_scaled_exact(raw: int, exponent: int, expected: int | Decimal) -> None:
+    value = scaled_exact(raw, exponent)
+    assert value == expected
+    assert type(value) is type(expected)
 
 
 def test_scaled_decimal() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from encoder import (
@@ -35,9 +36,13 @@ def gbt(watts: int) -> bytes:
     return hdlc_frame(LLC + blocks[0]) + b"".join(hdlc_frame(block) for block in blocks[1:])
 
 
+DSMR22 = "XMX5XMXABCE000012345"
+"""The identification of a DSMR 2.2 meter: it sends no CRC. Once a stream has shown CRCs, a
+telegram without one is refused, so the CRC-less telegram comes first in the stream."""
+
 FRAMES: list[tuple[str, bytes, int]] = [
+    ("p1 LF, no CRC", telegram(1012, eol="\n", crc="none", header=DSMR22), 1012),
     ("p1", telegram(1011), 1011),
-    ("p1 LF, no CRC", telegram(1012, eol="\n", crc="none"), 1012),
     ("p1 short CRC", telegram(1013, crc="short"), 1013),
     ("hdlc", hdlc_frame(LLC + simple_apdu(2001)), 2001),
     ("hdlc segmented", hdlc_frames(LLC + simple_apdu(2002, note="s" * 300), 120), 2002),
@@ -57,7 +62,7 @@ def decoder() -> hanport.Decoder:
     return hanport.Decoder(key=KEY, auth_key=AUTH)
 
 
-def power(result: list[Reading | Rejected]) -> list[int | None]:
+def power(result: list[Reading | Rejected]) -> list[int | Decimal | None]:
     assert all(isinstance(item, Reading) for item in result), result
     return [item.power_import_w for item in result if isinstance(item, Reading)]
 
@@ -140,8 +145,14 @@ def test_cut_off_telegram_followed_by_a_whole_one() -> None:
     whole = telegram(5)
     dec = decoder()
     result = dec.feed(whole[:40] + whole) + dec.flush()
-    assert power(result) == [5]
+    assert len(result) == 2
+    cut, reading = result
+    assert isinstance(cut, Rejected)
+    assert cut.reason.startswith("The P1 telegram was cut off")
+    assert cut.raw == whole[:40]
+    assert power([reading]) == [5]
     assert dec.stats.junk_bytes >= 40
+    assert dec.stats.rejected == 1
 
 
 def test_truncated_frame_followed_by_a_whole_one_while_streaming() -> None:
@@ -190,7 +201,8 @@ def test_flush_of_an_incomplete_telegram() -> None:
 
 def test_flush_completes_a_telegram_whose_line_end_is_missing() -> None:
     dec = decoder()
-    assert dec.feed(telegram(9, crc="none")[:-2]) == []  # ends with "!": a CRC may follow
+    cut = telegram(9, crc="none", header=DSMR22)[:-2]
+    assert dec.feed(cut) == []  # ends with "!": a CRC may follow
     assert power(dec.flush()) == [9]
 
 
@@ -239,7 +251,7 @@ def test_rejected_items_come_in_order_with_the_readings() -> None:
 def test_format_follows_the_last_verified_frame() -> None:
     dec = decoder()
     expected = [
-        "p1",
+        None,  # a telegram without CRC is complete only when the next bytes show it ended
         "p1",
         "p1",
         "hdlc",

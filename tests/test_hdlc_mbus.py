@@ -34,7 +34,7 @@ def readings(data: bytes) -> list[Reading]:
     return [item for item in items(data) if isinstance(item, Reading)]
 
 
-def power(data: bytes) -> list[int | None]:
+def power(data: bytes) -> list[int | Decimal | None]:
     return [reading.power_import_w for reading in readings(data)]
 
 

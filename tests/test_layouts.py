@@ -186,8 +186,9 @@ def test_nested_structures() -> None:
     ("value", "scaler", "unit", "name", "expected"),
     [
         (double_long(-500), 0, W, "power_import_w", -500),
-        (double_long_unsigned(12345), -1, W, "power_import_w", 1234),
-        (double_long_unsigned(12355), -1, W, "power_import_w", 1236),
+        (double_long_unsigned(12345), -1, W, "power_import_w", Decimal("1234.5")),
+        (double_long_unsigned(12355), -2, W, "power_import_w", Decimal("123.55")),
+        (long64_unsigned(123456), -1, WH, "energy_import_wh", Decimal("12345.6")),
         (double_long_unsigned(123), 2, W, "power_import_w", 12300),
         (long64_unsigned(10**15), 0, WH, "energy_import_wh", 10**15),
         (double_long_unsigned(1234567), -3, A, "current_l1_a", Decimal("1234.567")),
@@ -437,7 +438,10 @@ def kamstrup(hourly: bool) -> bytes:
 
 @pytest.mark.parametrize("hourly", [False, True])
 def test_kamstrup_fixed_scalers(hourly: bool) -> None:
-    reading = reading_of(kamstrup(hourly), "Europe/Oslo")
+    """With the energy scale configured (Norway: 10 Wh); detection has its own tests."""
+    decoder = hanport.Decoder(zone="Europe/Oslo", energy_scale=10)
+    (reading,) = decoder.feed(hdlc_frame(LLC + data_notification(kamstrup(hourly))))
+    assert isinstance(reading, Reading)
     assert reading.meter_id == "5706567000000000"
     assert reading.meter_model == "6841121BN243101040"
     assert reading.power_import_w == 1011
@@ -454,8 +458,34 @@ def test_kamstrup_fixed_scalers(hourly: bool) -> None:
         assert reading.energy_export_wh == 70
         assert reading.reactive_energy_import_varh == 8900
         assert reading.reactive_energy_export_varh == 10
+        assert decoder.stats.energy_scales == {"5706567000000000": 10}
     else:
         assert reading.energy_import_wh is None
+
+
+def test_kamstrup_energy_of_unknown_scale_is_kept_raw_in_no_field() -> None:
+    reading = reading_of(kamstrup(True), "Europe/Oslo")
+    assert reading.power_import_w == 1011
+    for name in ("energy_import_wh", "energy_export_wh", "reactive_energy_import_varh"):
+        assert getattr(reading, name) is None
+    assert reading.extra["1-1:1.8.0"] == Register(123456, None)
+    assert reading.extra["1-1:2.8.0"] == Register(7, None)
+    assert reading.extra["1-1:3.8.0"] == Register(890, None)
+    assert reading.extra["1-1:4.8.0"] == Register(1, None)
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_kamstrup_energy_scale_configured(scale: int) -> None:
+    decoder = hanport.Decoder(zone="Europe/Oslo", energy_scale=scale)
+    (reading,) = decoder.feed(hdlc_frame(LLC + data_notification(kamstrup(True))))
+    assert isinstance(reading, Reading)
+    assert reading.energy_import_wh == 123456 * scale
+    assert "1-1:1.8.0" not in reading.extra
+
+
+def test_energy_scale_must_be_1_or_10() -> None:
+    with pytest.raises(ValueError, match="1 or 10"):
+        hanport.Decoder(energy_scale=100)
 
 
 # ------------------------------------------------------------------------ unknown layouts

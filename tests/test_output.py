@@ -150,3 +150,22 @@ def test_table_in_estonian() -> None:
         "  Aktiivvõimsus võrgust   5 W",
         "  Võrgust võetud energia  7 Wh",
     ]
+
+
+def test_unverified_reading_says_so_and_verified_json_is_unchanged() -> None:
+    verified = Reading(power_import_w=5)
+    assert reading_json(verified) == '{"power_import_w":5}'
+    unverified = Reading(power_import_w=5, verified=False)
+    assert reading_json(unverified) == '{"power_import_w":5,"verified":false}'
+    assert json.loads(reading_json(Reading(verified=False))) == {"verified": False}
+    assert reading_table(unverified).splitlines()[-1] == (
+        "  Checksum             none: the meter sent no checksum, so this reading is not verified"
+    )
+    assert "kontrollimata" in reading_table(unverified, "et")
+    assert "Checksum" not in reading_table(verified)
+
+
+def test_decimal_power_is_written_digit_for_digit() -> None:
+    reading = Reading(power_import_w=Decimal("2124.86"), energy_import_wh=Decimal("12345678.9012"))
+    assert reading_json(reading) == ('{"power_import_w":2124.86,"energy_import_wh":12345678.9012}')
+    assert "2124.86 W" in reading_table(reading)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -119,10 +120,20 @@ def test_e360_telegram_decodes_to_every_field() -> None:
     assert decoder.format == "p1"
 
 
-@pytest.mark.parametrize("style", ["upper", "lower", "none", "short"])
+@pytest.mark.parametrize("style", ["upper", "lower", "short"])
 @pytest.mark.parametrize("eol", ["\r\n", "\n"])
 def test_crc_styles_and_line_endings(style: str, eol: str) -> None:
     assert one(p1_telegram(E360_LINES, crc=style, eol=eol)) == E360_READING
+
+
+DSMR22 = "XMX5XMXABCE000012345"
+"""A DSMR 2.2 style identification: such meters send no CRC."""
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\n"])
+def test_telegram_of_a_meter_that_sends_no_crc_is_accepted_unverified(eol: str) -> None:
+    reading = one(p1_telegram(E360_LINES, crc="none", eol=eol, header=DSMR22))
+    assert reading == replace(E360_READING, meter_model=DSMR22, verified=False)
 
 
 def test_three_digit_crc() -> None:
@@ -141,10 +152,51 @@ def test_three_digit_crc() -> None:
         assert one(p1_telegram(lines, crc="short", eol=eol)).power_import_w == 1011
 
 
-def test_missing_crc_is_accepted() -> None:
-    telegram = p1_telegram(E360_LINES, crc="none")
+def test_missing_crc_of_a_meter_that_sends_none_is_accepted() -> None:
+    telegram = p1_telegram(E360_LINES, crc="none", header=DSMR22)
     assert telegram.endswith(b"!\r\n")
-    assert one(telegram) == E360_READING
+    reading = one(telegram)
+    assert reading.verified is False
+    assert reading.power_import_w == 1011
+
+
+def _rejected(data: bytes, decoder: hanport.Decoder | None = None) -> Rejected:
+    decoder = decoder or hanport.Decoder(zone=TALLINN)
+    result = decoder.feed(data) + decoder.flush()
+    assert len(result) == 1, result
+    assert isinstance(result[0], Rejected), result
+    return result[0]
+
+
+def test_deleted_crc_of_an_e360_telegram_is_rejected() -> None:
+    """The Nordic E360 (/LGF…) always sends a CRC, even in a file with one telegram."""
+    tampered = p1_telegram(E360_LINES, crc="none").replace(b"0001.011*kW", b"0009.011*kW")
+    rejected = _rejected(tampered)
+    assert rejected.reason.startswith("The P1 telegram has no checksum")
+    assert "LGF5E360" in rejected.reason
+
+
+def test_a_stream_that_has_shown_crcs_rejects_a_telegram_without() -> None:
+    decoder = hanport.Decoder(zone=TALLINN)
+    first = p1_telegram(E360_LINES, header=DSMR22)
+    assert isinstance(decoder.feed(first)[0], Reading)
+    tampered = p1_telegram(E360_LINES, crc="none", header=DSMR22)
+    rejected = _rejected(tampered, decoder)
+    assert rejected.reason == (
+        "The P1 telegram has no checksum, although this meter sent checksums before; it may "
+        "have been damaged or altered, so it is dropped."
+    )
+    decoder.reset()  # a reconnect: still the same meter
+    assert isinstance(_rejected(tampered, decoder), Rejected)
+    assert isinstance(decoder.feed(first)[0], Reading)
+
+
+def test_a_crc_less_meter_keeps_working_in_a_stream() -> None:
+    decoder = hanport.Decoder(zone=TALLINN)
+    telegrams = [p1_telegram(E360_LINES, crc="none", header=DSMR22) for _ in range(3)]
+    result = decoder.feed(b"".join(telegrams)) + decoder.flush()
+    assert [type(item) for item in result] == [Reading] * 3
+    assert all(isinstance(r, Reading) and not r.verified for r in result)
 
 
 def test_bad_crc_is_rejected_with_both_values() -> None:
@@ -319,24 +371,54 @@ def test_value_with_a_unit_that_does_not_fit_goes_to_extra() -> None:
     ("text", "watts"),
     [
         ("0001.011*kW", 1011),
-        ("0000.0005*kW", 0),
-        ("0000.0015*kW", 2),
-        ("0000.0025*kW", 2),
-        ("0000.0035*kW", 4),
-        ("-0000.0025*kW", -2),
-        ("0.5*W", 0),
-        ("1.5*W", 2),
-        ("2.4999*W", 2),
-        ("0.0000015*MW", 2),
+        ("0000.0005*kW", Decimal("0.5")),
+        ("0000.0015*kW", Decimal("1.5")),
+        ("-0000.0025*kW", Decimal("-2.5")),
+        ("0.5*W", Decimal("0.5")),
+        ("2.4999*W", Decimal("2.4999")),
+        ("0.0000015*MW", Decimal("1.5")),
+        ("002124.86*W", Decimal("2124.86")),  # EasyMeter Q3D
+        ("01.23456*kW", Decimal("1234.56")),
+        ("1.2340*kW", Decimal("1234.0")),
     ],
 )
-def test_exact_decimals_and_half_even_rounding(text: str, watts: int) -> None:
-    assert reading_of(f"1-0:1.7.0({text})").power_import_w == watts
+def test_power_is_never_rounded(text: str, watts: int | Decimal) -> None:
+    value = reading_of(f"1-0:1.7.0({text})").power_import_w
+    assert value == watts
+    assert type(value) is type(watts)
+    assert str(value) == str(watts)
 
 
-def test_energy_rounding_is_half_even() -> None:
-    reading = reading_of("1-0:1.8.0(1.2345*kWh)", "1-0:2.8.0(1.2355*kWh)")
-    assert (reading.energy_import_wh, reading.energy_export_wh) == (1234, 1236)
+def test_energy_is_never_rounded() -> None:
+    reading = reading_of("1-0:1.8.0(1.2345*kWh)", "1-0:2.8.0(00012345.6789012*kWh)")
+    assert reading.energy_import_wh == Decimal("1234.5")
+    assert str(reading.energy_export_wh) == "12345678.9012"
+
+
+def test_easymeter_q3d_telegram() -> None:
+    """EasyMeter Q3D: no CRC, OBIS with `*255`, watts with two decimals, kWh with seven."""
+    lines = [
+        "1-0:0.0.0*255(1ESY1160000000)",
+        "1-0:1.8.0*255(00012345.6789012*kWh)",
+        "1-0:21.7.0*255(000713.25*W)",
+        "1-0:41.7.0*255(000700.61*W)",
+        "1-0:61.7.0*255(000711.00*W)",
+        "1-0:1.7.0*255(002124.86*W)",
+        "1-0:96.5.5*255(82)",
+        "0-0:96.1.255*255(1ESY1160000000)",
+    ]
+    telegram = p1_telegram(lines, header="ESY5Q3DA1004 V3.04", crc="none")
+    decoder = hanport.Decoder(zone=TALLINN)
+    readings = decoder.feed(telegram) + decoder.feed(telegram) + decoder.flush()
+    assert len(readings) == 2
+    for reading in readings:  # the second one comes from the learnt template
+        assert isinstance(reading, Reading)
+        assert reading.power_import_w == Decimal("2124.86")
+        assert reading.power_import_l1_w == Decimal("713.25")
+        assert reading.power_import_l3_w == Decimal("711.00")
+        assert reading.energy_import_wh == Decimal("12345678.9012")
+        assert reading.verified is False
+    assert readings[0] == readings[1]
 
 
 def test_decimals_are_exact_not_floats() -> None:
@@ -536,9 +618,14 @@ def test_repeated_layout_with_other_digits_and_other_spellings() -> None:
         result += decoder.feed(p1_telegram(lines))
     assert all(isinstance(item, Reading) for item in result)
     readings = [item for item in result if isinstance(item, Reading)]
-    assert [r.power_import_w for r in readings] == [1011, 9999, 1011, -1011, 1012, 1011] + [
-        1011
-    ] * 3
+    assert [r.power_import_w for r in readings] == [
+        1011,
+        9999,
+        1011,
+        -1011,
+        Decimal("1011.5"),
+        1011,
+    ] + [1011] * 3
     assert readings[6].voltage_l1_v == Decimal("231.9")
     assert readings[7].meter_time is None
     assert readings[0] == readings[8] == E360_READING

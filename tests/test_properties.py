@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 import pytest
 from encoder import (
@@ -254,7 +254,10 @@ def test_p1_values_round_trip(
         f"1-0:31.7.0({_fixed(current, 3, 2)}*A)",
         f"1-0:13.7.0({_fixed(factor, 1, 3)})",
     ]
-    (reading,) = hanport.decode(p1_telegram(lines, eol=eol, crc=crc))
+    # meters that send no CRC identify as such (DSMR 2.2 style); the E360 always sends one
+    header = "XMX5XMXABCE000012345" if crc == "none" else "LGF5E360"
+    (reading,) = hanport.decode(p1_telegram(lines, eol=eol, crc=crc, header=header))
+    assert reading.verified is (crc != "none")
     assert reading.meter_time is not None
     assert reading.meter_time.astimezone(UTC) == instant  # (PEP 495: compare in one zone)
     assert reading.energy_import_wh == energy
@@ -265,9 +268,9 @@ def test_p1_values_round_trip(
     assert reading.power_factor == Decimal(factor).scaleb(-3)
 
 
-def _scaled_int(raw: int, scaler: int) -> int:
-    exact = Decimal(raw) * Decimal(10) ** scaler
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+def _exact(raw: int, scaler: int) -> int | Decimal:
+    """raw × 10^scaler: an int for scalers ≥ 0, the exact Decimal below (nothing rounded)."""
+    return raw * 10**scaler if scaler >= 0 else Decimal(raw) * Decimal(10) ** scaler
 
 
 _TRANSPORTS = ["hdlc", "hdlc-segmented", "hdlc-gbt", "mbus", "gcm", "gcm-ctr", "hdlc-gcm", "bare"]
@@ -329,9 +332,15 @@ def test_dlms_values_round_trip(
     assert len(result) == 1
     reading = result[0]
     assert isinstance(reading, Reading), reading
-    assert reading.power_import_w == _scaled_int(*power)
-    assert reading.power_export_w == _scaled_int(*export)
-    assert reading.energy_import_wh == _scaled_int(*energy)
+    for name, (raw, scaler) in (
+        ("power_import_w", power),
+        ("power_export_w", export),
+        ("energy_import_wh", energy),
+    ):
+        value = getattr(reading, name)
+        assert value == _exact(raw, scaler)
+        assert type(value) is type(_exact(raw, scaler))
+    assert reading.verified is (how not in ("gcm-ctr", "bare"))
     assert reading.voltage_l1_v == Decimal(voltage[0]) * Decimal(10) ** voltage[1]
     assert reading.current_l1_a == Decimal(current[0]) * Decimal(10) ** current[1]
     assert reading.extra["0-0:96.13.0"].value == note
@@ -399,3 +408,50 @@ def test_telegrams_of_one_layout_decode_each_to_its_own_values(
         assert reading.power_import_w == power
         assert reading.voltage_l1_v == Decimal(voltage).scaleb(-1)
         assert reading.current_l1_a == Decimal(current).scaleb(-1)
+
+
+# ------------------------------------------------------ after any garbage, frames decode
+
+_GARBAGE_PIECES = [
+    b"\xdb\x08" + bytes(8) + b"\xff",  # the issue's 11 bytes
+    b"\xdb\x08LGZ\x01\x02\x03\x04\x05\x82\x20\x00\x30\x00\x00\x00\x01",  # ciphered, 8 KiB
+    b"\x7e\xa7\xff\x41\x08\x83\x13",  # HDLC, 2047 bytes announced
+    b"\x68\xff\xff\x68\x53\xff\x00\x01\x67",  # M-Bus, 255 bytes announced
+    b"\x0f\x40\x00\x00\x00\x00\x01\x82\xff\xff",  # a bare APDU announcing 65535 elements
+    LLC + b"\x0f\x40\x00\x00\x00\x00\x02\x81\xff",
+    b"/LGF5E360\r\n\r\n1-0:1.7.0(0001.0",  # a telegram that never ends
+]
+garbage = st.lists(
+    st.one_of(
+        st.binary(max_size=200),
+        st.sampled_from(_GARBAGE_PIECES),
+        st.builds(
+            lambda f, n: f[: n % max(1, len(f))], st.sampled_from(VALID_FRAMES), st.integers()
+        ),
+    ),
+    max_size=6,
+).map(b"".join)
+_FOLLOWING = {
+    "p1": lambda w: p1_telegram([f"1-0:1.7.0({w}*W)"]),
+    "hdlc": lambda w: hdlc_frame(LLC + simple_apdu(w)),
+    "mbus": lambda w: mbus_frames(simple_apdu(w)),
+    "gcm": lambda w: glo_ciphering(simple_apdu(w), key=KEY, auth_key=AUTH, frame_counter=w),
+}
+
+
+@SETTINGS
+@given(
+    garbage,
+    st.sampled_from(sorted(_FOLLOWING)),
+    st.integers(1, 40),
+    st.lists(st.integers(1, 4096), max_size=12),
+)
+def test_after_any_garbage_the_frames_that_follow_decode(
+    prefix: bytes, kind: str, count: int, cuts: list[int]
+) -> None:
+    """Whatever came before (noise, truncated frames, maximal length fields), the valid
+    frames after it all decode, whole or in any chunks, and nothing raises."""
+    watts = list(range(1000, 1000 + count))
+    data = prefix + b"".join(_FOLLOWING[kind](w) for w in watts)
+    result = decode_all(data, cuts)
+    assert [r.power_import_w for r in result if isinstance(r, Reading)][-count:] == watts

@@ -22,7 +22,7 @@ def simulated(hours: float, start: datetime = datetime(2026, 6, 10, tzinfo=UTC))
     return hanport.decode(data)
 
 
-def register(reading: Reading) -> int:
+def register(reading: Reading) -> int | Decimal:
     assert reading.energy_import_wh is not None
     return reading.energy_import_wh
 
@@ -114,3 +114,36 @@ def test_months_and_unknown_steps() -> None:
     assert period_start(moment, "1mo", TALLINN) == datetime(2026, 2, 1, tzinfo=TALLINN)
     with pytest.raises(ValueError, match="Unknown step"):
         period_start(moment, "5m", TALLINN)
+
+
+def test_decimal_power_and_energy_from_meters_that_send_fractions() -> None:
+    """EasyMeter Q3D: watts with two decimals, kWh with seven. Statistics keep the Decimals;
+    energy is counted in whole Wh crossed, so the periods add up to the register's growth."""
+    base = datetime(2026, 1, 5, 10, 59, 30, tzinfo=UTC)
+    energies = ["1000.9", "1001.2", "1001.95", "1002.05", "1003.5"]
+    powers: list[int | Decimal] = [
+        Decimal("2124.86"),
+        2125,
+        Decimal("0.5"),
+        Decimal("3000.25"),
+        Decimal("7.75"),
+    ]
+    readings = [
+        Reading(
+            meter_time=base + timedelta(seconds=10 * i),
+            power_import_w=p,
+            energy_import_wh=Decimal(e),
+        )
+        for i, (p, e) in enumerate(zip(powers, energies, strict=True))
+    ]
+    first, second = rollups(readings, "1h", TALLINN)
+    stats = first.stats["power_import_w"]
+    assert (stats.minimum, stats.maximum, stats.total) == (
+        Decimal("0.5"),
+        Decimal("2125"),
+        Decimal("4250.36"),
+    )
+    assert first.energy_import_wh == 1  # 1000.9 → 1001.95 crosses 1001
+    assert second.energy_import_wh == 2  # 1001.95 → 1003.5 crosses 1002 and 1003
+    assert type(first.energy_import_wh) is int
+    assert first.energy_import_wh + second.energy_import_wh == 1003 - 1000

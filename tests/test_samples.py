@@ -81,6 +81,11 @@ class Sample:
     """When set: the file yields one Rejected whose reason contains each of these."""
 
     @property
+    def verified(self) -> bool:
+        """Only a bare APDU carries nothing that checks it (every P1 sample has a CRC)."""
+        return self.format != "dlms"
+
+    @property
     def bare_apdu(self) -> bool:
         """A bare DLMS APDU is accepted only when it ends where the input ends."""
         return self.path.startswith("dlms-apdu/") and self.format == "dlms"
@@ -524,18 +529,10 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "p1/nl_xmx-dsmr42_nocrc_edge.txt",
         "Europe/Amsterdam",
-        "p1",
-        {
-            "meter_id": "E2206017647934515",
-            "meter_model": "XMX5LGBBFFB231314239",
-            **totals(503, 0),
-            **per_phase((86, 250, 166), ZERO3),
-            **amps("1", "1", "1"),
-            **tariffs(11522839, 10310991, 0, 0),
-            **energy(11522839 + 10310991, 0),
-        },
-        time=utc(2018, 9, 24, 11, 21, 32),
-        extra={"0-1:24.2.1": Register(D("4890.857"), "m3", utc(2018, 9, 24, 11, 0, 0))},
+        None,
+        # It declares DSMR 4.2 (1-3:0.2.8), which always carries a CRC; amshan's copy has none
+        # (its test never checks validity). A telegram whose CRC was deleted is not accepted.
+        rejected=("has no checksum", "1-3:0.2.8 = 42"),
     ),
     # ---------------------------------------------------------------- encrypted P1
     Sample(
@@ -647,10 +644,17 @@ SAMPLES: tuple[Sample, ...] = (
             **totals(1247, 0, 0, 417),
             **volts("236", "236", "236"),
             **amps("1.89", "3.27", "1.28"),
-            # 85823.280 kWh; Kamstrup NO energy is in 10 Wh.
-            **energy(85823280, 4540830, 153270, 14774380),
+            # Kamstrup lists carry no scalers: energy is 10 Wh in Norway (85823.280 kWh) but Wh
+            # in Sweden. One list cannot tell, so the registers stay raw, in no field; decoded
+            # with energy_scale=10 they are 85823280 Wh etc. (test_kamstrup_energy_scale).
         },
         time=utc(2021, 11, 25, 22, 0, 55),
+        extra={
+            "1-1:1.8.0": Register(8582328),
+            "1-1:2.8.0": Register(454083),
+            "1-1:3.8.0": Register(15327),
+            "1-1:4.8.0": Register(1477438),
+        },
     ),
     Sample(
         "hdlc/se_kamstrup_1.hex",
@@ -778,13 +782,16 @@ SAMPLES: tuple[Sample, ...] = (
             "power_export_l1_w": 0,
             "voltage_l1_v": D("232"),
             "current_l1_a": D("2.44"),
-            **energy(13529970, 0, 125130, 5828840),  # 13529.970 kWh
             "power_factor": D("0.94"),
         },
         time=utc(2023, 4, 6, 11, 49, 50),  # 13:49:50, clock status 80: summer time
         extra={
             "1-1:0.2.129": Register("Kamstrup_V0001"),
             "1-1:33.7.0": Register(D("0.94")),
+            # Energy of unknown scale (Kamstrup, no scalers): raw, in no field.
+            "1-1:1.8.0": Register(1352997),
+            "1-1:21.8.0": Register(1352997),
+            "1-1:4.8.0": Register(582884),
         },
     ),
     Sample(
@@ -910,6 +917,8 @@ def reading_problems(sample: Sample, reading: Reading) -> list[str]:
             problems.append(f"{name}: expected {want!r}, got {got!r}")
     if reading.received_at is not None:
         problems.append(f"received_at: expected None, got {reading.received_at!r}")
+    if reading.verified != sample.verified:
+        problems.append(f"verified: expected {sample.verified}, got {reading.verified}")
     problems += _time_problems(sample, reading.meter_time)
     for obis, want_register in sample.extra.items():
         got_register = reading.extra.get(obis)
@@ -1108,6 +1117,21 @@ def test_encrypted_without_key(samples_root: Path, path: str) -> None:
     assert hanport.decode(data) == []
 
 
+def test_encrypted_but_unauthenticated_meter_is_named(samples_root: Path) -> None:
+    """The Austrian Kaifa sends SC 0x20: encrypted, no tag. Its data is read (the M-Bus checksum
+    checked the line), and the decoder names the meter whose data is not authenticated."""
+    data = load(samples_root, SAMPLE_BY_PATH["mbus-encrypted/at_kaifa-ma309_1.hex"])
+    decoder = hanport.Decoder(key=KEY_KAIFA_AT, zone="Europe/Vienna")
+    (reading,) = decoder.feed(data) + decoder.flush()
+    assert isinstance(reading, Reading)
+    assert reading.verified
+    assert decoder.stats.unauthenticated_sender == "KFM6750000009"
+    authenticated = hanport.Decoder(key=KEY_LGZ_AT, auth_key=AUTH_LGZ_AT, zone="Europe/Vienna")
+    authenticated.feed(load(samples_root, SAMPLE_BY_PATH["hdlc-encrypted/at_landisgyr-e450_1.hex"]))
+    assert authenticated.stats.readings == 1
+    assert authenticated.stats.unauthenticated_sender is None
+
+
 def test_unauthenticated_mbus_with_wrong_key_gives_no_reading(samples_root: Path) -> None:
     """SC 0x20 has no tag, so a wrong key cannot be detected cryptographically; no reading."""
     data = load(samples_root, SAMPLE_BY_PATH["mbus-encrypted/at_kaifa-ma309_1.hex"])
@@ -1115,6 +1139,59 @@ def test_unauthenticated_mbus_with_wrong_key_gives_no_reading(samples_root: Path
     items = decoder.feed(data) + decoder.flush()
     assert items
     assert not [i for i in items if isinstance(i, Reading)]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("hdlc/no_kamstrup_2.hex", energy(85823280, 4540830, 153270, 14774380)),
+        ("dlms-apdu/dk_kamstrup_plain-of-gh517.hex", energy(13529970, 0, 125130, 5828840)),
+    ],
+)
+def test_kamstrup_energy_scale(samples_root: Path, path: str, expected: dict[str, int]) -> None:
+    """With the Norwegian multiplier configured, the registers are read as 10 Wh."""
+    sample = SAMPLE_BY_PATH[path]
+    data = load(samples_root, sample)
+    (reading,) = hanport.decode(data, zone=sample.zone, energy_scale=10)
+    assert {name: getattr(reading, name) for name in expected} == expected
+    assert "1-1:1.8.0" not in reading.extra
+    (swedish,) = hanport.decode(data, zone=sample.zone, energy_scale=1)
+    assert swedish.energy_import_wh == expected["energy_import_wh"] // 10
+
+
+def test_deleted_crc_of_a_dsmr5_telegram_is_rejected(samples_root: Path) -> None:
+    """nl_dsmr5_1 carries !6EEE: with the digits deleted and a value changed it must not pass
+    as a telegram sent without CRC, because its version (1-3:0.2.8 = 50) always has one."""
+    original = load(samples_root, SAMPLE_BY_PATH["p1/nl_dsmr5_1.txt"])
+    assert original.rstrip().endswith(b"!6EEE")
+    tampered = original.replace(b"!6EEE", b"!").replace(b"(00.244*kW)", b"(00.944*kW)")
+    assert b"(00.944*kW)" in tampered
+    decoder = hanport.Decoder(zone="Europe/Amsterdam")
+    items = decoder.feed(tampered) + decoder.flush()
+    assert len(items) == 1
+    assert isinstance(items[0], Rejected)
+    assert items[0].reason == (
+        "The P1 telegram has no checksum, although its version (1-3:0.2.8 = 50) always carries "
+        "one; it may have been damaged or altered, so it is dropped."
+    )
+    assert hanport.decode(tampered, zone="Europe/Amsterdam") == []
+
+
+def test_truncated_hdlc_frame_is_not_read_as_a_bare_apdu(samples_root: Path) -> None:
+    """no_kaifa_2_list1 with its FCS and closing flag cut and one value byte changed was read as
+    a bare APDU (2213 W instead of 2277 W); a frame that is cut short is reported, not read."""
+    data = load(samples_root, SAMPLE_BY_PATH["hdlc/no_kaifa_2_list1.hex"])
+    cut = bytearray(data[:-3])
+    for position in (None, len(cut) - 1):
+        damaged = bytearray(cut)
+        if position is not None:
+            damaged[position] ^= 0x40
+        decoder = hanport.Decoder(zone="Europe/Oslo")
+        items = decoder.feed(bytes(damaged)) + decoder.flush()
+        assert [type(item) for item in items] == [Rejected], items
+        assert isinstance(items[0], Rejected)
+        assert items[0].reason.startswith("The data ends in the middle of a frame")
+        assert items[0].raw == bytes(damaged)
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ __all__ = [
     "GLO_CIPHERING",
     "CipheredApdu",
     "aes_key",
+    "ciphered_extent",
     "decrypt",
     "frame_ciphered",
     "frame_length",
@@ -52,29 +53,57 @@ class CipheredApdu(Record):
 
 
 def frame_length(data: bytes | bytearray, start: int) -> int | None:
-    """Total length of the ciphered APDU at `start`, or None when the header is incomplete."""
-    header = start + 10
-    if header >= len(data):
-        return None
-    try:
-        length, pos = read_length(bytes(data[header : header + 5]), 0)
-    except DecodeError:
-        return None
-    return 10 + pos + length
+    """Total length of the ciphered APDU at `start` as its header announces it; None when the
+    header is incomplete or cannot be one (see `frame_ciphered`)."""
+    end = _announced_end(data, start)
+    return None if end < 0 else end - start
 
 
 def frame_ciphered(buf: bytes | bytearray, start: int) -> int:
-    """End of the raw ciphered APDU (`DB 08 …`) at `start`, NEED_MORE or NOT_A_FRAME."""
-    if start + 2 > len(buf):
+    """End of the raw ciphered APDU (`DB 08 …`) at `start`, NEED_MORE or NOT_A_FRAME.
+
+    Bounded: the length field must announce 5 … MAX_CIPHERED bytes and the security control
+    byte must be one a meter sends (suite 0–2; no broadcast-key or compression bit), so that
+    line noise with a long or invalid length never keeps the decoder waiting for more.
+    """
+    end = _announced_end(buf, start)
+    return end if end <= len(buf) else NEED_MORE
+
+
+def ciphered_extent(buf: bytes | bytearray, start: int) -> int:
+    """End of the bytes the ciphered header at `start` announces (capped at the end of `buf`),
+    or `start` when these bytes are no such header."""
+    end = _announced_end(buf, start)
+    return min(end, len(buf)) if end >= 0 else start
+
+
+def _announced_end(buf: bytes | bytearray, start: int) -> int:
+    size = len(buf)
+    if start + 2 > size:
         return NEED_MORE
     if buf[start + 1] != 0x08:
         return NOT_A_FRAME
-    length = frame_length(buf, start)
-    if length is None:
+    header = start + 10
+    if header >= size:
         return NEED_MORE
-    if length > MAX_CIPHERED:
+    first = buf[header]
+    if first < 0x80:
+        length, pos = first, header + 1
+    else:
+        width = first & 0x7F
+        if width not in (1, 2):
+            return NOT_A_FRAME
+        pos = header + 1 + width
+        if pos > size:
+            return NEED_MORE
+        length = int.from_bytes(buf[header + 1 : pos], "big")
+    if not 5 <= length <= MAX_CIPHERED:
         return NOT_A_FRAME
-    return start + length if start + length <= len(buf) else NEED_MORE
+    if pos >= size:
+        return NEED_MORE
+    if buf[pos] & 0xC0 or buf[pos] & 0x0F > 2:
+        return NOT_A_FRAME
+    return pos + length
 
 
 def aes_key(key: bytes | str | None, name: str) -> bytes | None:

@@ -1,61 +1,68 @@
 """The stream decoder: bytes as they arrive → `Reading` or `Rejected`, format auto-detected.
 
-It finds frames by their start marks (`/` P1, `7E` HDLC, `68 L L 68` M-Bus, `DB 08` raw
-ciphered APDU, `0F` bare DLMS APDU), frames each by its own length or end mark, verifies its
-checksums, reassembles segmented and block-transferred APDUs, decrypts, and decodes. Chunks may
-be split anywhere; junk between frames is skipped. It never raises on line data.
+It finds frames by their start marks (see `framing`), frames each by its own length or end
+mark within a size bound per format, verifies its checksums, reassembles segmented and
+block-transferred APDUs, decrypts, and decodes. Chunks may be split anywhere; junk between
+frames is skipped, and bytes that looked like a frame but cannot be used are reported. It never
+raises on line data, and its buffer never holds more than `framing.MAX_BUFFER` bytes.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, tzinfo
 
 from hanport.codec import hdlc, mbus, p1
-from hanport.codec.apdu import (
-    DATA_NOTIFICATION,
-    GENERAL_BLOCK_TRANSFER,
-    LLC_HEADERS,
-    parse_block,
-    parse_notification,
-    parse_notification_header,
+from hanport.codec.cipher import GLO_CIPHERING, aes_key, frame_ciphered
+from hanport.codec.dlms import open_apdu, read_notification
+from hanport.codec.energy_scale import EnergyScales
+from hanport.codec.framing import (
+    CUT_SHORT,
+    MAX_BUFFER,
+    NOT_A_FRAME,
+    extent,
+    frame_bare,
+    given_up,
+    next_start,
 )
-from hanport.codec.axdr import TruncatedError
-from hanport.codec.cipher import GLO_CIPHERING, aes_key, decrypt, frame_ciphered, parse_ciphered
-from hanport.codec.clock import cosem_datetime
-from hanport.codec.entries import add_entries
-from hanport.codec.layouts import read_list
-from hanport.codec.normalize import ReadingBuilder
+from hanport.codec.messages import Reassembly
+from hanport.codec.p1_crc import missing_crc
+from hanport.codec.p1_frame import frame_p1
 from hanport.codec.record import Record
-from hanport.codec.registers import scan_registers
-from hanport.errors import DecodeError, HanError
-from hanport.fields import FIELD_BY_NAME
+from hanport.errors import ChecksumError, DecodeError, HanError
 from hanport.model import Reading, Rejected
 
 __all__ = ["DEFAULT_ZONE", "Decoder", "DecoderStats", "decode"]
 
 DEFAULT_ZONE = "Europe/Tallinn"
-_NEED_MORE, _NOT_A_FRAME = p1.NEED_MORE, p1.NOT_A_FRAME
-_WAIT_FOR_END = -3
-_LLC_APDU = frozenset(header + b"\x0f" for header in LLC_HEADERS)
-_CUT_SHORT = "The data ends in the middle of a frame; the rest of that frame never arrived."
 _FILLER = b"\x7e\x00\r\n\t "
-_MAX_APDU = 8192
-_START = re.compile(rb"[/\x7e\x68\xdb\x0f\xe6]")
-"""The first byte of every frame kind: P1, HDLC, M-Bus, ciphered APDU, bare APDU (with LLC)."""
-_MAKERS = {b"LGZ": "landis+gyr", b"KAM": "kamstrup", b"KFM": "kaifa", b"AID": "aidon"}
 Item = Reading | Rejected
 
 
 class DecoderStats(Record):
-    """What the decoder has seen so far: for diagnostics (`hanport doctor`) and the UI."""
+    """What the decoder has seen so far: for diagnostics (`hanport doctor`) and the UI.
 
-    __slots__ = ("junk_bytes", "readings", "rejected")
+    `unauthenticated_sender`: the system title (`KFM…`) of a meter whose ciphered frames carry
+    no authentication tag (security byte 0x20: encrypted only), so that their data cannot be
+    proven unaltered; None otherwise.
+    `energy_scales`: meter id ("" when it sends none) → the multiplier (1 or 10) its scaler-less
+    energy registers need, detected or configured.
+    """
 
-    def __init__(self, readings: int = 0, rejected: int = 0, junk_bytes: int = 0) -> None:
+    __slots__ = ("energy_scales", "junk_bytes", "readings", "rejected", "unauthenticated_sender")
+
+    def __init__(
+        self,
+        readings: int = 0,
+        rejected: int = 0,
+        junk_bytes: int = 0,
+        unauthenticated_sender: str | None = None,
+        energy_scales: dict[str, int] | None = None,
+    ) -> None:
         self.readings = readings
         self.rejected = rejected
         self.junk_bytes = junk_bytes
+        self.unauthenticated_sender = unauthenticated_sender
+        self.energy_scales: dict[str, int] = {} if energy_scales is None else energy_scales
 
 
 class Decoder:
@@ -63,6 +70,8 @@ class Decoder:
 
     `key` and `auth_key` (16 bytes, or 32 hex digits) decrypt general-glo-ciphering frames.
     `zone` is where meters that send only local time live (default Europe/Tallinn).
+    `energy_scale` (1 or 10) is the multiplier of scaler-less energy registers whose scale the
+    list does not fix (Kamstrup); None detects it per meter from the data.
     """
 
     def __init__(
@@ -71,17 +80,25 @@ class Decoder:
         key: bytes | str | None = None,
         auth_key: bytes | str | None = None,
         zone: tzinfo | str = DEFAULT_ZONE,
+        energy_scale: int | None = None,
     ) -> None:
         self.key = aes_key(key, "key")
         self.auth_key = aes_key(auth_key, "auth_key")
         self.zone: tzinfo = _zone(zone) if isinstance(zone, str) else zone
         self.format: str | None = None
         """The format of the last verified frame: p1, hdlc, mbus, dlms, with `+encrypted`."""
-        self.stats = DecoderStats()
+        self._scales = EnergyScales(energy_scale)
+        self.stats = DecoderStats(energy_scales=self._scales.found)
         self._buffer = bytearray()
-        self._segments: list[bytes] = []
-        self._blocks: list[bytes] = []
-        self._mbus_segments: list[bytes] = []
+        self._claimed = 0
+        """The first bytes of the buffer that began as an HDLC, M-Bus or ciphered frame: no
+        bare APDU is read in them."""
+        self._sealed = 0
+        """The first bytes of the buffer that were a frame which failed its checksum: their
+        bytes are searched for frames again, but no raw ciphered APDU is read in them."""
+        self._messages = Reassembly()
+        self._crc_seen = False
+        """This stream has shown P1 telegrams with CRC: one without is then refused."""
 
     def feed(self, chunk: bytes, received_at: datetime | None = None) -> list[Item]:
         """Add bytes from the line; return the frames they completed."""
@@ -92,6 +109,12 @@ class Decoder:
         else:  # the usual case, a chunk that starts clean: scan it without copying it first
             rest = self._scan(chunk, out, received_at, at_end=False)
             self._buffer += rest
+        if len(self._buffer) > MAX_BUFFER:  # never reached while the bounds hold: a safeguard
+            dropped = len(self._buffer) - MAX_BUFFER
+            del self._buffer[:dropped]
+            self.stats.junk_bytes += dropped
+            self._claimed = max(0, self._claimed - dropped)
+            self._sealed = max(0, self._sealed - dropped)
         return out
 
     def reset(self) -> None:
@@ -101,201 +124,198 @@ class Decoder:
         scale) is kept: it is the same meter after the cable comes back.
         """
         self._buffer.clear()
-        self._forget_partial_messages()
+        self._claimed = self._sealed = 0
+        self._messages.clear()
 
     def flush(self, received_at: datetime | None = None) -> list[Item]:
         """The input has ended: decode what only the end could complete, reject the rest."""
         out: list[Item] = []
         self._scan(self._buffer, out, received_at, at_end=True)
         self._buffer.clear()
+        self._claimed = self._sealed = 0
+        self._messages.finish()
+        self._report_abandoned(out)
         return out
 
     def _scan(
         self, buf: bytes | bytearray, out: list[Item], received_at: datetime | None, *, at_end: bool
     ) -> bytes | bytearray:
         """Decode the frames in `buf`; return what is left for later (and drop it from a buffer)."""
+        stats = self.stats
         pos = 0
-        incomplete = -1
+        claimed, sealed = self._claimed, self._sealed
+        noise_cut = -1
         while True:
-            start = _next_start(buf, pos)
+            start = next_start(buf, pos)
             if start < 0:
-                self.stats.junk_bytes += len(buf) - pos
+                stats.junk_bytes += len(buf) - pos
                 pos = len(buf)
                 break
-            self.stats.junk_bytes += start - pos
-            end = self._frame_end(buf, start, at_end)
-            if end == _NOT_A_FRAME:
-                self.stats.junk_bytes += 1
-                pos = start + 1
-                continue
-            if end in (_NEED_MORE, _WAIT_FOR_END) and at_end:
-                incomplete = start if incomplete < 0 else incomplete
-                pos = start + 1  # cut short by the end of input: look for frames after it
-                continue
-            if end in (_NEED_MORE, _WAIT_FOR_END):
-                pos = start
+            stats.junk_bytes += start - pos
+            end = self._frame_end(buf, start, at_end, claimed, sealed)
+            if end >= 0:
+                if not self._handle(bytes(buf[start:end]), out, received_at):
+                    pos = end
+                    continue
+                if _damaged(buf, start):  # maybe noise: the bytes after its mark are read again
+                    sealed = max(sealed, end)
+                claimed = max(claimed, extent(buf, start))
+            elif end != NOT_A_FRAME and not at_end:
+                pos = start  # more bytes may complete it: keep it for the next chunk
                 break
-            self._handle(bytes(buf[start:end]), out, received_at)
-            pos = end
-        if incomplete >= 0 and not out and buf[incomplete:].strip(_FILLER):
-            out.append(Rejected(_CUT_SHORT, bytes(buf[incomplete:])))
-            self.stats.rejected += 1
+            elif buf[start] != 0x7E or (start + 1 < len(buf) and buf[start + 1] & 0xF0 == 0xA0):
+                cut_short = end != NOT_A_FRAME  # (not the flag after an HDLC frame, or filler)
+                reported = self._report(buf, start, cut_short, claimed, out)
+                if cut_short and not reported and noise_cut < 0:
+                    noise_cut = start
+                claimed = max(claimed, extent(buf, start))
+            stats.junk_bytes += 1
+            pos = start + 1
+        if noise_cut >= 0 and not out and buf[noise_cut:].strip(_FILLER):
+            self._reject(Rejected(CUT_SHORT, bytes(buf[noise_cut:])), out)
+        self._claimed = claimed - pos if claimed > pos else 0
+        self._sealed = sealed - pos if sealed > pos else 0
         if isinstance(buf, bytearray):
             del buf[:pos]
             return buf
         return buf[pos:]
 
-    def _frame_end(self, buf: bytes | bytearray, start: int, at_end: bool) -> int:
+    def _frame_end(
+        self, buf: bytes | bytearray, start: int, at_end: bool, claimed: int, sealed: int
+    ) -> int:
+        """Bare APDUs come only from DLMS streams and never from inside another frame's bytes;
+        raw ciphered APDUs never from inside a frame that failed its checksum."""
         mark = buf[start]
         if mark == 0x2F:
-            return p1.frame_p1(buf, start, at_end)
+            return frame_p1(buf, start, at_end)
         if mark == 0x7E:
             return hdlc.frame_hdlc(buf, start)
         if mark == 0x68:
             return mbus.frame_mbus(buf, start)
         if mark == GLO_CIPHERING:
-            return frame_ciphered(buf, start)
-        return self._frame_bare(buf, start, at_end)
+            return NOT_A_FRAME if start < sealed else frame_ciphered(buf, start)
+        if start < claimed or (self.format is not None and not self.format.startswith("dlms")):
+            return NOT_A_FRAME
+        return frame_bare(buf, start, at_end)
 
-    def _frame_bare(self, buf: bytes | bytearray, start: int, at_end: bool) -> int:
-        """A bare APDU has no frame: accept it only when it ends exactly where the input does."""
-        if buf[start] == 0xE6 and bytes(buf[start : start + 4]) not in _LLC_APDU:
-            return _NOT_A_FRAME
-        if self.format is not None and not self.format.startswith("dlms"):
-            return _NOT_A_FRAME
-        offset = 3 if buf[start] == 0xE6 else 0
-        try:
-            size = parse_notification(bytes(buf[start + offset :])).size + offset
-        except TruncatedError:
-            return _NOT_A_FRAME if at_end or len(buf) - start > _MAX_APDU else _NEED_MORE
-        except (DecodeError, ValueError, IndexError):
-            return _NOT_A_FRAME
-        if start + size != len(buf):
-            return _NOT_A_FRAME
-        return len(buf) if at_end else _WAIT_FOR_END
+    def _report(
+        self, buf: bytes | bytearray, start: int, cut_short: bool, claimed: int, out: list[Item]
+    ) -> bool:
+        """Report a candidate given up that looked like a frame; False when it was noise.
+        Nothing inside a frame that was already reported (`claimed`) is reported again."""
+        if start < claimed:
+            return True
+        found = given_up(buf, start, cut_short)
+        if found is None:
+            return False
+        self._reject(Rejected(found[0], bytes(buf[start : found[1]])), out)
+        return True
 
-    def _handle(self, frame: bytes, out: list[Item], received_at: datetime | None) -> None:
+    def _handle(self, frame: bytes, out: list[Item], received_at: datetime | None) -> bool:
+        """Decode a framed frame into `out`. True when it may have been noise that only looked
+        framed, so that the bytes after its start mark must be searched again: a raw ciphered
+        APDU (framed by its length alone) that cannot be decoded, or an HDLC or M-Bus frame
+        that fails its checksum."""
+        raw_ciphered = frame[0] == GLO_CIPHERING
+        mistaken = False
         try:
             item = self._decode_frame(frame, received_at)
         except HanError as error:
-            self._forget_partial_messages()
+            if not raw_ciphered:  # never glue the pieces around a bad frame into one message
+                self._messages.clear()
             item = Rejected(str(error), frame)
+            mistaken = raw_ciphered or (isinstance(error, ChecksumError) and _noise(frame))
         except Exception as error:  # a decoder bug must not stop the reader
-            self._forget_partial_messages()
+            self._messages.clear()
+            mistaken = raw_ciphered
             item = Rejected(
                 f"hanport could not decode this frame ({type(error).__name__}: {error}); "
                 "please report it with a capture (hanport capture).",
                 frame,
             )
+        if self._messages.abandoned:
+            self._report_abandoned(out)
         if item is None:
-            return
+            return False
         if isinstance(item, Reading):
             self.stats.readings += 1
-        else:
-            self.stats.rejected += 1
+            out.append(item)
+            return False
+        if not raw_ciphered or self._expects_raw_ciphered():
+            self._reject(item, out)
+        return mistaken
+
+    def _expects_raw_ciphered(self) -> bool:
+        """A raw ciphered frame that fails in a stream of another format was line noise."""
+        return self.format is None or self.format in ("dlms", "dlms+encrypted", "p1+encrypted")
+
+    def _reject(self, item: Rejected, out: list[Item]) -> None:
+        self.stats.rejected += 1
         out.append(item)
 
-    def _forget_partial_messages(self) -> None:
-        """After a bad frame, never glue the segments around it into one message."""
-        self._segments.clear()
-        self._blocks.clear()
-        self._mbus_segments.clear()
+    def _report_abandoned(self, out: list[Item]) -> None:
+        abandoned = self._messages.abandoned
+        if abandoned:
+            for reason, raw in abandoned:
+                self._reject(Rejected(reason, raw), out)
+            abandoned.clear()
 
     def _decode_frame(self, frame: bytes, received_at: datetime | None) -> Item | None:
         mark = frame[0]
         if mark == 0x2F:
-            return self._p1(frame, received_at)
+            reading = self._p1(frame, received_at, checked=False)
+            self.format = "p1"
+            return reading
         if mark == 0x7E:
-            return self._hdlc(frame, received_at)
+            apdu = self._messages.hdlc(hdlc.parse_hdlc(frame[1:]))
+            return None if apdu is None else self._apdu(apdu, "hdlc", received_at)
         if mark == 0x68:
-            return self._mbus(frame, received_at)
+            apdu = self._messages.mbus(mbus.parse_mbus(frame))
+            return None if apdu is None else self._apdu(apdu, "mbus", received_at)
         apdu = frame[3:] if mark == 0xE6 else frame
         return self._apdu(apdu, "dlms", received_at)
 
-    def _p1(self, frame: bytes, received_at: datetime | None) -> Item:
-        reading = p1.parse_p1(frame, self.zone, received_at)
-        self.format = "p1"
+    def _p1(self, frame: bytes, received_at: datetime | None, *, checked: bool) -> Reading:
+        """A telegram: its CRC verified, or its missing CRC allowed (see `p1_crc`) unless
+        something else `checked` its bytes (the FCS of its frame, an authentication tag)."""
+        if checked:
+            return p1.parse_p1(frame, self.zone, received_at)
+        reading = p1.parse_p1(frame, self.zone, received_at, without_crc=self._without_crc)
+        if reading.verified:
+            self._crc_seen = True
         return reading
 
-    def _hdlc(self, frame: bytes, received_at: datetime | None) -> Item | None:
-        parsed = hdlc.parse_hdlc(frame[1:])
-        info = parsed.information
-        if info[:3] in LLC_HEADERS:
-            self._segments.clear()  # a new message starts; an unfinished one was cut short
-            info = info[3:]
-        self._segments.append(info)
-        if parsed.segmented:
-            return None
-        apdu = b"".join(self._segments)
-        self._segments.clear()
-        if apdu[:1] == bytes([GENERAL_BLOCK_TRANSFER]):
-            block = parse_block(apdu)
-            if block.number == 1:
-                self._blocks.clear()
-            elif block.number != len(self._blocks) + 1:
-                raise DecodeError(
-                    f"Block {block.number} of a DLMS block transfer arrived after block "
-                    f"{len(self._blocks)}; the blocks in between were lost, so the message is "
-                    "dropped."
-                )
-            self._blocks.append(block.data)
-            if not block.last:
-                return None
-            apdu = b"".join(self._blocks)
-            self._blocks.clear()
-        return self._apdu(apdu, "hdlc", received_at)
-
-    def _mbus(self, frame: bytes, received_at: datetime | None) -> Item | None:
-        parsed = mbus.parse_mbus(frame)
-        if parsed.sequence == 0:
-            self._mbus_segments.clear()
-        elif parsed.sequence != len(self._mbus_segments) % 16:
-            raise DecodeError(
-                f"M-Bus segment {parsed.sequence} arrived after {len(self._mbus_segments)} "
-                "segments; one was lost, so the message is dropped."
-            )
-        self._mbus_segments.append(parsed.segment)
-        if not parsed.last:
-            return None
-        apdu = b"".join(self._mbus_segments)
-        self._mbus_segments.clear()
-        return self._apdu(apdu, "mbus", received_at)
+    def _without_crc(self, telegram: bytes) -> None:
+        problem = missing_crc(telegram, self._crc_seen)
+        if problem is not None:
+            raise DecodeError(problem)
 
     def _apdu(self, apdu: bytes, carrier: str, received_at: datetime | None) -> Item:
-        maker = None
-        if apdu[:1] == bytes([GLO_CIPHERING]):
-            ciphered = parse_ciphered(apdu)
-            maker = _MAKERS.get(ciphered.system_title[:3])
-            apdu = decrypt(ciphered, self.key, self.auth_key)
-            carrier += "+encrypted"
-            if apdu[:1] == b"/":
-                reading = p1.parse_p1(apdu, self.zone, received_at)
-                self.format = "p1+encrypted"
-                return reading
-        if apdu[:1] != bytes([DATA_NOTIFICATION]):
-            raise DecodeError(
-                f"The frame holds a DLMS message of type 0x{apdu[:1].hex().upper() or '--'}, "
-                "not a data-notification; hanport reads pushed meter data only."
+        """`carrier` "dlms" is no frame at all: only an authentication tag can check its bytes."""
+        if apdu[:1] != b"\xdb":
+            reading = read_notification(
+                apdu, self.zone, self._scales, received_at, checked=carrier != "dlms"
             )
-        reading = self._notification(apdu, maker, received_at)
-        self.format = carrier
-        return reading
-
-    def _notification(
-        self, apdu: bytes, maker: str | None, received_at: datetime | None
-    ) -> Reading:
-        date_time, body_start = parse_notification_header(apdu)
-        builder = ReadingBuilder()
-        entries = scan_registers(apdu, body_start)
-        if entries is not None:
-            add_entries(entries, builder, self.zone, maker)
+            self.format = carrier
+            return reading
+        opened = open_apdu(apdu, carrier != "dlms", self.key, self.auth_key)
+        if opened.apdu[:1] == b"/":
+            reading = self._p1(opened.apdu, received_at, checked=opened.checked)
+            self.format = "p1+encrypted"
         else:
-            read_list(parse_notification(apdu).body, builder, self.zone, maker)
-        if date_time is not None:
-            time = cosem_datetime(date_time, self.zone)
-            if time is not None:
-                builder.add_value(FIELD_BY_NAME["meter_time"], time)
-        return builder.build(received_at)
+            reading = read_notification(
+                opened.apdu,
+                self.zone,
+                self._scales,
+                received_at,
+                maker=opened.maker,
+                checked=opened.checked,
+                unauthenticated=opened.unauthenticated_sender is not None,
+            )
+            self.format = carrier + "+encrypted"
+        if opened.unauthenticated_sender is not None:
+            self.stats.unauthenticated_sender = opened.unauthenticated_sender
+        return reading
 
 
 def decode(
@@ -304,16 +324,29 @@ def decode(
     key: bytes | str | None = None,
     auth_key: bytes | str | None = None,
     zone: tzinfo | str = DEFAULT_ZONE,
+    energy_scale: int | None = None,
 ) -> list[Reading]:
-    """Decode every verified frame in `data` (any format); frames that fail are left out."""
-    decoder = Decoder(key=key, auth_key=auth_key, zone=zone)
+    """Decode every usable frame in `data` (any format); frames that fail are left out.
+
+    Use a `Decoder` (`feed` and `flush`) to also get the `Rejected` items and their reasons.
+    """
+    decoder = Decoder(key=key, auth_key=auth_key, zone=zone, energy_scale=energy_scale)
     items = decoder.feed(data) + decoder.flush()
     return [item for item in items if isinstance(item, Reading)]
 
 
-def _next_start(buf: bytes | bytearray, pos: int) -> int:
-    match = _START.search(buf, pos)
-    return -1 if match is None else match.start()
+def _damaged(buf: bytes | bytearray, start: int) -> bool:
+    """Whether a rejected frame was a real frame (M-Bus framing, an HDLC header whose HCS
+    checks): then nothing inside it is read as a raw ciphered APDU, which would bypass the
+    checksum that just failed."""
+    return buf[start] == 0x68 or (buf[start] == 0x7E and hdlc.looks_like_hdlc(buf, start))
+
+
+def _noise(frame: bytes) -> bool:
+    """Whether a frame that fails its checksum may have been noise, or a frame cut short whose
+    announced end happened to fall on a flag or stop byte, rather than one damaged frame:
+    HDLC and M-Bus frames (P1 telegrams cannot contain another frame)."""
+    return frame[0] in (0x68, 0x7E)
 
 
 def _zone(name: str) -> tzinfo:

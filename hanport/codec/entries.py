@@ -1,8 +1,11 @@
 """Entries (OBIS code, value, scaler/unit) of a DLMS list → fields of a `Reading`.
 
 Values with a scaler are scaled exactly; lists that send none get the maker's documented fixed
-scaling (e.g. Kamstrup: current in 0.01 A, energy in 10 Wh). Texts, clocks and every register
-without a field of its own are kept, so nothing the meter sends is lost.
+scaling (e.g. Kamstrup: current in 0.01 A). Where the same list means different scales in
+different countries (Kamstrup energy: Wh in Sweden, 10 Wh in Norway), the registers are left
+to the decoder as ambiguous (`ReadingBuilder.ambiguous`), which learns each meter's multiplier
+(`energy_scale`). Texts, clocks and every register without a field of its own are kept, so
+nothing the meter sends is lost.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from datetime import tzinfo
 
 from hanport.codec.axdr import AxdrValue, DateTimeBytes
 from hanport.codec.clock import cosem_datetime
-from hanport.codec.normalize import ReadingBuilder, scaled_decimal, scaled_int
+from hanport.codec.normalize import ReadingBuilder, scaled_decimal, scaled_exact
 from hanport.errors import UnknownLayoutError
-from hanport.fields import FIELD_BY_OBIS
+from hanport.fields import FIELD_BY_NAME, FIELD_BY_OBIS
 
 __all__ = [
     "Entry",
@@ -28,53 +31,93 @@ Entry = tuple[str, AxdrValue, "tuple[int, str | None] | None"]
 """OBIS code, raw value, and (scaler, unit) when the meter sent them."""
 
 _MAKER_SCALERS: dict[str, dict[str, int]] = {
-    "kamstrup": {"A": -2, "Wh": 1, "varh": 1, "pf": -2},
+    "kamstrup": {"A": -2, "pf": -2},
     "kaifa": {"A": -3, "V": -1},
     "landis+gyr": {"A": -2},
     "landis+gyr-at": {"A": -2},
 }
+_AMBIGUOUS: dict[str, frozenset[str]] = {"kamstrup": frozenset({"Wh", "varh"})}
+"""Quantities whose scale a maker's scaler-less lists do not fix (see `energy_scale`)."""
+_NONE: frozenset[str] = frozenset()
+_EXPONENTS = {1: 0, 10: 1}
+_MAX_PLANS = 4096
 
 
 def add_entries(
-    entries: list[Entry], builder: ReadingBuilder, zone: tzinfo, maker: str | None
+    entries: list[Entry],
+    builder: ReadingBuilder,
+    zone: tzinfo,
+    maker: str | None,
+    energy_scale: int | None = None,
 ) -> None:
-    """Add OBIS-tagged entries to `builder`. Raises UnknownLayoutError when none is known."""
+    """Add OBIS-tagged entries to `builder`. Raises UnknownLayoutError when none is known.
+
+    `energy_scale` (1 or 10) is the multiplier of the registers whose scale the list does not
+    say; without it they go to `builder.ambiguous` for the decoder to resolve.
+    """
     maker = maker or maker_from_list_id(entries)
-    scalers = _MAKER_SCALERS.get(maker or "", {})
+    profile = _PROFILES.get((maker, energy_scale)) or _profile(maker, energy_scale)
+    scalers, ambiguous, plans = profile
+    if energy_scale is not None and maker in _AMBIGUOUS:
+        builder.energy_scale = energy_scale
     values = builder.values
     known = 0
     for obis, value, scaler_unit in entries:
         if type(value) is int:
-            key = (obis, scaler_unit, maker)
-            plan = _PLANS.get(key)
+            key = (obis, scaler_unit)
+            plan = plans.get(key)
             if plan is None:
-                plan = _PLANS[key] = _number_plan(obis, scaler_unit, scalers)
+                if len(plans) >= _MAX_PLANS:
+                    plans.clear()
+                plan = plans[key] = _number_plan(obis, scaler_unit, scalers, ambiguous)
             name, multiplier, exponent, whole = plan
             if name is not None:
                 known += 1
-                if name not in values:
+                if name in values:
+                    continue
+                if multiplier > 0:
+                    values[name] = value * multiplier
+                elif multiplier < 0:
+                    builder.add_ambiguous(obis, value, FIELD_BY_NAME[name].unit or "")
+                else:
                     values[name] = (
-                        value * multiplier
-                        if multiplier
-                        else scaled_int(value, exponent)
-                        if whole
-                        else scaled_decimal(value, exponent)
+                        scaled_exact(value, exponent) if whole else scaled_decimal(value, exponent)
                     )
                 continue
-        known += _add_entry(builder, obis, value, scaler_unit, scalers, zone)
+        known += _add_entry(builder, obis, value, scaler_unit, scalers, ambiguous, zone)
     if not known and "meter_time" not in builder.values:
         raise UnknownLayoutError(unknown_layout(None, [obis for obis, _, _ in entries]))
 
 
 NumberPlan = tuple["str | None", int, int, bool]
 """(field, multiplier, exponent, int field?) for an integer register going straight to its
-field: a multiplier when the result is an exact int, else 0 and the decimal exponent."""
+field: a multiplier when the result is an exact int, 0 and the decimal exponent when it is a
+Decimal, and -1 when the list does not say the register's scale (ambiguous)."""
 
-_PLANS: dict[tuple[str, object, str | None], NumberPlan] = {}
+Profile = tuple[dict[str, int], frozenset[str], dict[tuple[str, object], NumberPlan]]
+"""A maker's fixed scalers, the quantities its lists leave ambiguous, and the plans of its
+registers (OBIS code, scaler/unit → plan)."""
+
+
+def _profile(maker: str | None, energy_scale: int | None) -> Profile:
+    """The profile of a maker's lists read with `energy_scale` (None: ambiguous left so)."""
+    scalers = dict(_MAKER_SCALERS.get(maker or "", {}))
+    ambiguous = _AMBIGUOUS.get(maker or "", _NONE)
+    if energy_scale is not None and ambiguous:
+        scalers.update(dict.fromkeys(ambiguous, _EXPONENTS[energy_scale]))
+        ambiguous = _NONE
+    profile = _PROFILES[(maker, energy_scale)] = (scalers, ambiguous, {})
+    return profile
+
+
+_PROFILES: dict[tuple[str | None, int | None], Profile] = {}
 
 
 def _number_plan(
-    obis: str, scaler_unit: tuple[int, str | None] | None, scalers: dict[str, int]
+    obis: str,
+    scaler_unit: tuple[int, str | None] | None,
+    scalers: dict[str, int],
+    ambiguous: frozenset[str],
 ) -> NumberPlan:
     field = FIELD_BY_OBIS.get(obis)
     if field is None or field.kind not in ("int", "decimal"):
@@ -83,6 +126,8 @@ def _number_plan(
     if unit != field.unit:
         return None, 0, 0, False
     whole = field.kind == "int"
+    if scaler_unit is None and unit in ambiguous:
+        return field.name, -1, 0, whole
     return field.name, 10**scaler if whole and scaler >= 0 else 0, scaler, whole
 
 
@@ -102,6 +147,7 @@ def _add_entry(
     value: AxdrValue,
     scaler_unit: tuple[int, str | None] | None,
     scalers: dict[str, int],
+    ambiguous: frozenset[str],
     zone: tzinfo,
 ) -> int:
     field = FIELD_BY_OBIS.get(obis)
@@ -111,6 +157,9 @@ def _add_entry(
     if field is not None and field.kind == "text":
         builder.add_value(field, str(value))
         return 1
+    if scaler_unit is None and unit is not None and unit in ambiguous:
+        builder.add_ambiguous(obis, value, unit)
+        return int(field is not None)
     builder.add_scaled(obis, value, scaler, unit)
     return int(field is not None)
 

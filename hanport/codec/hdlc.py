@@ -13,9 +13,19 @@ from hanport.codec.p1 import NEED_MORE, NOT_A_FRAME
 from hanport.codec.record import Record
 from hanport.errors import ChecksumError, FrameError
 
-__all__ = ["HdlcFrame", "frame_hdlc", "parse_hdlc"]
+__all__ = [
+    "MAX_HDLC",
+    "UNTERMINATED_HDLC",
+    "HdlcFrame",
+    "frame_hdlc",
+    "hdlc_extent",
+    "looks_like_hdlc",
+    "parse_hdlc",
+]
 
 _FLAG = 0x7E
+MAX_HDLC = 2 + 0x7FF
+"""Both flags and the largest frame the 11-bit length field can announce."""
 
 
 class HdlcFrame(Record):
@@ -42,6 +52,36 @@ def frame_hdlc(buf: bytes | bytearray, start: int) -> int:
     if close >= len(buf):
         return NEED_MORE
     return close if buf[close] == _FLAG else NOT_A_FRAME
+
+
+def hdlc_extent(buf: bytes | bytearray, start: int) -> int:
+    """End of the bytes the frame header at `start` announces (its closing flag included), or
+    `start` when these bytes are no frame header. Capped at the end of `buf`."""
+    if start + 3 > len(buf) or buf[start + 1] & 0xF0 != 0xA0:
+        return start
+    length = ((buf[start + 1] & 0x07) << 8) | buf[start + 2]
+    return min(len(buf), start + 2 + length) if length >= 7 else start
+
+
+UNTERMINATED_HDLC = (
+    "The HDLC frame does not end where its length field says (no closing flag 7E there); it "
+    "was cut short or damaged and is dropped."
+)
+
+
+def looks_like_hdlc(buf: bytes | bytearray, start: int) -> bool:
+    """Whether the frame header at `start` checks against its HCS: a real frame, not noise."""
+    header = bytes(buf[start + 1 : start + 16])
+    if len(header) < 2 or header[0] & 0xF0 != 0xA0:
+        return False
+    length = ((header[0] & 0x07) << 8) | header[1]
+    try:
+        pos = _skip_address(header, _skip_address(header, 2)) + 1
+    except (FrameError, IndexError):
+        return False
+    if pos + 2 > len(header) or length < pos + 4:
+        return False
+    return crc16_x25(header[:pos]) == int.from_bytes(header[pos : pos + 2], "little")
 
 
 def parse_hdlc(frame: bytes) -> HdlcFrame:

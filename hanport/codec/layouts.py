@@ -76,13 +76,17 @@ _LANDIS_GYR_AT = (
 
 # Fixed scalers by maker, per quantity (see `_quantity`), for lists that carry none.
 def read_list(
-    body: AxdrValue, builder: ReadingBuilder, zone: tzinfo, maker: str | None = None
+    body: AxdrValue,
+    builder: ReadingBuilder,
+    zone: tzinfo,
+    maker: str | None = None,
+    energy_scale: int | None = None,
 ) -> None:
     """Add the values of a notification body to `builder`. Raises UnknownLayoutError."""
     entries, maker = _entries(body, maker)
     if not entries:
         raise UnknownLayoutError(unknown_layout(body))
-    add_entries(entries, builder, zone, maker)
+    add_entries(entries, builder, zone, maker, energy_scale)
 
 
 def _entries(body: AxdrValue, maker: str | None) -> tuple[list[Entry], str | None]:

@@ -11,7 +11,18 @@ from hanport.codec.p1 import NEED_MORE, NOT_A_FRAME
 from hanport.codec.record import Record
 from hanport.errors import ChecksumError, FrameError
 
-__all__ = ["MbusFrame", "frame_mbus", "parse_mbus"]
+__all__ = [
+    "MAX_MBUS",
+    "UNTERMINATED_MBUS",
+    "MbusFrame",
+    "frame_mbus",
+    "looks_like_mbus",
+    "mbus_extent",
+    "parse_mbus",
+]
+
+MAX_MBUS = 255 + 6
+"""The longest long frame: 255 bytes of C, A, CI and data, and its 6 bytes of framing."""
 
 
 class MbusFrame(Record):
@@ -35,6 +46,29 @@ def frame_mbus(buf: bytes | bytearray, start: int) -> int:
     if end > len(buf):
         return NEED_MORE
     return end if buf[end - 1] == 0x16 else NOT_A_FRAME
+
+
+def mbus_extent(buf: bytes | bytearray, start: int) -> int:
+    """End of the bytes the long-frame header at `start` announces, or `start` when these bytes
+    are no long-frame header. Capped at the end of `buf`."""
+    if not looks_like_mbus(buf, start):
+        return start
+    return min(len(buf), start + buf[start + 1] + 6)
+
+
+UNTERMINATED_MBUS = (
+    "The M-Bus frame does not end where its length field says (no stop byte 16 there); it was "
+    "cut short or damaged and is dropped."
+)
+
+
+def looks_like_mbus(buf: bytes | bytearray, start: int) -> bool:
+    """Whether the bytes at `start` are a long-frame header `68 L L 68`."""
+    return (
+        start + 4 <= len(buf)
+        and buf[start + 1] == buf[start + 2] >= 3
+        and buf[start] == buf[start + 3] == 0x68
+    )
 
 
 def parse_mbus(frame: bytes) -> MbusFrame:

@@ -11,11 +11,11 @@ from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 
-from hanport.codec.units import to_decimal, to_int
+from hanport.codec.units import to_decimal, to_exact
 from hanport.fields import FIELD_BY_OBIS, Field
 from hanport.model import Reading, Register, Value, new_reading
 
-__all__ = ["ReadingBuilder", "scaled_decimal", "scaled_int"]
+__all__ = ["ReadingBuilder", "scaled_decimal", "scaled_exact"]
 
 _PHASES = {
     "power_import_w": ("power_import_l1_w", "power_import_l2_w", "power_import_l3_w"),
@@ -34,12 +34,11 @@ _PHASES = {
 _TARIFF_TOTALS = {"1.8": "energy_import_wh", "2.8": "energy_export_wh"}
 
 
-def scaled_int(raw: int, exponent: int) -> int:
-    """raw × 10^exponent as an exact integer (finer resolution is rounded half-to-even)."""
+def scaled_exact(raw: int, exponent: int) -> int | Decimal:
+    """raw × 10^exponent exactly: an int for exponents ≥ 0, else a Decimal (never rounded)."""
     if exponent >= 0:
         return raw * int(10**exponent)
-    rounded: Decimal = Decimal(raw).scaleb(exponent).to_integral_value()
-    return int(rounded)
+    return Decimal(raw).scaleb(exponent)
 
 
 def scaled_decimal(raw: int, exponent: int) -> Decimal:
@@ -49,19 +48,24 @@ def scaled_decimal(raw: int, exponent: int) -> Decimal:
 class ReadingBuilder:
     """Collects the registers of one frame; `build()` makes the `Reading`."""
 
-    __slots__ = ("extra", "tariff_sums", "values")
+    __slots__ = ("ambiguous", "energy_scale", "extra", "tariff_sums", "values")
 
     def __init__(self) -> None:
         self.values: dict[str, object] = {}
         self.extra: dict[str, Register] = {}
-        self.tariff_sums: dict[str, int] = {}
+        self.tariff_sums: dict[str, int | Decimal] = {}
+        self.ambiguous: dict[str, tuple[int, str]] | None = None
+        """Registers whose scale the list does not say (OBIS → raw value, unit): the decoder
+        scales them once it knows the meter's multiplier (`energy_scale`)."""
+        self.energy_scale: int | None = None
+        """The multiplier such registers were read with, when the decoder gave one."""
 
     def add_text_number(self, field: Field, digits: str, base: str | None, exp: int) -> bool:
         """A number printed as text (P1). False when the unit does not fit the field."""
         if base != field.unit:
             return False
         if field.kind == "int":
-            self._set(field, to_int(digits, exp))
+            self._set(field, to_exact(digits, exp))
         else:
             self._set(field, to_decimal(digits, exp))
         return True
@@ -70,14 +74,18 @@ class ReadingBuilder:
         """An integer with a decimal scaler (DLMS); goes to its field when the unit fits."""
         field = FIELD_BY_OBIS.get(obis)
         if field is not None and field.kind in ("int", "decimal") and unit == field.unit:
-            value: int | Decimal = (
-                scaled_int(raw, exponent) if field.kind == "int" else scaled_decimal(raw, exponent)
-            )
+            whole = field.kind == "int"
+            value = scaled_exact(raw, exponent) if whole else scaled_decimal(raw, exponent)
             self._set(field, value)
             return
         self.add_extra(obis, scaled_decimal(raw, exponent) if exponent else raw, unit)
         if unit == "Wh":
-            self.count_tariff(obis, scaled_int(raw, exponent))
+            self.count_tariff(obis, scaled_exact(raw, exponent))
+
+    def add_ambiguous(self, obis: str, raw: int, unit: str) -> None:
+        if self.ambiguous is None:
+            self.ambiguous = {}
+        self.ambiguous.setdefault(obis, (raw, unit))
 
     def add_value(self, field: Field, value: object) -> None:
         self._set(field, value)
@@ -90,7 +98,7 @@ class ReadingBuilder:
     def _set(self, field: Field, value: object) -> None:
         self.values.setdefault(field.name, value)
 
-    def count_tariff(self, obis: str, wh: int) -> None:
+    def count_tariff(self, obis: str, wh: int | Decimal) -> None:
         """Remember tariff registers beyond T1/T2 (1.8.3, 2.8.4 …) for the energy totals."""
         cde = obis.partition(":")[2]
         total = _TARIFF_TOTALS.get(cde[:3])

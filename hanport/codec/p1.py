@@ -1,4 +1,4 @@
-"""P1 telegrams (IEC 62056-21 mode D, DSMR style): framing, CRC-16/ARC check and parsing.
+"""P1 telegrams (IEC 62056-21 mode D, DSMR style): CRC-16/ARC check and parsing.
 
     /LGF5E360            identification line
                          blank line
@@ -6,102 +6,66 @@
     0-1:24.2.1(170102161005W)(00000.107*m3)     several groups: capture time and value
     !A077                CRC over `/` … `!`; sometimes 3 digits, sometimes none
 
-Telegrams are framed from `/` to the CRC, never by silence on the line.
+Telegrams are framed from `/` to the CRC, never by silence on the line (`p1_frame`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from hanport.codec.clock import p1_datetime
 from hanport.codec.crc import crc16_arc
 from hanport.codec.normalize import ReadingBuilder
+from hanport.codec.p1_frame import (
+    MAX_TELEGRAM,
+    NEED_MORE,
+    NOT_A_FRAME,
+    frame_p1,
+    looks_like_p1,
+    unusable_p1,
+)
 from hanport.codec.p1_lines import number_plan, object_line
 from hanport.codec.p1_template import apply_template, learn_template
-from hanport.codec.units import normalize_unit, to_int
+from hanport.codec.units import normalize_unit, to_exact
 from hanport.errors import ChecksumError, FrameError
 from hanport.fields import FIELD_BY_OBIS, Field
 from hanport.model import Reading, Register, Value
 
-__all__ = ["MAX_TELEGRAM", "NEED_MORE", "NOT_A_FRAME", "frame_p1", "parse_p1"]
+__all__ = [
+    "MAX_TELEGRAM",
+    "NEED_MORE",
+    "NOT_A_FRAME",
+    "frame_p1",
+    "looks_like_p1",
+    "parse_p1",
+    "unusable_p1",
+]
 
-MAX_TELEGRAM = 16384
-NEED_MORE = -1
-NOT_A_FRAME = -2
-_TEXT = bytes(range(0x20, 0x7F)) + b"\r\n\t"
-"""The bytes a P1 telegram is made of: printable ASCII in lines."""
-_HEX = frozenset(b"0123456789ABCDEFabcdef")
-_LINE_STARTS = frozenset(b"0123456789(!")
 _HEX_TEXT = frozenset("0123456789ABCDEFabcdef")
 _TEXT_OBJECTS = ("96.1.", "96.13.", "42.0.")
 """Equipment identifiers and text messages: text (often hex-encoded), never numbers."""
 
 
-def frame_p1(buf: bytes | bytearray, start: int, at_end: bool = False) -> int:
-    """End (exclusive) of the telegram that starts with `/` at `start`.
+def parse_p1(
+    telegram: bytes,
+    zone: tzinfo,
+    received_at: datetime | None = None,
+    *,
+    without_crc: Callable[[bytes], None] | None = None,
+) -> Reading:
+    """Verify and decode one framed telegram. Raises ChecksumError or FrameError.
 
-    The end line is `!` with 4, 3 or no hex digits, then CR LF; a `!` followed by anything else
-    is noise inside the telegram (which its CRC will catch), not its end. A telegram without a
-    CRC is taken as ended only when no object line follows it.
-    NEED_MORE when it is not complete yet; NOT_A_FRAME when these bytes cannot be one (binary
-    data, another `/` before the end, or longer than MAX_TELEGRAM).
+    A telegram without CRC is first given to `without_crc`, which raises to refuse it (see
+    `p1_crc`); accepted, it is marked `verified=False`. With no `without_crc`, the caller has
+    checked the bytes otherwise (an authentication tag) and it counts as verified.
     """
-    limit = start + MAX_TELEGRAM
-    checked = start
-    bang = buf.find(b"!", start, limit)
-    while bang >= 0:
-        if buf.find(b"/", checked + 1, bang) >= 0 or buf[checked:bang].translate(None, _TEXT):
-            return NOT_A_FRAME
-        checked = bang
-        end = _end_line(buf, bang, at_end)
-        if end != NOT_A_FRAME:
-            return end
-        bang = buf.find(b"!", bang + 1, limit)
-    if buf.find(b"/", checked + 1) >= 0 or buf[checked:].translate(None, _TEXT):
-        return NOT_A_FRAME
-    return NOT_A_FRAME if len(buf) - start >= MAX_TELEGRAM else NEED_MORE
-
-
-def _end_line(buf: bytes | bytearray, bang: int, at_end: bool) -> int:
-    """End of the telegram if the `!` at `bang` starts its end line, NEED_MORE or NOT_A_FRAME.
-
-    `at_end`: the input has ended, so what has not arrived never will.
-    """
-    size = len(buf)
-    if buf[bang - 1] not in (0x0D, 0x0A):
-        return NOT_A_FRAME  # the end line starts a line
-    end = bang + 1
-    while end < size and end - bang <= 4 and buf[end] in _HEX:
-        end += 1
-    digits = end - bang - 1
-    if end == size:
-        return end if digits == 4 or (at_end and digits in (0, 3)) else NEED_MORE
-    if digits == 4 and buf[end] not in (0x0D, 0x0A):
-        return end  # a full CRC needs no line end to be recognised
-    if buf[end] not in (0x0D, 0x0A) or digits not in (0, 3, 4):
-        return NOT_A_FRAME
-    if buf[end] == 0x0D:
-        end += 1
-        if end == size:
-            return end if at_end else NEED_MORE
-    if buf[end] == 0x0A:
-        end += 1
-    if digits == 0:
-        following = bytes(buf[end : end + 64]).lstrip(b"\r\n\x00")
-        if not following:
-            return end if at_end else NEED_MORE
-        if following[0] in _LINE_STARTS:
-            return NOT_A_FRAME  # more object lines follow: that `!` was noise
-    return end
-
-
-def parse_p1(telegram: bytes, zone: tzinfo, received_at: datetime | None = None) -> Reading:
-    """Verify and decode one framed telegram. Raises ChecksumError or FrameError."""
     bang = telegram.rfind(b"!")
     if not telegram.startswith(b"/") or bang < 0:
         raise FrameError("This is not a P1 telegram: it must run from '/' to '!'.")
     digits = telegram[bang + 1 : bang + 5].rstrip(b"\r\n")
+    verified = True
     if digits:
         try:
             expected = int(digits, 16)
@@ -110,14 +74,20 @@ def parse_p1(telegram: bytes, zone: tzinfo, received_at: datetime | None = None)
         computed = crc16_arc(telegram[: bang + 1])
         if computed != expected:
             raise ChecksumError("P1 telegram", expected, computed)
+    elif without_crc is not None:
+        without_crc(telegram)
+        verified = False
     head = telegram[:bang]
     builder = ReadingBuilder()
     if not apply_template(head, builder, zone, _parse_object):
         text = head.decode("ascii")
         header, _, body = text.partition("\n")
-        builder.values["meter_model"] = header[1:].rstrip("\r")
+        # byte 0x02 is how some captures show the enhanced identification escape `\2`
+        builder.values["meter_model"] = header[1:].rstrip("\r").replace("\x02", "\\2")
         _parse_lines(body, builder, zone)
         learn_template(head, len(header) + 1, builder, zone, _parse_object)
+    if not verified:
+        builder.values["verified"] = False
     return builder.build(received_at)
 
 
@@ -219,7 +189,7 @@ def _add_extra(
     if unit is not None and isinstance(value, Decimal | int):
         base, exponent = normalize_unit(unit)
         if base == "Wh":
-            builder.count_tariff(obis, to_int(text, exponent))
+            builder.count_tariff(obis, to_exact(text, exponent))
 
 
 def _register(group: str, zone: tzinfo) -> Register:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-__all__ = ["DLMS_UNITS", "normalize_unit", "to_decimal", "to_int"]
+__all__ = ["DLMS_UNITS", "normalize_unit", "to_decimal", "to_exact"]
 
 _BASES = {
     "w": "W",
@@ -39,18 +39,19 @@ def normalize_unit(unit: str) -> tuple[str, int]:
     return _UNITS.get(unit.lower(), (unit, 0))
 
 
-def to_int(digits: str, exponent: int) -> int:
-    """Exact integer of the decimal text `digits` × 10^exponent, e.g. ("0001.011", 3) → 1011.
+def to_exact(digits: str, exponent: int) -> int | Decimal:
+    """The decimal text `digits` × 10^exponent, exactly; nothing is ever rounded.
 
-    Values finer than the unit (a tenth of a watt) are rounded half-to-even; no binary float
-    is ever involved.
+    An int when the text is no finer than the unit, ("0001.011", 3) → 1011; a Decimal when the
+    meter sends fractions of the unit, ("002124.86", 0) → Decimal("2124.86"). The type follows
+    the resolution the meter prints, not the value: ("1.2340", 3) → Decimal("1234.0").
+    No binary float is ever involved.
     """
     whole, _, frac = digits.partition(".")
     shift = exponent - len(frac)
     if shift >= 0:
         return int(whole + frac) * int(10**shift)
-    rounded: Decimal = Decimal(digits).scaleb(exponent).to_integral_value()
-    return int(rounded)
+    return Decimal(digits).scaleb(exponent)
 
 
 def to_decimal(digits: str, exponent: int) -> Decimal:

@@ -9,6 +9,11 @@ packed and unpacked at C speed.
 
 Everything round-trips exactly: integers, Decimals with their exponent, times with their zone,
 texts and every `extra` register. This module is pure (bytes in, readings out).
+
+Header keys beyond the first version's: `dec` names the power and energy columns that hold
+Decimals (meters that send fractions of a watt); such a block is written as version 2, so that
+an older hanport refuses it instead of misreading its columns. `verified` (runs of booleans) is
+there only when some reading was not verified; an older hanport ignores it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ from hanport.model import READING_FIELDS, Reading, Register, Value, new_reading
 __all__ = ["BlockError", "decode_block", "encode_block"]
 
 _VERSION = 1
+_VERSION_DECIMAL = 2
+"""Blocks with Decimals in an integer field's column (named in the header's `dec`)."""
+_VERSIONS = frozenset({_VERSION, _VERSION_DECIMAL})
+_INT_EXPONENT = 1 << 40
+"""The exponent written for an int in a column of Decimals: no Decimal has it."""
 _TIMES = ("meter_time", "received_at")
 _TEXTS = ("meter_id", "meter_model")
 _NUMBERS = tuple(name for name in READING_FIELDS if name not in (*_TIMES, *_TEXTS, "extra"))
@@ -47,9 +57,18 @@ def encode_block(readings: Sequence[Reading]) -> bytes:
         header["zones"][name] = _encode_times([getattr(r, name) for r in readings], columns)
     for name in _TEXTS:
         header["texts"][name] = _runs([getattr(r, name) for r in readings])
+    decimal = []
     for name in _NUMBERS:
-        _encode_numbers([getattr(r, name) for r in readings], columns)
+        kind = FIELD_BY_NAME[name].kind
+        values = [getattr(r, name) for r in readings]
+        if _encode_numbers(values, columns, kind == "decimal") and kind != "decimal":
+            decimal.append(name)
     header["extra"] = _runs([_extra_json(r.extra) for r in readings])
+    if decimal:
+        header["v"] = _VERSION_DECIMAL
+        header["dec"] = decimal
+    if not all(r.verified for r in readings):
+        header["verified"] = _runs([r.verified for r in readings])
     deltas = [delta for column in columns for delta in _deltas(column)]
     try:  # 8-byte words when every difference fits: packed and unpacked in C
         body = array("q", deltas).tobytes()
@@ -61,11 +80,11 @@ def encode_block(readings: Sequence[Reading]) -> bytes:
     head = json.dumps(header, separators=(",", ":")).encode()
     prefix = bytearray()
     _varint(len(head), prefix)
-    return bytes([_VERSION]) + zlib.compress(bytes(prefix) + head + body, 6)
+    return bytes([header["v"]]) + zlib.compress(bytes(prefix) + head + body, 6)
 
 
 def decode_block(block: bytes) -> list[Reading]:
-    if not block or block[0] != _VERSION:
+    if not block or block[0] not in _VERSIONS:
         raise BlockError("This block of readings was written by another version of hanport.")
     try:
         data = zlib.decompress(block[1:])
@@ -90,13 +109,19 @@ def _readings(header: dict[str, Any], values: _Cursor) -> list[Reading]:
         _put(states, name, _decode_times(header["zones"][name], count, values))
     for name in _TEXTS:
         _put(states, name, _expand(header["texts"][name]))
+    decimal = frozenset(header.get("dec", ()))
     for name in _NUMBERS:
-        _put(states, name, _decode_numbers(FIELD_BY_NAME[name].kind, count, values))
+        kind = "decimal" if name in decimal else FIELD_BY_NAME[name].kind
+        _put(states, name, _decode_numbers(kind, count, values))
     for state, extra in zip(states, _expand(header["extra"]), strict=True):
         if extra is not None:
             state["extra"] = MappingProxyType(
                 {obis: _register(item) for obis, item in json.loads(extra).items()}
             )
+    if "verified" in header:
+        for state, verified in zip(states, _expand(header["verified"]), strict=True):
+            if not verified:
+                state["verified"] = False
     return [new_reading(state) for state in states]
 
 
@@ -136,15 +161,31 @@ def _decode_times(zones: list[list[Any]], count: int, values: _Cursor) -> list[d
     return out
 
 
-def _encode_numbers(values: list[Any], columns: list[list[int]]) -> None:
+def _encode_numbers(values: list[Any], columns: list[list[int]], decimal: bool) -> bool:
+    """A mask column and the values; True when they are written as Decimals (coefficient and
+    exponent columns): always for a `decimal` field, else when any value is a Decimal."""
     present = [v for v in values if v is not None]
     columns.append([v is not None for v in values])
-    if present and isinstance(present[0], Decimal):
+    types = set(map(type, present))
+    if Decimal not in types and not (decimal and present):
+        columns.append([int(v) for v in present])
+        return False
+    if types == {Decimal}:
         parts = [v.as_tuple() for v in present]
         columns.append([_coefficient(p.sign, p.digits) for p in parts])
         columns.append([int(p.exponent) for p in parts])
-    else:
-        columns.append([int(v) for v in present])
+    else:  # ints among Decimals: a meter that sends some values in whole units only
+        pairs = [_decimal_or_int(v) for v in present]
+        columns.append([coefficient for coefficient, _ in pairs])
+        columns.append([exponent for _, exponent in pairs])
+    return True
+
+
+def _decimal_or_int(value: Decimal | int) -> tuple[int, int]:
+    if isinstance(value, Decimal):
+        parts = value.as_tuple()
+        return _coefficient(parts.sign, parts.digits), int(parts.exponent)
+    return int(value), _INT_EXPONENT
 
 
 def _decode_numbers(kind: str, count: int, values: _Cursor) -> list[object]:
@@ -154,7 +195,10 @@ def _decode_numbers(kind: str, count: int, values: _Cursor) -> list[object]:
     if kind == "decimal":
         coefficients, exponents = values.take(present), values.take(present)
         # from text, so that no context precision can round a long coefficient
-        numbers = [Decimal(f"{c}E{e}") for c, e in zip(coefficients, exponents, strict=True)]
+        numbers = [
+            Decimal(f"{c}E{e}") if e != _INT_EXPONENT else c
+            for c, e in zip(coefficients, exponents, strict=True)
+        ]
     else:
         numbers = list(values.take(present))
     found = iter(numbers)

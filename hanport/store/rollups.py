@@ -9,6 +9,10 @@ so a missed telegram loses nothing. Faults never produce negative or huge fake c
       again from the new meter's first reading, and the period is marked `reset`.
 Days and months are calendar days and months in the given zone (23 and 25 hour days at DST
 changes); 15-minute and hour periods are aligned to the zone's clock too.
+Registers that carry fractions of a Wh (Decimal) are counted in whole Wh crossed: each period
+gets floor(register after) − floor(register before), so the periods add up exactly to the
+register's whole-Wh growth and no fraction is lost or counted twice. Power statistics keep
+Decimal values as they are.
 This module is pure: readings in, rollups out.
 """
 
@@ -18,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
+from math import floor
 
 from hanport.model import Reading
 
@@ -144,11 +149,15 @@ def _add(rollup: Rollup, previous: Reading | None, reading: Reading, max_gap: ti
     rollup.energy_export_wh += exported
 
 
-def _delta(before: int | None, after: int | None) -> int | None:
-    """Register growth; None when it went backwards (replaced or reset meter)."""
+def _delta(before: int | Decimal | None, after: int | Decimal | None) -> int | None:
+    """Register growth in whole Wh; None when it went backwards (replaced or reset meter)."""
     if before is None or after is None:
         return 0
-    return after - before if after >= before else None
+    if after < before:
+        return None
+    if type(after) is int and type(before) is int:
+        return after - before
+    return floor(after) - floor(before)
 
 
 def _moment(reading: Reading) -> datetime | None:
