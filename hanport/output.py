@@ -7,13 +7,14 @@ offset, and writes decimals as JSON numbers digit for digit (never through a bin
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
 from hanport.fields import FIELD_BY_NAME
 from hanport.model import READING_FIELDS, Reading, Register, Value
 
-__all__ = ["reading_json", "reading_table", "value_json"]
+__all__ = ["columns", "reading_json", "reading_table", "value_json"]
 
 
 def reading_json(reading: Reading) -> str:
@@ -93,3 +94,12 @@ def _value_text(value: Value | object, unit: str | None) -> str:
     else:
         text = str(value)
     return f"{text} {unit}" if unit else text
+
+
+def columns(rows: list[Sequence[str]]) -> list[str]:
+    """Rows of texts as lines of left-aligned columns two spaces apart (a console table)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]

@@ -4,7 +4,8 @@ API tokens, the OpenAPI page, Estonian, logout and login. Saves the screenshots 
 docs/screenshots/.
 
 The database is filled beforehand with two days of simulated readings (one a minute) that end
-where the live simulator starts (2026-01-10 08:00 Tallinn time), so the history has data at once.
+where the live simulator is told to start (2026-01-10 08:00 Tallinn time), so the history has
+data at once.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ SHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 LIVE_START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)  # where `hanport run`'s simulator starts
 SEED = 3
+LIVE = f"sim://?start={LIVE_START.isoformat()}&speed=20&seed={SEED}"  # a push every 0.5 s
 PASSWORD = "correct horse battery"
 TIMEOUT_MS = 30_000
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -105,8 +107,8 @@ def _start(tmp: Path) -> Server:
     env = {k: v for k, v in os.environ.items() if k != "HANPORT_CONFIG"}
     env["HANPORT_DATABASE"] = str(tmp / "x.db")
     env["PYTHONUNBUFFERED"] = "1"
-    command = [sys.executable, "-m", "hanport", "run", "--interval", "0.5"]
-    command += ["--port", str(_free_port()), "--seed", str(SEED)]
+    command = [sys.executable, "-m", "hanport", "run", "--source", LIVE]
+    command += ["--port", str(_free_port())]
     process = subprocess.Popen(
         command,
         cwd=tmp,

@@ -96,7 +96,9 @@ def test_retention_days(tmp_path: Path) -> None:
         == 30
     )
     assert load_settings(None, environ={"HANPORT_RETENTION_DAYS": "0"}).retention_days == 0
-    with pytest.raises(ConfigError, match="whole number of days"):
+    with pytest.raises(
+        ConfigError, match=r"retention in days \(0: keep all\) from the environment"
+    ):
         load_settings(None, environ={"HANPORT_RETENTION_DAYS": "a week"})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from hanport.store.sqlite import SqliteStore
 
 @pytest.fixture
 def database(tmp_path: Path) -> tuple[Path, list[Reading]]:
-    simulator = HomeSimulator(seed=4)
+    simulator = HomeSimulator(seed=4, start=datetime(2026, 1, 10, 6, 0, tzinfo=UTC))
     readings = hanport.decode(b"".join(simulator.next_telegram() for _ in range(800)))
     path = tmp_path / "hanport.db"
     store = SqliteStore(path, ZoneInfo("Europe/Tallinn"))

@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,13 @@ from hanport.serve import open_pty, serve_pty
 from hanport.simulator import HomeSimulator
 from hanport.transport import Source, parse_source
 
+START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
+
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
 def telegrams(seed: int, count: int) -> list[bytes]:
-    simulator = HomeSimulator(seed=seed)
+    simulator = HomeSimulator(seed=seed, start=START)
     return [simulator.next_telegram() for _ in range(count)]
 
 
