@@ -24,7 +24,7 @@ from hanport.config import Settings, load_settings
 from hanport.doctor import doctor
 from hanport.export_command import export_command
 from hanport.flags import UsageError, not_negative, positive
-from hanport.i18n import number, text
+from hanport.i18n import number, plural, text
 from hanport.model import Reading
 from hanport.progress import StatusLine
 from hanport.runtime import run_runtime
@@ -118,9 +118,15 @@ def capture(args: argparse.Namespace, language: str) -> int:
         from hanport.line_errors import why
 
         raise UsageError("cannot_write", path=args.file, why=why(error)) from None
-    with output:
-        frames, size = asyncio.run(_capture(source, output, args.count, args.seconds, language))
-    print(text("captured", language, size=number(size, language), path=args.file, frames=frames))
+    try:
+        with output:
+            frames, size = asyncio.run(_capture(source, output, args.count, args.seconds, language))
+    except OSError as error:  # a full disk, a pulled USB stick
+        from hanport.line_errors import why
+
+        raise UsageError("write_failed", path=args.file, why=why(error)) from None
+    values = {"size": number(size, language), "path": args.file, "frames": frames}
+    print(plural("captured", language, frames, **values))
     return 0
 
 

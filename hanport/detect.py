@@ -33,13 +33,14 @@ async def detect_line(
     language: str = "en",
 ) -> Source:
     """The source with the first line setting that yields a verified frame."""
-    tried = []
+    tried: list[str] = []
     for baudrate, parity in LINE_SETTINGS:
         candidate = dataclasses.replace(source, baudrate=baudrate, parity=parity, detect=False)
         setting = f"{baudrate} 8{parity}1"
-        tried.append(setting)
         values = {"port": source.target, "setting": setting, "seconds": f"{seconds_each:g}"}
-        log.info("%s", text("detect_trying", language, **values))
+        if tried:  # the port opened, but the last setting brought no frame: say what is next
+            log.info("%s", text("detect_trying", language, tried=tried[-1], **values))
+        tried.append(setting)
         if await _yields_a_frame(candidate, decoder_factory(), seconds_each, opener):
             log.info("%s", text("detect_found", language, **values))
             return candidate

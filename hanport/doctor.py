@@ -137,12 +137,13 @@ def _note_decoder(found: Diagnosis, decoder: Decoder) -> None:
 
 def _progress(found: Diagnosis, left_s: float, language: str) -> str:
     frames = found.readings + found.rejected
-    return text(
+    return plural(
         "doctor_listening",
         language,
+        frames,
         source=found.source,
         left=f"{left_s:.0f}",
-        bytes=number(found.bytes_seen, language),
+        bytes=_grouped(found.bytes_seen, language),
         frames=frames,
         readings=found.readings,
     )

@@ -38,7 +38,8 @@ def export_command(args: argparse.Namespace, language: str) -> int:
         meter = _pick_meter(store, args.meter)
         out = _open(args.output) if args.output else sys.stdout
         try:
-            rows = export(store, meter, start, end, args.step, args.format, out, _bar(args))
+            bar = _bar(args, language)
+            rows = export(store, meter, start, end, args.step, args.format, out, bar)
             out.flush()
         finally:
             if out is not sys.stdout:
@@ -58,11 +59,11 @@ def _open(path: str) -> TextIO:
         raise ExportError("cannot_write", path=path, why=why(error)) from None
 
 
-def _bar(args: argparse.Namespace) -> Progress | None:
+def _bar(args: argparse.Namespace, language: str) -> Progress | None:
     """The bar on the terminal's stderr, unless the rows go to that same terminal."""
     if not args.output and sys.stdout.isatty():
         return None
-    return terminal_progress()
+    return terminal_progress(language=language)
 
 
 def _moment(value: str, zone: ZoneInfo, flag: str) -> datetime:

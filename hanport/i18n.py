@@ -227,13 +227,13 @@ def default_language() -> str:
     return "et" if lang.lower().startswith("et") else "en"
 
 
-def text(key: str, language: str, **values: object) -> str:
+def text(key: str, language: str, /, **values: object) -> str:
     """The sentence `key` in `language` (English where it has no translation yet)."""
     entry = _TEXTS[key]
     return entry.get(language, entry["en"]).format_map(_Values(values))
 
 
-def plural(key: str, language: str, count: int, **values: object) -> str:
+def plural(key: str, language: str, count: int, /, **values: object) -> str:
     """`key` for several, `key_one` for exactly one (English "1 row", "2 rows")."""
     singular = f"{key}_one"
     return text(singular if count == 1 and singular in _TEXTS else key, language, **values)

@@ -43,6 +43,14 @@ _FLAGS: dict[str, dict[str, str]] = {
 }
 
 _CAPTURE: dict[str, dict[str, str]] = {
+    "captured_one": {
+        "en": "Wrote {size} bytes to {path} (1 verified frame).",
+        "et": "Kirjutasin {size} baiti faili {path} (1 kontrollitud kaader).",
+    },
+    "write_failed": {
+        "en": "Writing {path} failed: {why}; what was written so far is kept.",
+        "et": "Faili {path} kirjutamine ebaõnnestus: {why}; seni kirjutatu jääb alles.",
+    },
     "capturing": {
         "en": "Recording: {bytes} bytes, {frames} verified frames so far",
         "et": "Salvestan: seni {bytes} baiti, {frames} kontrollitud kaadrit",
@@ -50,6 +58,8 @@ _CAPTURE: dict[str, dict[str, str]] = {
 }
 
 _EXPORT: dict[str, dict[str, str]] = {
+    "export_rows": {"en": "{rows} rows", "et": "{rows} rida"},
+    "export_rows_one": {"en": "{rows} row", "et": "{rows} rida"},
     "export_no_database": {
         "en": "There is no database {database}; run hanport run first, or pass --database.",
         "et": "Andmebaasi {database} pole; käivita enne hanport run või anna --database.",
@@ -81,6 +91,12 @@ _DOCTOR: dict[str, dict[str, str]] = {
         "en": "Listening to {source}: {left} s left, {bytes} bytes, {frames} frames "
         "({readings} verified) so far",
         "et": "Kuulan allikat {source}: jäänud {left} s, seni {bytes} baiti, {frames} kaadrit "
+        "({readings} kontrollitud)",
+    },
+    "doctor_listening_one": {
+        "en": "Listening to {source}: {left} s left, {bytes} bytes, 1 frame ({readings} "
+        "verified) so far",
+        "et": "Kuulan allikat {source}: jäänud {left} s, seni {bytes} baiti, 1 kaader "
         "({readings} kontrollitud)",
     },
     "doctor_source": {"en": "Source", "et": "Allikas"},

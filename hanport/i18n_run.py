@@ -118,8 +118,10 @@ RUN_TEXTS: dict[str, dict[str, str]] = {
     },
     # ---------------------------------------------------------------- finding line settings
     "detect_trying": {
-        "en": "Looking for the line settings of {port}: trying {setting} for {seconds} s.",
-        "et": "Otsin pordi {port} liini seadeid: proovin {setting} {seconds} s.",
+        "en": "Looking for the line settings of {port}: no verified frame at {tried} in "
+        "{seconds} s; trying {setting}.",
+        "et": "Otsin pordi {port} liini seadeid: seadetel {tried} ei saabunud {seconds} s jooksul "
+        "ühtki kontrollitud kaadrit; proovin {setting}.",
     },
     "detect_found": {
         "en": "Found the line settings of {port}: {setting}.",

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from hanport.fields import FIELD_BY_NAME
+from hanport.i18n import number
 from hanport.model import READING_FIELDS, Reading, Register, Value
 
 __all__ = ["columns", "reading_json", "reading_table", "value_json"]
@@ -70,21 +71,22 @@ def reading_table(reading: Reading, language: str = "en") -> str:
         if name == "extra" or value is None:
             continue
         field = FIELD_BY_NAME[name]
-        rows.append((field.label(language), _value_text(value, field.unit)))
+        rows.append((field.label(language), _value_text(value, field.unit, language)))
     for obis, register in reading.extra.items():
-        rows.append((obis, _register_text(register)))
+        rows.append((obis, _register_text(register, language)))
     width = max((len(label) for label, _ in rows), default=0)
     return "\n".join(f"  {label:<{width}}  {text}" for label, text in rows)
 
 
-def _register_text(register: Register) -> str:
+def _register_text(register: Register, language: str) -> str:
     if isinstance(register.value, tuple):
-        return "; ".join(_register_text(r) for r in register.value if isinstance(r, Register))
-    text = _value_text(register.value, register.unit)
+        parts = register.value
+        return "; ".join(_register_text(r, language) for r in parts if isinstance(r, Register))
+    text = _value_text(register.value, register.unit, language)
     return f"{text} @ {register.time.isoformat()}" if register.time is not None else text
 
 
-def _value_text(value: Value | object, unit: str | None) -> str:
+def _value_text(value: Value | object, unit: str | None, language: str) -> str:
     if isinstance(value, datetime):
         text = value.isoformat()
     elif isinstance(value, bytes):
@@ -92,7 +94,7 @@ def _value_text(value: Value | object, unit: str | None) -> str:
     elif value is None:
         text = "—"
     else:
-        text = str(value)
+        text = number(value, language)  # 230,10 V and 4 215 300 Wh in Estonian
     return f"{text} {unit}" if unit else text
 
 

@@ -107,17 +107,18 @@ class _Report:
     def __init__(self, state: ReaderState, language: str) -> None:
         self.state = state
         self.language = language
-        self._logged: str | None = None
+        self._retrying: str | None = None
 
     def status(self, status: str) -> None:
         """connected or ended: the error of the last fault stays for the UI to show."""
         changed = status != self.state.status
         self.state.status = status
         self.state.retry_in_s = None
+        self._retrying = None
         if changed:
             values = {"source": self.state.source, "readings": self.state.readings}
-            key = f"reader_{status}"
-            self._log(logging.INFO, plural(key, self.language, self.state.readings, **values))
+            line = plural(f"reader_{status}", self.language, self.state.readings, **values)
+            log.info("%s", line)
 
     def retrying(self, status: str, problem: _Problem, delay_s: float, maximum_s: float) -> None:
         self.state.status = status
@@ -125,19 +126,13 @@ class _Report:
         self.state.retry_in_s = delay_s
         key = "reader_retry_every" if delay_s >= maximum_s else "reader_retry"
         sentence = _clause(problem.text(self.language))
-        self._log(
-            logging.WARNING, text(key, self.language, problem=sentence, seconds=f"{delay_s:g}")
-        )
+        line = text(key, self.language, problem=sentence, seconds=f"{delay_s:g}")
+        if line != self._retrying:  # the same line again (at the longest backoff) is no news
+            self._retrying = line
+            log.warning("%s", line)
 
     def say(self, level: int, key: str, **values: object) -> None:
-        self._log(level, text(key, self.language, **values))
-
-    def _log(self, level: int, line: str) -> None:
-        if (
-            line != self._logged
-        ):  # the same line again (e.g. at the longest backoff) is news to no one
-            self._logged = line
-            log.log(level, "%s", line)
+        log.log(level, "%s", text(key, self.language, **values))
 
 
 async def read_meter(

@@ -149,7 +149,9 @@ def test_decode_in_estonian(tmp_path: Path, capsys: Capture) -> None:
     out, _ = capsys.readouterr()
     assert code == 0
     assert "Näit 1 (vorming p1)" in out
-    assert re.search(r"^  Aktiivvõimsus võrgust +1011 W$", out, re.MULTILINE)
+    assert re.search(r"^  Aktiivvõimsus võrgust +1 011 W$", out, re.MULTILINE)
+    assert re.search(r"^  Pinge L1 +230,10 V$", out, re.MULTILINE)  # a decimal comma
+    assert re.search(r"^  Võrgust võetud energia +4 215 300 Wh$", out, re.MULTILINE)
 
 
 def test_some_frames_bad_still_succeeds(tmp_path: Path, capsys: Capture) -> None:

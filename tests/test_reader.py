@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -203,3 +205,212 @@ def test_a_pulled_serial_cable_is_reported_not_fatal(tmp_path: Path) -> None:
     assert state.status in ("reconnecting", "stale")
     assert state.last_error is not None
     assert path in state.last_error
+
+
+def test_a_frame_cut_off_by_a_reconnect_does_not_swallow_the_next() -> None:
+    """The first connection ends in the middle of an HDLC frame; the decoder starts afresh on
+    the next one, so its first frame is read, not glued to the stump and rejected."""
+    simulator = HomeSimulator(seed=6, start=START, format="hdlc")
+    frames = [simulator.next_telegram() for _ in range(4)]
+    connections = 0
+
+    async def handler(client: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        if connections == 1:
+            writer.write(frames[0] + frames[1][:40])  # the cable is pulled mid-frame
+            await writer.drain()
+            writer.close()
+            return
+        writer.write(frames[2] + frames[3])
+        await writer.drain()
+        await client.read()  # until the reader hangs up
+        writer.close()
+
+    state = ReaderState("test")
+
+    async def scenario() -> list[Reading]:
+        server, source = await serve(handler)
+        async with server:
+            return await collect(source, state, 3)
+
+    got = asyncio.run(scenario())
+    assert got == hanport.decode(frames[0] + frames[2] + frames[3])
+    assert state.rejected == 0
+    assert state.format == "hdlc"
+
+
+def encrypted_frames(count: int) -> list[bytes]:
+    from encoder import LLC, glo_ciphering, hdlc_frame, simple_apdu
+
+    key, auth_key = bytes(range(16)), bytes(range(16, 32))
+    return [
+        hdlc_frame(
+            LLC
+            + glo_ciphering(simple_apdu(1000 + n), key=key, auth_key=auth_key, frame_counter=n + 1)
+        )
+        for n in range(count)
+    ]
+
+
+def read_encrypted(
+    decoder: hanport.Decoder, caplog: pytest.LogCaptureFixture, language: str = "en"
+) -> ReaderState:
+    """An encrypted meter pushing every 0.02 s, read for two watchdog periods (0.3 s each)."""
+    frames = encrypted_frames(200)
+
+    async def handler(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            for frame in frames:
+                writer.write(frame)
+                await writer.drain()
+                await asyncio.sleep(0.02)
+        except ConnectionError:
+            pass  # the reader gave up on this connection
+        finally:
+            writer.close()
+
+    state = ReaderState("test")
+
+    async def scenario() -> None:
+        server, source = await serve(handler)
+        async with server:
+            task = asyncio.create_task(
+                read_meter(
+                    source,
+                    decoder,
+                    Hub(),
+                    state,
+                    interval_s=0.1,
+                    backoff=Backoff(0.01),
+                    language=language,
+                )
+            )
+            for _ in range(1000):
+                if state.reconnects >= 2:
+                    break
+                await asyncio.sleep(0.01)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    with caplog.at_level(logging.INFO, logger="hanport.reader"):
+        asyncio.run(scenario())
+    return state
+
+
+def test_a_wrong_key_is_said_once_then_counted(caplog: pytest.LogCaptureFixture) -> None:
+    state = read_encrypted(hanport.Decoder(key=bytes(16), auth_key=bytes(16)), caplog)
+    lines = [record.getMessage() for record in caplog.records]
+    said = [line for line in lines if line.startswith("Frame rejected: Wrong key")]
+    assert len(said) == 1, lines  # once, however many frames follow
+    stale = [line for line in lines if line.startswith("No verified reading from test for 0.3 s")]
+    assert len(stale) >= 2, lines
+    assert re.search(r": \d+ frames rejected since the last reading \(Wrong key: ", stale[0])
+    assert stale[0].endswith("; retrying in 0.01 s.")
+    first, second = (int(re.findall(r": (\d+) frames rejected", line)[0]) for line in stale[:2])
+    assert second > first  # the count goes on across reconnects: still no reading
+    assert state.readings == 0
+    assert state.rejected_since_reading == state.rejected > 0
+    assert state.last_rejection is not None
+    assert state.last_rejection.startswith("Wrong key")
+    assert state.last_error is not None
+    assert "frames rejected since the last reading (Wrong key" in state.last_error
+
+
+def test_no_key_names_the_system_title_in_estonian_too(caplog: pytest.LogCaptureFixture) -> None:
+    state = read_encrypted(hanport.Decoder(), caplog, language="et")
+    lines = [record.getMessage() for record in caplog.records]
+    said = [line for line in lines if line.startswith("Kaader jäeti kõrvale: ")]
+    assert len(said) == 1, lines
+    assert "(süsteemitiitel LGZ" in said[0]
+    assert "--key" in said[0]
+    assert any("kaadrit (Arvesti saadab krüpteeritud kaadreid" in line for line in lines), lines
+    assert any("proovin uuesti" in line for line in lines), lines
+    assert state.last_rejection is not None
+    assert "system title LGZ" in state.last_rejection  # the state stays English for the API
+
+
+def test_a_reading_ends_the_run_of_rejections(caplog: pytest.LogCaptureFixture) -> None:
+    bad = telegrams(7, 1)[0].replace(b"*kW)", b"*kW )", 1)  # damaged: its CRC fails
+    frames = [bad, bad, *telegrams(7, 2), bad]
+
+    async def handler(client: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"".join(frames))
+        await writer.drain()
+        await client.read()  # until the reader hangs up
+        writer.close()
+
+    state = ReaderState("test")
+
+    async def scenario() -> list[Reading]:
+        server, source = await serve(handler)
+        async with server:
+            got = await collect(source, state, 2)
+            for _ in range(200):
+                if state.rejected == 3:
+                    break
+                await asyncio.sleep(0.01)
+            return got
+
+    with caplog.at_level(logging.WARNING, logger="hanport.reader"):
+        assert len(asyncio.run(scenario())) == 2
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Frame rejected")]
+    assert len(said) == 2  # the run before the readings, and the one after them
+    assert state.rejected == 3
+    assert state.rejected_since_reading == 1
+    assert state.last_rejection is not None
+    assert state.last_rejection.startswith("Checksum mismatch")
+
+
+def test_each_backoff_step_says_when_it_retries(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    state = ReaderState(f"tcp 127.0.0.1:{port}")
+
+    async def scenario() -> None:
+        source = Source("tcp", "127.0.0.1", port)
+        backoff = Backoff(0.01, 0.04)
+        task = asyncio.create_task(
+            read_meter(source, hanport.Decoder(), Hub(), state, backoff=backoff)
+        )
+        for _ in range(500):
+            if state.reconnects >= 6:
+                break
+            await asyncio.sleep(0.01)
+        assert state.retry_in_s == 0.04
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    with caplog.at_level(logging.INFO, logger="hanport.reader"):
+        asyncio.run(scenario())
+    lines = [record.getMessage() for record in caplog.records]
+    assert [line.rsplit("; ", 1)[1] for line in lines] == [
+        "retrying in 0.01 s.",
+        "retrying in 0.02 s.",
+        "retrying every 0.04 s.",  # and then quiet: the same line again is news to no one
+    ]
+    assert lines[0] == (
+        f"Cannot connect to 127.0.0.1:{port}: nothing accepts connections there; check the "
+        "dongle's address and port, and that it is on; retrying in 0.01 s."
+    )
+    assert state.last_error == (
+        f"Cannot connect to 127.0.0.1:{port}: nothing accepts connections there; check the "
+        "dongle's address and port, and that it is on."
+    )
+
+
+def test_a_counted_simulation_ends_like_a_replay(caplog: pytest.LogCaptureFixture) -> None:
+    source = parse_source("sim://?speed=max&count=3&start=2026-01-10T08:00")
+    state = ReaderState(str(source))
+    hub = Hub()
+    subscription = hub.subscribe("test")
+    with caplog.at_level(logging.INFO, logger="hanport.reader"):
+        asyncio.run(read_meter(source, hanport.Decoder(), hub, state))
+    assert state.status == "ended"
+    assert [r.meter_time for r in subscription.drain()] == [r.meter_time for r in telegrams_read(3)]
+    assert caplog.records[-1].getMessage() == "The source sim has ended (3 readings)."
+
+
+def telegrams_read(count: int) -> list[Reading]:
+    return hanport.decode(b"".join(telegrams(1, count)))

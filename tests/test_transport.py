@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from contextlib import aclosing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,110 @@ def test_a_replugged_serial_cable_is_read_again(tmp_path: Path) -> None:
     asyncio.run(scenario())
     assert state.reconnects >= 1
     assert state.readings >= 2
+
+
+def test_a_simulator_start_without_an_offset_is_tallinn_time() -> None:
+    from zoneinfo import ZoneInfo
+
+    source = parse_source("sim://?start=2026-03-28T00:00&speed=max&count=5")
+    assert source.start == datetime(2026, 3, 28, tzinfo=ZoneInfo("Europe/Tallinn"))
+    assert (source.count, source.speed, source.ends) == (5, None, True)
+    offset = parse_source("sim://?start=2026-03-28T00:00+03:00")  # a + stays a +
+    assert offset.start == datetime(2026, 3, 27, 21, tzinfo=UTC)
+    assert not offset.ends
+    assert parse_source("sim://?start=2026-03-28T00:00%2B03:00").start == offset.start
+    with pytest.raises(SourceError, match="start='tomorrow' must be a date and time"):
+        parse_source("sim://?start=tomorrow")
+    with pytest.raises(SourceError, match="count='-1' must be a whole number"):
+        parse_source("sim://?count=-1")
+
+
+def test_a_counted_simulator_ends_after_its_telegrams() -> None:
+    source = parse_source("sim://?start=2026-01-10T08:00&speed=max&count=4&seed=3")
+
+    async def everything() -> list[bytes]:
+        async with aclosing(open_stream(source)) as chunks:
+            return [chunk async for chunk in chunks]
+
+    telegrams = asyncio.run(everything())
+    assert len(telegrams) == 4
+    assert hanport.decode(b"".join(telegrams)) == expected(3, 4)
+
+
+def test_the_simulator_starts_now_by_default() -> None:
+    source = parse_source("sim://?speed=max&count=1")
+    before = datetime.now(UTC)
+
+    async def first() -> bytes:
+        async with aclosing(open_stream(source)) as chunks:
+            return await anext(chunks)
+
+    (reading,) = hanport.decode(asyncio.run(first()))
+    assert reading.meter_time is not None
+    assert before.replace(microsecond=0) - reading.meter_time < timedelta(seconds=10)
+    assert reading.meter_id == serial_number(1)
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("tcp://127.0.0.1:99999", "The port in 'tcp://127.0.0.1:99999' must be a number from 1"),
+        ("tcp://127.0.0.1:0", "must be a number from 1 to 65535"),
+        ("tcp://127.0.0.1:port", "must be a number from 1 to 65535"),
+        ("sim://?speed=inf", "positive number or 'max'"),
+    ],
+)
+def test_impossible_ports_and_speeds_are_one_sentence(url: str, words: str) -> None:
+    with pytest.raises(SourceError, match=re.escape(words)):
+        parse_source(url)
+
+
+def test_a_capture_is_not_taken_for_a_serial_port(tmp_path: Path) -> None:
+    capture = tmp_path / "capture.bin"
+    capture.write_bytes(b"\x7e")
+    for url in (str(capture), f"serial://{capture}", "capture.bin"):
+        cwd = os.getcwd()
+        os.chdir(tmp_path)
+        try:
+            with pytest.raises(
+                SourceError, match=r"is a file, not a serial port; to replay it use"
+            ):
+                parse_source(url)
+        finally:
+            os.chdir(cwd)
+    assert parse_source("/dev/ttyUSB-not-plugged-in").kind == "serial"  # may appear later
+
+
+def test_serial_errors_name_the_port_once() -> None:
+    url = "/dev/hanport-no-such-port"
+    state = ReaderState(url)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(
+            read_meter(parse_source(url), hanport.Decoder(), Hub(), state, backoff=Backoff(0.01))
+        )
+        for _ in range(500):
+            if state.reconnects >= 1:
+                break
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert state.last_error is not None
+    assert state.last_error.count(url) == 1, state.last_error
+    assert "[Errno" not in state.last_error
+
+
+def test_pyserials_repetitions_are_reduced_to_the_reason() -> None:
+    from hanport.line_errors import serial_error, why
+
+    repeated = OSError(
+        2, "could not open port /dev/x: [Errno 2] No such file or directory: '/dev/x'"
+    )
+    assert why(repeated) == "no such file or directory"
+    assert serial_error("/dev/x", repeated) == ("serial_missing", {"port": "/dev/x"})
+    ioctl = OSError("Could not configure port: (25, 'Inappropriate ioctl for device')")
+    assert serial_error("/dev/x", ioctl) == ("serial_not_a_port", {"port": "/dev/x"})
+    denied = OSError(13, "could not open port /dev/x: [Errno 13] Permission denied: '/dev/x'")
+    assert serial_error("/dev/x", denied)[0] == "serial_denied"
