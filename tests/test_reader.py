@@ -406,7 +406,7 @@ def test_a_counted_simulation_ends_like_a_replay(caplog: pytest.LogCaptureFixtur
     hub = Hub()
     subscription = hub.subscribe("test")
     with caplog.at_level(logging.INFO, logger="hanport.reader"):
-        asyncio.run(read_meter(source, hanport.Decoder(), hub, state))
+        asyncio.run(asyncio.wait_for(read_meter(source, hanport.Decoder(), hub, state), 30))
     assert state.status == "ended"
     assert [r.meter_time for r in subscription.drain()] == [r.meter_time for r in telegrams_read(3)]
     assert caplog.records[-1].getMessage() == "The source sim has ended (3 readings)."

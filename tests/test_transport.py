@@ -312,7 +312,7 @@ def test_a_counted_simulator_ends_after_its_telegrams() -> None:
         async with aclosing(open_stream(source)) as chunks:
             return [chunk async for chunk in chunks]
 
-    telegrams = asyncio.run(everything())
+    telegrams = asyncio.run(asyncio.wait_for(everything(), 30))
     assert len(telegrams) == 4
     assert hanport.decode(b"".join(telegrams)) == expected(3, 4)
 
