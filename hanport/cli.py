@@ -101,6 +101,7 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
     run.add_argument("--count", type=int, default=0, help="stop after this many (0: never)")
     run.add_argument("--seed", type=int, default=1, help="simulator seed")
     run.add_argument("--tz", help=f"zone of meters sending local time (default {DEFAULT_ZONE})")
+    run.add_argument("--energy-scale", help="Wh per count for lists without scalers: auto, 1 or 10")
     run.add_argument("--listen", help="the app's address (default 127.0.0.1)")
     run.add_argument("--port", help="the app's port (default 8080)")
     run.add_argument("--no-web", action="store_true", help="do not serve the app")
@@ -133,8 +134,12 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
     doctor = commands.add_parser("doctor", help="listen to a connection and say what is wrong")
     doctor.add_argument("source", metavar="SOURCE", help="meter URL, e.g. /dev/ttyUSB0")
     doctor.add_argument("--seconds", type=float, default=35.0, help="how long to listen")
-    doctor.add_argument("--key", help="encryption key (GUEK), 32 hex digits")
+    doctor.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
+    doctor.add_argument("--key", help="encryption key (GUEK), 32 hex digits (default: meter.key)")
     doctor.add_argument("--auth-key", help="authentication key (GAK), 32 hex digits")
+    doctor.add_argument(
+        "--energy-scale", help="Wh per count for lists without scalers: auto, 1 or 10"
+    )
     doctor.set_defaults(handler=_lazy("doctor"))
 
     simulate = commands.add_parser("simulate", help="serve the meter simulator as a device")

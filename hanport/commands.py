@@ -64,6 +64,7 @@ def run(args: argparse.Namespace, language: str) -> int:
         "web.listen": args.listen,
         "web.port": args.port,
         "web.enabled": "false" if args.no_web else None,
+        "energy_scale": args.energy_scale,
     }
     settings = load_settings(Path(args.config) if args.config else None, overrides=overrides)
     if settings.source:
@@ -72,7 +73,12 @@ def run(args: argparse.Namespace, language: str) -> int:
         source = Source("sim", speed=SIMULATOR_INTERVAL_S / args.interval, seed=args.seed)
         interval = number(Decimal(f"{args.interval:g}"), language)
         print(text("simulator", language, interval=interval), flush=True)
-    decoder = Decoder(key=settings.key, auth_key=settings.auth_key, zone=settings.timezone)
+    decoder = Decoder(
+        key=settings.key,
+        auth_key=settings.auth_key,
+        zone=settings.timezone,
+        energy_scale=settings.energy_scale,
+    )
     database = settings.database or ("hanport.db" if settings.source else "hanport-simulator.db")
     store = SqliteStore(database, ZoneInfo(settings.timezone))
     try:

@@ -17,10 +17,12 @@ import time
 from collections.abc import Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import median
 
 from hanport.codec.decoder import Decoder
-from hanport.flags import key_flag, positive
+from hanport.config import load_settings
+from hanport.flags import positive
 from hanport.i18n import number, plural, reason, text
 from hanport.model import Reading, Rejected
 from hanport.progress import StatusLine
@@ -63,8 +65,15 @@ def doctor(args: argparse.Namespace, language: str) -> int:
     """Diagnose a connection; exit 0 when verified readings arrived, 1 otherwise."""
     positive(args.seconds, "--seconds")
     source = parse_source(args.source)
+    settings = load_settings(
+        Path(args.config) if args.config else None,
+        overrides={"key": args.key, "auth_key": args.auth_key, "energy_scale": args.energy_scale},
+    )
     decoder = Decoder(
-        key=key_flag(args.key, "--key"), auth_key=key_flag(args.auth_key, "--auth-key")
+        key=settings.key,
+        auth_key=settings.auth_key,
+        zone=settings.timezone,
+        energy_scale=settings.energy_scale,
     )
     line = StatusLine()
 
@@ -118,6 +127,7 @@ async def _tick(found: Diagnosis, started: float, seconds: float, listening: Lis
 def _note(found: Diagnosis, item: Reading | Rejected, at: float) -> None:
     if isinstance(item, Reading):
         found.readings += 1
+        found.unverified += not item.verified
         found.arrivals.append(at)
         return
     found.rejected += 1
@@ -133,6 +143,8 @@ def _note_decoder(found: Diagnosis, decoder: Decoder) -> None:
     """What the decoder found out about the meter."""
     found.format = decoder.format
     found.junk_bytes = decoder.stats.junk_bytes
+    found.unauthenticated = decoder.stats.unauthenticated_sender
+    found.energy_scales = dict(decoder.stats.energy_scales)
 
 
 def _progress(found: Diagnosis, left_s: float, language: str) -> str:

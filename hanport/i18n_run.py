@@ -198,11 +198,16 @@ RUN_TEXTS: dict[str, dict[str, str]] = {
         "võib märkamatult läbi minna.",
     },
     "reader_energy_scale": {
-        "en": "The meter {meter} sends its energy registers without a scaler; they count in "
-        "steps of {scale} Wh (found by hanport; set meter.energy_scale to 1 or 10 to fix it).",
-        "et": "Arvesti {meter} saadab energiaregistrid ilma skaalata; need loevad {scale} Wh "
-        "sammudega (hanport tuvastas selle; määra meter.energy_scale väärtuseks 1 või 10, et see "
-        "ise kinnitada).",
+        "en": "The meter {meter} counts energy in steps of {scale} Wh (its list carries no "
+        "scaler; meter.energy_scale sets it).",
+        "et": "Arvesti {meter} loeb energiat {scale} Wh sammudega (selle loendis pole skaalat; "
+        "seade meter.energy_scale määrab selle).",
+    },
+    "reader_energy_scale_no_id": {
+        "en": "The meter on {source} counts energy in steps of {scale} Wh (its list carries no "
+        "scaler; meter.energy_scale sets it).",
+        "et": "Allika {source} arvesti loeb energiat {scale} Wh sammudega (selle loendis pole "
+        "skaalat; seade meter.energy_scale määrab selle).",
     },
     "reader_unverified": {
         "en": "The readings from {source} carry no checksum ({format}): a value damaged on the "

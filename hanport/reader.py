@@ -212,6 +212,7 @@ async def _read_until_fault(
             items = decoder.feed(chunk, datetime.now(UTC))
             if not items:
                 continue
+            _learn(report, decoder)
             for item in items:
                 if isinstance(item, Reading):
                     hub.publish(item)
@@ -222,7 +223,6 @@ async def _read_until_fault(
                         report.status("connected")
                 else:
                     _note_rejection(report, item.reason)
-            _note_decoder(state, decoder)
             if time.monotonic() - last_verified > stale_after_s:
                 raise _Stale(_stale(state, stale_after_s, received, rejected_before))
 
@@ -233,6 +233,9 @@ def _note_reading(report: _Report, reading: Reading) -> None:
     state.last_reading_at = reading.received_at
     state.rejected_since_reading = 0
     state.last_rejection = None
+    if not reading.verified and not state.unverified:  # said when it starts, not every 10 s
+        report.say(logging.WARNING, "reader_unverified", source=state.source, format=state.format)
+    state.unverified = not reading.verified
 
 
 def _note_rejection(report: _Report, why: str) -> None:
@@ -244,9 +247,26 @@ def _note_rejection(report: _Report, why: str) -> None:
     state.last_rejection = why
 
 
+def _learn(report: _Report, decoder: Decoder) -> None:
+    """Take what the decoder found out about the meter; say what is new, once."""
+    state = report.state
+    unauthenticated, scales = state.unauthenticated, state.energy_scales
+    _note_decoder(state, decoder)
+    if state.unauthenticated is not None and state.unauthenticated != unauthenticated:
+        report.say(logging.WARNING, "reader_unauthenticated", title=state.unauthenticated)
+    if state.energy_scales is not scales:  # replaced only when it changed
+        for meter, scale in state.energy_scales.items():
+            if scales.get(meter) != scale:
+                key = "reader_energy_scale" if meter else "reader_energy_scale_no_id"
+                report.say(logging.INFO, key, meter=meter, source=state.source, scale=scale)
+
+
 def _note_decoder(state: ReaderState, decoder: Decoder) -> None:
     """Copy what the decoder has found out about the meter into the state."""
     state.format = decoder.format
+    state.unauthenticated = decoder.stats.unauthenticated_sender
+    if decoder.stats.energy_scales != state.energy_scales:
+        state.energy_scales = dict(decoder.stats.energy_scales)
 
 
 def _stale(state: ReaderState, after_s: float, received: int, rejected_before: int) -> _Problem:

@@ -138,3 +138,54 @@ def test_the_progress_line_counts_in_both_languages() -> None:
         "Kuulan allikat tcp 192.0.2.1:8888: jäänud 3 s, seni 12 345 baiti, 3 kaadrit "
         "(1 kontrollitud)"
     )
+
+
+# Needs the decoder of the codec branch (issue 9): DecoderStats.unauthenticated_sender.
+
+
+def test_an_unauthenticated_meter_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from encoder import LLC, glo_ciphering, hdlc_frame, simple_apdu
+
+    key = bytes(range(16))
+    frames = b"".join(
+        hdlc_frame(
+            LLC + glo_ciphering(simple_apdu(), key=key, security_control=0x20, frame_counter=n)
+        )
+        for n in range(1, 4)
+    )
+    url = capture_file(tmp_path, frames)
+    assert main(["--lang", "en", "doctor", url, "--seconds", "5", "--key", key.hex()]) == 0
+    out = capsys.readouterr().out
+    assert re.search(
+        r"^Unauthenticated  The meter LGZ0102030405 encrypts its frames but does not "
+        r"authenticate them",
+        out,
+        re.MULTILINE,
+    )
+    assert main(["--lang", "et", "doctor", url, "--seconds", "5", "--key", key.hex()]) == 0
+    assert "Arvesti LGZ0102030405 krüpteerib oma kaadrid, kuid ei autendi neid" in (
+        capsys.readouterr().out
+    )
+
+
+def test_unverified_readings_and_energy_scales_are_reported() -> None:
+    """The report side, with the findings set by hand."""
+    from hanport.doctor import report
+
+    found = Diagnosis("tcp 192.0.2.1:8888", 35, bytes_seen=9000, readings=3, unverified=3)
+    found.energy_scales = {"6970631401234567": 10}
+    lines = report(found, "en")
+    assert (
+        "Unverified       3 readings came without a checksum; damage on the line cannot be detected"
+        in lines
+    )
+    assert (
+        "Energy scale     meter 6970631401234567: 10 Wh per count (no scaler in its list)" in lines
+    )
+    estonian = report(found, "et")
+    assert any(
+        line.endswith("arvesti 6970631401234567: 10 Wh ühe ühiku kohta (loendis pole skaalat)")
+        for line in estonian
+    )

@@ -414,3 +414,88 @@ def test_a_counted_simulation_ends_like_a_replay(caplog: pytest.LogCaptureFixtur
 
 def telegrams_read(count: int) -> list[Reading]:
     return hanport.decode(b"".join(telegrams(1, count)))
+
+
+def test_what_the_decoder_finds_out_is_said_once(caplog: pytest.LogCaptureFixture) -> None:
+    """The logging side, with the decoder's findings set by hand."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from hanport.reader import _learn, _Report
+
+    state = ReaderState("tcp 192.0.2.1:8888")
+    report = _Report(state, "en")
+    stats = SimpleNamespace(unauthenticated_sender=None, energy_scales={})
+    decoder = cast(hanport.Decoder, SimpleNamespace(format="hdlc+encrypted", stats=stats))
+    with caplog.at_level(logging.INFO, logger="hanport.reader"):
+        _learn(report, decoder)
+        stats.unauthenticated_sender = "KFM0102030405"
+        stats.energy_scales["6970631401234567"] = 10
+        _learn(report, decoder)
+        _learn(report, decoder)  # nothing new: nothing said
+        stats.energy_scales[""] = 1
+        _learn(report, decoder)
+    assert [record.getMessage() for record in caplog.records] == [
+        "The meter KFM0102030405 encrypts its frames but does not authenticate them; a damaged "
+        "frame could pass unnoticed.",
+        "The meter 6970631401234567 counts energy in steps of 10 Wh (its list carries no scaler; "
+        "meter.energy_scale sets it).",
+        "The meter on tcp 192.0.2.1:8888 counts energy in steps of 1 Wh (its list carries no "
+        "scaler; meter.energy_scale sets it).",
+    ]
+    assert state.format == "hdlc+encrypted"
+    assert state.unauthenticated == "KFM0102030405"
+    assert state.energy_scales == {"6970631401234567": 10, "": 1}
+    assert state.energy_scales is not stats.energy_scales  # a copy: the decoder keeps its own
+
+
+# The next two need the decoder of the codec branch (issue 9): Decoder(energy_scale=),
+# DecoderStats.unauthenticated_sender and .energy_scales, Reading.verified.
+
+
+def test_note_decoder_copies_the_decoders_findings() -> None:
+    from encoder import LLC, glo_ciphering, hdlc_frame, simple_apdu
+
+    from hanport.reader import _note_decoder
+
+    key = bytes(range(16))
+    frame = hdlc_frame(LLC + glo_ciphering(simple_apdu(), key=key, security_control=0x20))
+    decoder = hanport.Decoder(key=key, energy_scale=10)
+    (reading,) = decoder.feed(frame)
+    assert isinstance(reading, Reading)
+    state = ReaderState("test")
+    _note_decoder(state, decoder)
+    assert state.format == "hdlc+encrypted"
+    assert state.unauthenticated == "LGZ0102030405"
+    assert state.energy_scales == decoder.stats.energy_scales
+
+
+def test_readings_without_a_checksum_are_said_once(caplog: pytest.LogCaptureFixture) -> None:
+    from encoder import p1_telegram
+
+    lines = ["0-0:1.0.0(240115120000W)", "1-0:1.7.0(0001.011*kW)"]
+    unchecked = p1_telegram(lines, header="ISk5\\2MT382-1000", crc="none")
+
+    async def handler(client: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for _ in range(3):
+            writer.write(unchecked)
+            await writer.drain()
+        await client.read()  # until the reader hangs up
+        writer.close()
+
+    state = ReaderState("test")
+
+    async def scenario() -> list[Reading]:
+        server, source = await serve(handler)
+        async with server:
+            return await collect(source, state, 2)  # the last waits: more lines may follow
+
+    with caplog.at_level(logging.WARNING, logger="hanport.reader"):
+        readings = asyncio.run(scenario())
+    assert [reading.verified for reading in readings] == [False, False]
+    said = [r.getMessage() for r in caplog.records if "carry no checksum" in r.getMessage()]
+    assert said == [
+        "The readings from test carry no checksum (p1): a value damaged on the line cannot be "
+        "detected, so they are kept marked unverified."
+    ]
+    assert state.unverified
