@@ -78,6 +78,9 @@ class _Stale(Exception):
     pass
 
 
+_AMOUNTS = frozenset({"bytes", "count"})
+
+
 @dataclass
 class _Problem:
     """Why the reader gives up on a connection: a sentence key and its values."""
@@ -90,8 +93,8 @@ class _Problem:
         return cls(error.key, dict(error.values))
 
     def text(self, language: str) -> str:
-        values = {
-            name: number(value, language) if isinstance(value, int) else value
+        values = {  # amounts as people read them (12 345 in Estonian); ports stay as they are
+            name: number(value, language) if name in _AMOUNTS else value
             for name, value in self.values.items()
         }
         count = self.values.get("count")
