@@ -1,26 +1,30 @@
-"""The `hanport` command: `decode` a capture, `run` the reader (on the simulator by default)."""
+"""The `hanport` command: `decode` a capture, `run` the reader (on the simulator by default).
+
+Whatever the user can get wrong (a setting, a source, a file, a database, a closed pipe) ends in
+one sentence on stderr in the chosen language and exit status 2, never in a traceback;
+`hanport … | head` ends quietly (status 141, as other Unix tools killed by SIGPIPE).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hanport import __version__
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
 from hanport.errors import HanError
+from hanport.flags import UsageError, key_flag, zone_flag
 from hanport.hexdump import unhex_if_hex
-from hanport.i18n import default_language, reason, text
+from hanport.i18n import default_language, reason, sentence, text
 from hanport.model import Reading, Rejected
 from hanport.mqtt.command import add_mqtt_commands
 from hanport.output import reading_json, reading_table
 
 __all__ = ["main", "unhex_if_hex"]
 
-
-class _UsageError(Exception):
-    pass
+_PIPE_CLOSED = 128 + 13  # SIGPIPE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,13 +33,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     language: str = args.lang or default_language()
     try:
         result: int = args.handler(args, language)
-    except (_UsageError, HanError) as error:  # a bad setting, source or name: one sentence
-        print(f"hanport: {error}", file=sys.stderr)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        return _pipe_closed()
+    except HanError as error:  # a bad setting, source or name: one sentence
+        print(f"hanport: {sentence(error, language)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(text("stopped", language), file=sys.stderr)
         return 130
+    except OSError as error:  # a full disk, a file that vanished: the system's reason
+        print(f"hanport: {_os_sentence(error, language)}", file=sys.stderr)
+        return 2
     return result
+
+
+def _pipe_closed() -> int:
+    """The program reading the output (`| head`) has gone: stop writing, say nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere at exit
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (tests, embedding)
+        pass
+    return _PIPE_CLOSED
+
+
+def _os_sentence(error: OSError, language: str) -> str:
+    from hanport.line_errors import why
+
+    if error.filename is not None:
+        return text("os_error", language, path=error.filename, why=why(error))
+    return text("os_error_plain", language, why=why(error))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +101,7 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
     run.add_argument("--count", type=int, default=0, help="stop after this many (0: never)")
     run.add_argument("--seed", type=int, default=1, help="simulator seed")
     run.add_argument("--tz", help=f"zone of meters sending local time (default {DEFAULT_ZONE})")
+    run.add_argument("--energy-scale", help="Wh per count for lists without scalers: auto, 1 or 10")
     run.add_argument("--listen", help="the app's address (default 127.0.0.1)")
     run.add_argument("--port", help="the app's port (default 8080)")
     run.add_argument("--no-web", action="store_true", help="do not serve the app")
@@ -105,8 +134,12 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
     doctor = commands.add_parser("doctor", help="listen to a connection and say what is wrong")
     doctor.add_argument("source", metavar="SOURCE", help="meter URL, e.g. /dev/ttyUSB0")
     doctor.add_argument("--seconds", type=float, default=35.0, help="how long to listen")
-    doctor.add_argument("--key", help="encryption key (GUEK), 32 hex digits")
+    doctor.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
+    doctor.add_argument("--key", help="encryption key (GUEK), 32 hex digits (default: meter.key)")
     doctor.add_argument("--auth-key", help="authentication key (GAK), 32 hex digits")
+    doctor.add_argument(
+        "--energy-scale", help="Wh per count for lists without scalers: auto, 1 or 10"
+    )
     doctor.set_defaults(handler=_lazy("doctor"))
 
     simulate = commands.add_parser("simulate", help="serve the meter simulator as a device")
@@ -114,8 +147,13 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
     where.add_argument("--pty", action="store_true", help="on a pseudo-terminal (serial port)")
     where.add_argument("--tcp", type=int, metavar="PORT", help="on 127.0.0.1:PORT")
     simulate.add_argument("--speed", default="1", help="times faster than real time, or max")
-    simulate.add_argument("--count", type=int, default=0, help="pty: stop after this many")
+    simulate.add_argument(
+        "--count", type=int, default=0, help="send this many telegrams (tcp: to each client)"
+    )
     simulate.add_argument("--seed", type=int, default=1, help="simulator seed")
+    simulate.add_argument(
+        "--start", help="the meter clock's first time, e.g. 2026-03-28T00:00 (default: now)"
+    )
     simulate.add_argument("--format", choices=("p1", "hdlc"), default="p1", help="frames to send")
     simulate.set_defaults(handler=_lazy("simulate"))
 
@@ -126,21 +164,18 @@ def _lazy(name: str) -> Callable[[argparse.Namespace, str], int]:
     def handler(args: argparse.Namespace, language: str) -> int:
         from hanport import commands
 
-        try:
-            result: int = getattr(commands, name)(args, language)
-        except HanError as error:  # a bad setting or source: one sentence, exit status 2
-            raise _UsageError(str(error)) from None
+        result: int = getattr(commands, name)(args, language)
         return result
 
     return handler
 
 
 def _decode(args: argparse.Namespace, language: str) -> int:
-    data = unhex_if_hex(_read_input(args.path, language))
+    data = unhex_if_hex(_read_input(args.path))
     decoder = Decoder(
-        key=_key(args.key, "--key", language),
-        auth_key=_key(args.auth_key, "--auth-key", language),
-        zone=_zone(args.tz, language),
+        key=key_flag(args.key, "--key"),
+        auth_key=key_flag(args.auth_key, "--auth-key"),
+        zone=zone_flag(args.tz),
     )
     items = decoder.feed(data) + decoder.flush()
     readings = [item for item in items if isinstance(item, Reading)]
@@ -165,30 +200,11 @@ def _decode(args: argparse.Namespace, language: str) -> int:
     return 1
 
 
-def _read_input(path: str, language: str) -> bytes:
+def _read_input(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
     try:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as error:
-        raise _UsageError(text("no_file", language, path=path, error=error.strerror)) from None
-
-
-def _key(value: str | None, name: str, language: str) -> bytes | None:
-    if value is None:
-        return None
-    try:
-        key = bytes.fromhex(value)
-    except ValueError:
-        key = b""
-    if len(key) != 16:
-        raise _UsageError(text("bad_key", language, name=name))
-    return key
-
-
-def _zone(name: str, language: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _UsageError(text("bad_zone", language, zone=name)) from None
+        raise UsageError("no_file", path=path, error=error.strerror) from None

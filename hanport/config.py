@@ -8,11 +8,15 @@
     interval_s = 10                  # the meter's push interval (the watchdog waits 3 of them)
     database = "hanport.db"          # where every reading is kept (SQLite)
     retention_days = 0               # delete raw readings older than this (rollups stay); 0: never
+    energy_scale = "auto"            # lists without scalers count energy in 1 or 10 Wh: "auto",
+                                     #   1 or 10 (HANPORT_ENERGY_SCALE)
 
 The `[web]` section is described in `hanport.web.settings`, `[mqtt]` in `hanport.mqtt.settings`;
 their environment variables are HANPORT_WEB_<NAME> and HANPORT_MQTT_<NAME>.
 
-Every problem is found at start and named with its setting and the fix, in one sentence.
+Every problem is found at start and named with its setting and the fix, in one sentence. Values
+in the file must have their TOML type (`retain = true`, `port = 8080`); environment variables and
+flags are text (`HANPORT_MQTT_RETAIN=yes`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hanport.mqtt.settings import MQTT_KEYS, MqttSettings, mqtt_settings
-from hanport.setting_values import ConfigError, Raw
+from hanport.setting_values import (
+    ConfigError,
+    FileKey,
+    Raw,
+    SettingError,
+    environment,
+    number,
+    text_value,
+    whole,
+)
 from hanport.web.settings import WEB_KEYS, WebSettings, web_settings
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
@@ -37,6 +50,7 @@ _ENV = {
     "auth_key": "HANPORT_AUTH_KEY",
     "timezone": "HANPORT_TIMEZONE",
     "interval_s": "HANPORT_INTERVAL_S",
+    "energy_scale": "HANPORT_ENERGY_SCALE",
 }
 
 
@@ -61,6 +75,8 @@ class Settings:
     """Raw readings older than this many days are deleted (rollups stay); 0 keeps them all."""
     database: str | None = None
     """SQLite file for the readings; None: hanport.db (hanport-simulator.db on the simulator)."""
+    energy_scale: int | None = None
+    """Wh per count of energy registers in lists without scalers: 1 or 10; None: found out."""
     web: WebSettings = field(default_factory=WebSettings)
     mqtt: MqttSettings | None = None
     """None: no broker configured, nothing is published."""
@@ -88,9 +104,14 @@ def load_settings(
         key=_key(raw.get("key")),
         auth_key=_key(raw.get("auth_key")),
         timezone=_timezone(raw.get("timezone")),
-        interval_s=_interval(raw.get("interval_s")),
-        database=str(raw["database"][0]) if raw.get("database") else None,
-        retention_days=_days(raw.get("retention_days")),
+        interval_s=number(
+            raw.get("interval_s"), 10.0, 0.5, 3600, "meter's push interval in seconds"
+        ),
+        database=text_value(raw.get("database"), "database"),
+        retention_days=whole(
+            raw.get("retention_days"), 0, 0, 1_000_000, "retention in days (0: keep all)"
+        ),
+        energy_scale=_energy_scale(raw.get("energy_scale")),
         web=web_settings(sections["web"]),
         mqtt=mqtt_settings(sections["mqtt"]),
     )
@@ -103,11 +124,11 @@ def _collect(
     environ: Mapping[str, str],
     overrides: Mapping[str, str | None],
 ) -> Raw:
-    raw: Raw = {name: (value, f"{section}.{name} in {path}") for name, value in table.items()}
+    raw: Raw = {name: (value, FileKey(f"{section}.{name}", path)) for name, value in table.items()}
     for name in _SECTIONS[section]:
         variable = _ENV[name] if section == "meter" else f"HANPORT_{section}_{name}".upper()
         if variable in environ:
-            raw[name] = (environ[variable], f"the environment variable {variable}")
+            raw[name] = (environ[variable], environment(variable))
         key = name if section == "meter" else f"{section}.{name}"
         value = overrides.get(key)
         if value is not None:
@@ -120,99 +141,80 @@ def _read_file(path: Path | None, environ: Mapping[str, str]) -> dict[str, dict[
     path = path or Path(environ.get("HANPORT_CONFIG", "hanport.toml"))
     if not path.exists():
         if explicit:
-            raise ConfigError(
-                f"The settings file {path} does not exist; create it or fix the path."
-            )
+            raise SettingError("settings_missing", path=path)
         return {}
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"Cannot read the settings file {path}: {error}.") from None
+        raise SettingError("settings_unreadable", path=path, error=error) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"The settings file {path} is not valid TOML: {error}.") from None
+        raise SettingError("settings_not_toml", path=path, error=error) from None
     unknown = sorted(set(document) - set(_SECTIONS))
     if unknown:
         names = ", ".join(f"[{name}]" for name in _SECTIONS)
-        raise ConfigError(f"Unknown section [{unknown[0]}] in {path}; the sections are {names}.")
+        raise SettingError("settings_section", section=unknown[0], path=path, names=names)
     for section, keys in _SECTIONS.items():
         table = document.get(section, {})
         if not isinstance(table, dict):
-            raise ConfigError(f"In {path}, [{section}] must be a table of settings.")
+            raise SettingError("settings_table", section=section, path=path)
         extra = sorted(set(table) - set(keys))
         if extra:
             known = ", ".join(f"{section}.{name}" for name in keys)
-            raise ConfigError(
-                f"Unknown setting {section}.{extra[0]} in {path}; the settings are {known}."
+            raise SettingError(
+                "settings_unknown", name=f"{section}.{extra[0]}", path=path, known=known
             )
     return document
 
 
 def _source(item: tuple[object, str] | None) -> str | None:
-    if item is None or item[0] in ("", None):
+    value = text_value(item, "meter source")
+    if value is None:
         return None
-    value, where = item
     from hanport.transport import SourceError, parse_source
 
     try:
-        parse_source(str(value))
+        parse_source(value)
     except SourceError as error:
-        raise ConfigError(f"{error} (from {where})") from None
-    return str(value)
+        raise SettingError("setting_source", error=error, where=item[1] if item else "") from None
+    return value
 
 
 def _key(item: tuple[object, str] | None) -> bytes | None:
-    if item is None or item[0] in ("", None):
+    value = text_value(item, "key")
+    if value is None:
         return None
-    value, where = item
     try:
-        key = bytes.fromhex(str(value))
+        key = bytes.fromhex(value)
     except ValueError:
         key = b""
     if len(key) != 16:
-        raise ConfigError(
-            f"The key from {where} must be 32 hexadecimal digits (16 bytes), as your grid "
-            "operator gives it."
-        )
+        raise SettingError("setting_key", where=item[1] if item else "")
     return key
 
 
 def _timezone(item: tuple[object, str] | None) -> str:
-    if item is None:
+    value = text_value(item, "time zone")
+    if value is None:
         return Settings.timezone
-    value, where = item
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
-        ZoneInfo(str(value))
+        ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"Unknown time zone {value!r} (from {where}); use a name such as Europe/Tallinn."
-        ) from None
-    return str(value)
+        raise SettingError("setting_zone", value=value, where=item[1] if item else "") from None
+    return value
 
 
-def _days(item: tuple[object, str] | None) -> int:
+def _energy_scale(item: tuple[object, str] | None) -> int | None:
     if item is None:
-        return 0
+        return None
     value, where = item
-    text = str(value)
-    if not text.isdigit():
-        raise ConfigError(
-            f"The retention from {where} must be a whole number of days (0: keep all)."
-        )
-    return int(text)
-
-
-def _interval(item: tuple[object, str] | None) -> float:
-    if item is None:
-        return Settings.interval_s
-    value, where = item
-    try:
-        interval = float(str(value))
-    except ValueError:
-        interval = 0.0
-    if not 0.5 <= interval <= 3600:
-        raise ConfigError(
-            f"The interval from {where} must be the meter's push interval in seconds (0.5 to 3600)."
-        )
-    return interval
+    if isinstance(where, FileKey):  # "auto", or the number 1 or 10
+        text = str(value)
+        ok = value == "auto" or (type(value) is int and value in (1, 10))
+    else:
+        text = str(value).strip().lower()
+        ok = text in ("auto", "1", "10")
+    if not ok:
+        raise SettingError("setting_energy_scale", where=where, value=value)
+    return None if text == "auto" else int(text)

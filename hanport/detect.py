@@ -13,6 +13,7 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 
 from hanport.codec.decoder import Decoder
+from hanport.i18n import text
 from hanport.model import Reading
 from hanport.transport import Source, SourceError, open_stream
 
@@ -29,19 +30,21 @@ async def detect_line(
     decoder_factory: Callable[[], Decoder] = Decoder,
     seconds_each: float = 25.0,
     opener: Opener = open_stream,
+    language: str = "en",
 ) -> Source:
     """The source with the first line setting that yields a verified frame."""
-    tried = []
+    tried: list[str] = []
     for baudrate, parity in LINE_SETTINGS:
         candidate = dataclasses.replace(source, baudrate=baudrate, parity=parity, detect=False)
-        tried.append(f"{baudrate} 8{parity}1")
+        setting = f"{baudrate} 8{parity}1"
+        values = {"port": source.target, "setting": setting, "seconds": f"{seconds_each:g}"}
+        if tried:  # the port opened, but the last setting brought no frame: say what is next
+            log.info("%s", text("detect_trying", language, tried=tried[-1], **values))
+        tried.append(setting)
         if await _yields_a_frame(candidate, decoder_factory(), seconds_each, opener):
-            log.info("Found the line settings of %s: %s 8%s1.", source.target, baudrate, parity)
+            log.info("%s", text("detect_found", language, **values))
             return candidate
-    raise SourceError(
-        f"No verified frame arrived on {source.target} at {', '.join(tried)}; check the cable "
-        "and whether the signal needs inverting (hanport doctor tells more)."
-    )
+    raise SourceError("detect_none", port=source.target, tried=", ".join(tried))
 
 
 async def _yields_a_frame(source: Source, decoder: Decoder, seconds: float, opener: Opener) -> bool:

@@ -1,24 +1,37 @@
 """`hanport doctor SOURCE`: listen to a connection for a while and say in plain words what is wrong.
 
 It reports the bytes seen, the line settings, the format found, how many frames failed their
-checksum, the interval between telegrams, and gives one piece of advice: no bytes at all (cable,
-port activation, data-request line), only noise (line speed or an inverted signal), damaged
-frames (cable length, earthing), encrypted frames without a key, or all well.
+checksum, why the first frame was rejected, the interval between telegrams, what it found out
+about the meter (encrypted but unauthenticated frames, readings without a checksum, the energy
+scale of lists without scalers), and gives one piece of advice: no bytes at all (cable, port
+activation, data-request line), only noise (line speed or an inverted signal), damaged frames
+(cable length, earthing), encrypted frames without a key, or all well. On a terminal a line
+shows what has arrived so far while it listens.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import time
+from collections.abc import Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import median
 
 from hanport.codec.decoder import Decoder
-from hanport.model import Reading
-from hanport.transport import Source, open_stream
+from hanport.config import load_settings
+from hanport.flags import positive
+from hanport.i18n import number, plural, reason, text
+from hanport.model import Reading, Rejected
+from hanport.progress import StatusLine
+from hanport.transport import Source, open_stream, parse_source
 
-__all__ = ["Diagnosis", "advice", "diagnose", "report"]
+__all__ = ["Diagnosis", "advice", "diagnose", "doctor", "report"]
+
+Listening = Callable[["Diagnosis", float], None]
+"""Called about twice a second while listening: what was found so far, seconds left."""
 
 
 @dataclass
@@ -33,6 +46,14 @@ class Diagnosis:
     format: str | None = None
     arrivals: list[float] = field(default_factory=list)
     junk_bytes: int = 0
+    first_rejection: str | None = None
+    """The decoder's reason for the first frame it rejected."""
+    unverified: int = 0
+    """Readings from a format without a checksum."""
+    unauthenticated: str | None = None
+    """System title of a meter that encrypts but does not authenticate its frames."""
+    energy_scales: dict[str, int] = field(default_factory=dict)
+    """Meter id → the energy scale found for a list without scalers."""
 
     @property
     def interval_s(self) -> float | None:
@@ -40,11 +61,46 @@ class Diagnosis:
         return median(gaps) if gaps else None
 
 
-async def diagnose(source: Source, seconds: float, decoder: Decoder | None = None) -> Diagnosis:
+def doctor(args: argparse.Namespace, language: str) -> int:
+    """Diagnose a connection; exit 0 when verified readings arrived, 1 otherwise."""
+    positive(args.seconds, "--seconds")
+    source = parse_source(args.source)
+    settings = load_settings(
+        Path(args.config) if args.config else None,
+        overrides={"key": args.key, "auth_key": args.auth_key, "energy_scale": args.energy_scale},
+    )
+    decoder = Decoder(
+        key=settings.key,
+        auth_key=settings.auth_key,
+        zone=settings.timezone,
+        energy_scale=settings.energy_scale,
+    )
+    line = StatusLine()
+
+    def listening(found: Diagnosis, left_s: float) -> None:
+        line.show(_progress(found, left_s, language))
+
+    try:
+        found = asyncio.run(diagnose(source, args.seconds, decoder, listening))
+    finally:
+        line.close()
+    print("\n".join(report(found, language)))
+    return 0 if found.readings else 1
+
+
+async def diagnose(
+    source: Source,
+    seconds: float,
+    decoder: Decoder | None = None,
+    listening: Listening | None = None,
+) -> Diagnosis:
     """Read the source for `seconds` (or until it ends) and collect what was seen."""
     decoder = decoder or Decoder()
     found = Diagnosis(str(source), seconds)
     started = time.monotonic()
+    ticker = None
+    if listening is not None:
+        ticker = asyncio.create_task(_tick(found, started, seconds, listening))
     try:
         async with asyncio.timeout(seconds), aclosing(open_stream(source)) as chunks:
             async for chunk in chunks:
@@ -53,64 +109,128 @@ async def diagnose(source: Source, seconds: float, decoder: Decoder | None = Non
                     _note(found, item, time.monotonic() - started)
     except TimeoutError:
         pass
+    finally:
+        if ticker is not None:
+            ticker.cancel()
     for item in decoder.flush():
         _note(found, item, time.monotonic() - started)
-    found.format = decoder.format
-    found.junk_bytes = decoder.stats.junk_bytes
+    _note_decoder(found, decoder)
     return found
 
 
-def _note(found: Diagnosis, item: object, at: float) -> None:
+async def _tick(found: Diagnosis, started: float, seconds: float, listening: Listening) -> None:
+    while True:
+        listening(found, max(0.0, started + seconds - time.monotonic()))
+        await asyncio.sleep(0.5)
+
+
+def _note(found: Diagnosis, item: Reading | Rejected, at: float) -> None:
     if isinstance(item, Reading):
         found.readings += 1
+        found.unverified += not item.verified
         found.arrivals.append(at)
         return
     found.rejected += 1
-    reason = getattr(item, "reason", "")
-    if reason.startswith("Checksum mismatch"):
+    why = item.reason
+    found.first_rejection = found.first_rejection or why
+    if why.startswith("Checksum mismatch"):
         found.checksum_errors += 1
-    elif "key" in reason.lower() and reason not in found.key_problems:
-        found.key_problems.append(reason)
+    elif "key" in why.lower() and why not in found.key_problems:
+        found.key_problems.append(why)
 
 
-def advice(found: Diagnosis) -> str:
+def _note_decoder(found: Diagnosis, decoder: Decoder) -> None:
+    """What the decoder found out about the meter."""
+    found.format = decoder.format
+    found.junk_bytes = decoder.stats.junk_bytes
+    found.unauthenticated = decoder.stats.unauthenticated_sender
+    found.energy_scales = dict(decoder.stats.energy_scales)
+
+
+def _progress(found: Diagnosis, left_s: float, language: str) -> str:
+    frames = found.readings + found.rejected
+    return plural(
+        "doctor_listening",
+        language,
+        frames,
+        source=found.source,
+        left=f"{left_s:.0f}",
+        bytes=_grouped(found.bytes_seen, language),
+        frames=frames,
+        readings=found.readings,
+    )
+
+
+def advice(found: Diagnosis, language: str = "en") -> str:
     """One plain sentence: the most likely fix, or that all is well."""
     if found.bytes_seen == 0:
-        return (
-            f"No bytes arrived in {found.seconds:g} s: check the cable, that the grid operator "
-            "has activated the HAN port, and (P1) that Data Request (pin 2) gets +5 V."
-        )
+        return text("doctor_no_bytes", language, seconds=f"{found.seconds:g}")
     if found.key_problems:
-        return found.key_problems[0]
+        return reason(found.key_problems[0], language)
     if found.readings == 0 and found.rejected == 0:
-        return (
-            "Bytes arrive but no frame can be found in them: the line speed is wrong (try "
-            "115200 8N1, 9600 8N1 or 2400 8E1) or the signal is inverted (the P1 data line is "
-            "inverted; use a reader that inverts it)."
-        )
+        return text("doctor_noise", language)
     total = found.readings + found.rejected
     if found.checksum_errors and found.checksum_errors / total > 0.05:
-        return (
-            f"{found.checksum_errors} of {total} frames were damaged on the line: use a shorter "
-            "cable away from power cables, and check the reader's power supply."
-        )
+        return text("doctor_damaged", language, errors=found.checksum_errors, total=total)
     if found.readings == 0:
-        return "Frames arrive but none could be decoded; send a capture (hanport capture)."
+        return text("doctor_undecodable", language)
     interval = found.interval_s
-    pace = f", one every {interval:.1f} s" if interval is not None else ""
-    return f"All well: {found.readings} verified readings ({found.format}{pace})."
+    pace = "" if interval is None else text("doctor_pace", language, s=_decimal(interval, language))
+    values = {"readings": found.readings, "format": found.format, "pace": pace}
+    return plural("doctor_all_well", language, found.readings, **values)
 
 
-def report(found: Diagnosis) -> list[str]:
+def report(found: Diagnosis, language: str = "en") -> list[str]:
+    """The findings as aligned `label  value` lines, then the advice."""
+    rows = _rows(found, language)
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label:<{width}}  {value}" for label, value in rows]
+    return [*lines, "", advice(found, language)]
+
+
+def _rows(found: Diagnosis, language: str) -> list[tuple[str, str]]:
+    def row(key: str, value: str) -> tuple[str, str]:
+        return text(key, language), value
+
+    def said(key: str, **values: object) -> str:
+        return text(key, language, **values)
+
     interval = found.interval_s
-    return [
-        f"Source           {found.source}",
-        f"Listened         {found.seconds:g} s",
-        f"Bytes seen       {found.bytes_seen:,} ({found.junk_bytes:,} outside frames)",
-        f"Format           {found.format or 'none found'}",
-        f"Verified frames  {found.readings}",
-        f"Rejected frames  {found.rejected} ({found.checksum_errors} checksum errors)",
-        f"Interval         {f'{interval:.1f} s' if interval is not None else '—'}",
-        "",
-        advice(found),
+    seen = said(
+        "doctor_bytes_value",
+        bytes=_grouped(found.bytes_seen, language),
+        junk=_grouped(found.junk_bytes, language),
+    )
+    rejected = said("doctor_rejected_value", count=found.rejected, checksum=found.checksum_errors)
+    pace = "—" if interval is None else f"{_decimal(interval, language, 1)} s"
+    rows = [
+        row("doctor_source", found.source),
+        row("doctor_listened", f"{_decimal(found.seconds, language)} s"),
+        row("doctor_bytes", seen),
+        row("doctor_format", found.format or said("doctor_none_found")),
+        row("doctor_verified", str(found.readings)),
+        row("doctor_rejected", rejected),
+        row("doctor_interval", pace),
     ]
+    if found.first_rejection is not None:
+        rows.append(row("doctor_first_rejection", reason(found.first_rejection, language)))
+    if found.unverified:
+        rows.append(
+            row("doctor_unverified", said("doctor_unverified_value", count=found.unverified))
+        )
+    if found.unauthenticated is not None:
+        title = found.unauthenticated
+        rows.append(row("doctor_unauthenticated", said("reader_unauthenticated", title=title)))
+    for meter, scale in sorted(found.energy_scales.items()):
+        value = said("doctor_energy_scale_value", meter=meter or "—", scale=scale)
+        rows.append(row("doctor_energy_scale", value))
+    return rows
+
+
+def _grouped(value: int, language: str) -> str:
+    return f"{value:,}" if language != "et" else number(value, language)
+
+
+def _decimal(value: float, language: str, places: int | None = None) -> str:
+    shown = f"{value:.{places}f}" if places is not None else f"{value:g}"
+    return shown.replace(".", ",") if language == "et" else shown

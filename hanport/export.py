@@ -2,7 +2,7 @@
 
 Raw readings use exactly the `Reading` field names; rollups have one row per period with the
 energy from the registers and min/mean/max per quantity. Long exports go day by day (bounded
-memory) and show a progress bar on a terminal.
+memory) and show a progress bar with the rows so far on a terminal.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
 
+from hanport.i18n import number, plural
 from hanport.model import READING_FIELDS, Reading
 from hanport.output import reading_json, value_json
+from hanport.progress import StatusLine, bar
 from hanport.store.rollups import STAT_FIELDS, Rollup
 from hanport.store.sqlite import SqliteStore
 
@@ -32,7 +34,9 @@ ROLLUP_COLUMNS = (
     *(f"{name}_{part}" for name in STAT_FIELDS for part in ("min", "mean", "max")),
 )
 _READING_COLUMNS = tuple(name for name in READING_FIELDS if name != "extra")
-Progress = Callable[[float], None]
+Progress = Callable[[float, int], None]
+"""Told the share of the period done (0 to 1) and the rows written so far."""
+_EVERY_ROWS = 1000
 
 
 def export(
@@ -50,34 +54,36 @@ def export(
     writer = csv.writer(out) if form == "csv" else None
     if writer is not None:
         writer.writerow(_READING_COLUMNS if step is None else ROLLUP_COLUMNS)
+    span = end - start
     for day_start, day_end in _days(start, end):
         if step is None:
             for reading in store.readings(meter, day_start, day_end):
                 _write_reading(reading, writer, out)
                 rows += 1
+                moment = reading.meter_time or reading.received_at
+                if progress is not None and rows % _EVERY_ROWS == 0 and moment is not None:
+                    progress(min(max((moment - start) / span, 0.0), 1.0), rows)  # within a day
         else:
             for rollup in store.series(meter, step, day_start, day_end):
                 _write_rollup(rollup, writer, out)
                 rows += 1
         if progress is not None:
-            progress((day_end - start) / (end - start))
+            progress((day_end - start) / span, rows)
     return rows
 
 
-def terminal_progress(stream: TextIO | None = None) -> Progress | None:
+def terminal_progress(stream: TextIO | None = None, language: str = "en") -> Progress | None:
     """A progress bar on a terminal (stderr by default); None on logs and pipes."""
-    stream = stream or sys.stderr
-    if not stream.isatty():
+    line = StatusLine(stream or sys.stderr)
+    if not line.enabled:
         return None
 
-    terminal = stream
-
-    def show(fraction: float) -> None:
-        filled = int(fraction * 30)
-        terminal.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}")
-        if fraction >= 1:
-            terminal.write("\n")
-        terminal.flush()
+    def show(fraction: float, rows: int) -> None:
+        done = fraction >= 1
+        counted = plural("export_rows", language, rows, rows=number(rows, language))
+        line.show(f"{bar(fraction)}  {counted}", now=done)
+        if done:
+            line.close()
 
     return show
 

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 
+from hanport.i18n import text
 from hanport.model import Reading
 
 __all__ = ["Hub", "Subscription"]
@@ -21,8 +22,9 @@ log = logging.getLogger(__name__)
 class Subscription:
     """One sink's view of the hub: iterate it to get readings in order."""
 
-    def __init__(self, name: str, size: int) -> None:
+    def __init__(self, name: str, size: int, language: str = "en") -> None:
         self.name = name
+        self.language = language
         self.dropped = 0
         self._queue: asyncio.Queue[Reading] = asyncio.Queue(size)
         self._lagging = False
@@ -33,18 +35,15 @@ class Subscription:
             self.dropped += 1
             if not self._lagging:
                 self._lagging = True
-                log.warning(
-                    "The %s sink is not keeping up; the oldest readings waiting for it are "
-                    "dropped (for it only) until it catches up.",
-                    self.name,
-                )
+                log.warning("%s", text("sink_lagging", self.language, sink=self.name))
         self._queue.put_nowait(reading)
 
     async def get(self) -> Reading:
         reading = await self._queue.get()
         if self._lagging and self._queue.empty():
             self._lagging = False
-            log.info("The %s sink has caught up (%d readings dropped).", self.name, self.dropped)
+            caught_up = text("sink_caught_up", self.language, sink=self.name, dropped=self.dropped)
+            log.info("%s", caught_up)
         return reading
 
     def pending(self) -> int:
@@ -66,14 +65,18 @@ class Subscription:
 
 
 class Hub:
-    """`publish()` a reading once; every subscription gets it. Keeps the latest reading."""
+    """`publish()` a reading once; every subscription gets it. Keeps the latest reading.
 
-    def __init__(self) -> None:
+    `language`: of what the subscriptions log (English unless `hanport run` chose another).
+    """
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
         self.latest: Reading | None = None
         self._subscriptions: list[Subscription] = []
 
     def subscribe(self, name: str, size: int = 1000) -> Subscription:
-        subscription = Subscription(name, size)
+        subscription = Subscription(name, size, self.language)
         self._subscriptions.append(subscription)
         return subscription
 

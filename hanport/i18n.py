@@ -1,13 +1,40 @@
-"""The command line's own sentences in English and Estonian (`--lang`, or LANG=et_EE…)."""
+"""The command line's own sentences in English and Estonian (`--lang`, or LANG=et_EE…).
+
+Every sentence `hanport` prints or logs is a key here (most in `hanport.i18n_run`,
+`i18n_commands`, `i18n_settings` and `i18n_mqtt`); errors raised with a key (`Localized`) are
+printed in the chosen language, and the decoder's and other modules' English sentences are
+translated by pattern (`reason`, `sentence`). Numbers in Estonian use a decimal comma and a space
+between thousands.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from decimal import Decimal
 
-__all__ = ["default_language", "reason", "text"]
+from hanport.errors import HanError
+from hanport.i18n_commands import COMMAND_TEXTS
+from hanport.i18n_mqtt import MQTT_TEXTS
+from hanport.i18n_run import RUN_TEXTS
+from hanport.i18n_settings import SETTING_TEXTS
+
+__all__ = [
+    "Localized",
+    "Phrase",
+    "default_language",
+    "number",
+    "plural",
+    "reason",
+    "sentence",
+    "text",
+]
 
 _TEXTS: dict[str, dict[str, str]] = {
+    **RUN_TEXTS,
+    **COMMAND_TEXTS,
+    **SETTING_TEXTS,
+    **MQTT_TEXTS,
     "reading": {"en": "Reading {n}", "et": "Näit {n}"},
     "format": {"en": "format {format}", "et": "vorming {format}"},
     "skipped": {"en": "skipped: {reason}", "et": "vahele jäetud: {reason}"},
@@ -88,6 +115,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "konto (või käivita: hanport user add NIMI).",
     },
     "exported": {"en": "Exported {rows} rows.", "et": "Eksporditud {rows} rida."},
+    "exported_one": {"en": "Exported {rows} row.", "et": "Eksporditud {rows} rida."},
     "captured": {
         "en": "Wrote {size} bytes to {path} ({frames} verified frames).",
         "et": "Kirjutasin {size} baiti faili {path} ({frames} kontrollitud kaadrit).",
@@ -99,99 +127,6 @@ _TEXTS: dict[str, dict[str, str]] = {
     "tcp": {
         "en": "Simulated meter on tcp://127.0.0.1:{port}",
         "et": "Simuleeritud arvesti aadressil tcp://127.0.0.1:{port}",
-    },
-    "mqtt_connected": {
-        "en": "Connected to the MQTT broker {url}.",
-        "et": "Ühendus MQTT-maakleriga {url} on olemas.",
-    },
-    "mqtt_not_configured": {
-        "en": "No MQTT broker is configured; set mqtt.url in hanport.toml or pass --url "
-        "mqtt://user:password@host:1883.",
-        "et": "MQTT-maaklerit pole seadistatud; määra hanport.toml failis mqtt.url või anna "
-        "--url mqtt://kasutaja:parool@host:1883.",
-    },
-    "mqtt_would_publish": {
-        "en": "hanport would publish this (from one simulated reading; [retained] marks "
-        "retained messages):",
-        "et": "hanport avaldaks selle (ühe simuleeritud näidu põhjal; [retained] tähistab "
-        "säilitatavaid sõnumeid):",
-    },
-    "mqtt_auth": {
-        "en": "The MQTT broker {url} refused the user name or password (mqtt.url); check them "
-        "in mqtt://user:password@host:port and in the broker's list of users.",
-        "et": "MQTT-maakler {url} ei võtnud kasutajanime või parooli vastu (mqtt.url); kontrolli "
-        "neid aadressis mqtt://kasutaja:parool@host:port ja maakleri kasutajate loendis.",
-    },
-    "mqtt_auth_missing": {
-        "en": "The MQTT broker {url} requires a user name and password; put them in mqtt.url "
-        "as mqtt://user:password@host:port.",
-        "et": "MQTT-maakler {url} nõuab kasutajanime ja parooli; lisa need seadesse mqtt.url "
-        "kujul mqtt://kasutaja:parool@host:port.",
-    },
-    "mqtt_client_id": {
-        "en": "The MQTT broker {url} refused the client id {client_id!r} (mqtt.client_id); use "
-        "a short id of letters and digits.",
-        "et": "MQTT-maakler {url} ei nõustunud kliendi ID-ga {client_id!r} (mqtt.client_id); "
-        "kasuta lühikest tähtedest ja numbritest ID-d.",
-    },
-    "mqtt_broker_refused": {
-        "en": "The MQTT broker {url} refused the connection: {detail} (mqtt.url).",
-        "et": "MQTT-maakler {url} keeldus ühendusest: {detail} (mqtt.url).",
-    },
-    "mqtt_tls_verify_ca": {
-        "en": "The MQTT broker's TLS certificate could not be verified with the CA in "
-        "{ca_file} ({detail}); set mqtt.ca_file to the CA that signed the broker's certificate "
-        "and use the host name it names in mqtt.url.",
-        "et": "MQTT-maakleri TLS-sertifikaati ei õnnestunud failis {ca_file} oleva CA-ga "
-        "kontrollida ({detail}); määra mqtt.ca_file sertifikaadi allkirjastanud CA-le ja kasuta "
-        "seadesse mqtt.url sertifikaadis nimetatud hostinime.",
-    },
-    "mqtt_tls_verify_system": {
-        "en": "The MQTT broker's TLS certificate could not be verified with the system's CAs "
-        "({detail}); set mqtt.ca_file to the CA that signed the broker's certificate.",
-        "et": "MQTT-maakleri TLS-sertifikaati ei õnnestunud süsteemi CA-dega kontrollida "
-        "({detail}); määra mqtt.ca_file sertifikaadi allkirjastanud CA-le.",
-    },
-    "mqtt_tls": {
-        "en": "The TLS connection to the MQTT broker {url} failed ({detail}); check that "
-        "mqtt.url uses mqtts:// with the broker's TLS port (usually 8883), and mqtt.cert_file "
-        "and mqtt.key_file if the broker wants a client certificate.",
-        "et": "TLS-ühendus MQTT-maakleriga {url} ebaõnnestus ({detail}); kontrolli, et mqtt.url "
-        "kasutab mqtts:// ja maakleri TLS-porti (tavaliselt 8883), ning mqtt.cert_file ja "
-        "mqtt.key_file, kui maakler nõuab kliendisertifikaati.",
-    },
-    "mqtt_tls_files": {
-        "en": "The MQTT TLS files cannot be loaded ({detail}); check mqtt.ca_file, "
-        "mqtt.cert_file and mqtt.key_file.",
-        "et": "MQTT TLS-faile ei saa laadida ({detail}); kontrolli seadeid mqtt.ca_file, "
-        "mqtt.cert_file ja mqtt.key_file.",
-    },
-    "mqtt_refused": {
-        "en": "Nothing accepts connections at {url} (mqtt.url); is the MQTT broker running, and "
-        "is the port right?",
-        "et": "Aadressil {url} ei võta keegi ühendusi vastu (mqtt.url); kas MQTT-maakler töötab "
-        "ja kas port on õige?",
-    },
-    "mqtt_unknown_host": {
-        "en": "The MQTT broker's host name {host} cannot be found (mqtt.url); check the name or "
-        "use its IP address.",
-        "et": "MQTT-maakleri hostinime {host} ei leitud (mqtt.url); kontrolli nime või kasuta "
-        "IP-aadressi.",
-    },
-    "mqtt_no_answer": {
-        "en": "The MQTT broker {url} did not answer (mqtt.url); check the port, and use "
-        "mqtts:// if the broker expects TLS.",
-        "et": "MQTT-maakler {url} ei vastanud (mqtt.url); kontrolli porti ja kasuta mqtts://, "
-        "kui maakler ootab TLS-i.",
-    },
-    "mqtt_unreachable": {
-        "en": "The MQTT broker {url} cannot be reached ({detail}); check mqtt.url and the network.",
-        "et": "MQTT-maaklerini {url} ei jõua ({detail}); kontrolli seadet mqtt.url ja võrku.",
-    },
-    "mqtt_lost": {
-        "en": "The connection to the MQTT broker {url} was lost; hanport reconnects as soon as "
-        "it answers again.",
-        "et": "Ühendus MQTT-maakleriga {url} katkes; hanport ühendub uuesti, kui see jälle vastab.",
     },
     "app_setup_code": {
         "en": "The hanport app is at {url}; open it in a browser and create the administrator "
@@ -207,9 +142,86 @@ def default_language() -> str:
     return "et" if lang.lower().startswith("et") else "en"
 
 
-def text(key: str, language: str, **values: object) -> str:
+def text(key: str, language: str, /, **values: object) -> str:
+    """The sentence `key` in `language` (English where it has no translation yet)."""
     entry = _TEXTS[key]
-    return entry.get(language, entry["en"]).format(**values)
+    return entry.get(language, entry["en"]).format_map(_Values(values))
+
+
+def plural(key: str, language: str, count: int, /, **values: object) -> str:
+    """`key` for several, `key_one` for exactly one (English "1 row", "2 rows")."""
+    singular = f"{key}_one"
+    return text(singular if count == 1 and singular in _TEXTS else key, language, **values)
+
+
+class _Values(dict[str, object]):
+    """The values of a sentence; a setting a sentence names is `mqtt.url` unless told."""
+
+    def __missing__(self, name: str) -> object:
+        if name == "setting":
+            return "mqtt.url"
+        raise KeyError(name)
+
+
+class Phrase(str):
+    """A piece of a sentence (where a setting was given, what it is) with its Estonian form."""
+
+    estonian: str
+
+    def __new__(cls, english: str, estonian: str) -> Phrase:
+        phrase = super().__new__(cls, english)
+        phrase.estonian = estonian
+        return phrase
+
+    def text(self, language: str) -> str:
+        return self.estonian if language == "et" else str(self)
+
+
+class Localized(HanError):
+    """An error whose sentence is one of the texts: `str()` is English, `text()` any language."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        super().__init__(text(key, "en", **values))
+        self.key = key
+        self.values = values
+
+    def text(self, language: str) -> str:
+        values = {
+            name: value.text(language) if isinstance(value, Localized | Phrase) else value
+            for name, value in self.values.items()
+        }
+        return text(self.key, language, **values)
+
+
+def sentence(error: BaseException | str, language: str) -> str:
+    """What to print for an error: its own translation, a known English sentence translated, or
+    the English sentence as it is."""
+    if isinstance(error, Localized):
+        return error.text(language)
+    english = str(error)
+    if language != "et":
+        return english
+    from hanport.i18n_foreign import translate
+
+    return translate(english)
+
+
+def number(value: object, language: str) -> str:
+    """An exact number for people: `230.1`, `4215300` in English; `230,1`, `4 215 300` in
+    Estonian. Anything else is returned as text."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return str(value)
+    digits = format(value, "f") if isinstance(value, Decimal) else str(value)
+    if language != "et":
+        return digits
+    sign, digits = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
+    whole, dot, fraction = digits.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        whole, tail = whole[:-3], whole[-3:]
+        groups.insert(0, tail)
+    grouped = " ".join([whole, *groups])
+    return f"{sign}{grouped}{',' if dot else ''}{fraction}"
 
 
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(

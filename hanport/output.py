@@ -9,13 +9,15 @@ readings have no such key.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
 from hanport.fields import FIELD_BY_NAME
+from hanport.i18n import number
 from hanport.model import READING_FIELDS, Reading, Register, Value
 
-__all__ = ["reading_json", "reading_table", "value_json"]
+__all__ = ["columns", "reading_json", "reading_table", "value_json"]
 
 
 def reading_json(reading: Reading) -> str:
@@ -73,9 +75,9 @@ def reading_table(reading: Reading, language: str = "en") -> str:
         if name == "extra" or value is None:
             continue
         field = FIELD_BY_NAME[name]
-        rows.append((field.label(language), _value_text(value, field.unit)))
+        rows.append((field.label(language), _value_text(value, field.unit, language)))
     for obis, register in reading.extra.items():
-        rows.append((obis, _register_text(register)))
+        rows.append((obis, _register_text(register, language)))
     if not reading.verified:
         rows.append(_UNVERIFIED.get(language, _UNVERIFIED["en"]))
     width = max((len(label) for label, _ in rows), default=0)
@@ -88,14 +90,15 @@ _UNVERIFIED = {
 }
 
 
-def _register_text(register: Register) -> str:
+def _register_text(register: Register, language: str) -> str:
     if isinstance(register.value, tuple):
-        return "; ".join(_register_text(r) for r in register.value if isinstance(r, Register))
-    text = _value_text(register.value, register.unit)
+        parts = register.value
+        return "; ".join(_register_text(r, language) for r in parts if isinstance(r, Register))
+    text = _value_text(register.value, register.unit, language)
     return f"{text} @ {register.time.isoformat()}" if register.time is not None else text
 
 
-def _value_text(value: Value | object, unit: str | None) -> str:
+def _value_text(value: Value | object, unit: str | None, language: str) -> str:
     if isinstance(value, datetime):
         text = value.isoformat()
     elif isinstance(value, bytes):
@@ -103,5 +106,14 @@ def _value_text(value: Value | object, unit: str | None) -> str:
     elif value is None:
         text = "—"
     else:
-        text = str(value)
+        text = number(value, language)  # 230,10 V and 4 215 300 Wh in Estonian
     return f"{text} {unit}" if unit else text
+
+
+def columns(rows: list[Sequence[str]]) -> list[str]:
+    """Rows of texts as lines of left-aligned columns two spaces apart (a console table)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]

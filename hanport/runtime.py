@@ -18,6 +18,7 @@ from typing import Any
 from hanport.codec.decoder import Decoder
 from hanport.config import Settings
 from hanport.hub import Hub
+from hanport.i18n import text
 from hanport.model import Reading
 from hanport.reader import ReaderState, read_meter
 from hanport.store.sink import run_store_sink
@@ -38,12 +39,16 @@ async def run_runtime(
     count: int = 0,
     started: Callable[[], None] | None = None,
     listener: socket.socket | None = None,
+    language: str = "en",
 ) -> int:
-    """Read until cancelled (or `count` readings were shown, or a replay ended)."""
+    """Read until cancelled (or `count` readings were shown, or a replay ended).
+
+    `language`: of the lines the reader and the hub log.
+    """
     main = asyncio.current_task()
     assert main is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
-    hub = Hub()
+    hub = Hub(language)
     console = hub.subscribe("console")
     state = ReaderState(str(source))
     sinks = [
@@ -57,7 +62,7 @@ async def run_runtime(
     for name, sink in _optional_sinks(hub, state, settings, store.path, decoder, listener):
         sinks.append(asyncio.create_task(sink, name=name))
     reader = asyncio.create_task(
-        read_meter(source, decoder, hub, state, interval_s=settings.interval_s)
+        read_meter(source, decoder, hub, state, interval_s=settings.interval_s, language=language)
     )
     if started is not None:
         started()
@@ -72,7 +77,8 @@ async def run_runtime(
         results = await asyncio.gather(*sinks, return_exceptions=True)
         for task, result in zip(sinks, results, strict=True):
             if isinstance(result, Exception):
-                log.error("The %s sink stopped with an error: %s", task.get_name(), result)
+                failed = text("sink_failed", language, sink=task.get_name(), error=result)
+                log.error("%s", failed)
 
 
 def _optional_sinks(

@@ -39,15 +39,19 @@ async def serve_tcp(
     make_simulator: Callable[[], HomeSimulator],
     speed: float | None,
     host: str = "127.0.0.1",
+    count: int = 0,
 ) -> asyncio.Server:
-    """Listen on host:port; each client gets its own simulated meter's telegrams."""
+    """Listen on host:port; each client gets its own simulated meter's telegrams (`count` of
+    them, then the connection is closed; 0: for ever)."""
 
     async def client(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         simulator = make_simulator()
+        sent = 0
         try:
-            while True:
+            while count == 0 or sent < count:
                 writer.write(simulator.next_telegram())
                 await writer.drain()
+                sent += 1
                 await asyncio.sleep(_pause(speed))
         except (ConnectionError, OSError):
             pass

@@ -3,22 +3,88 @@
 Every check takes `(value, where)`, where `where` names the setting as the user wrote it (a key
 in the file, an environment variable or a flag), and raises `ConfigError` with one sentence that
 names it and says what would work.
+
+Values from the file keep their TOML types and must have the right one: `retain = true`, not
+`retain = "yes"`; `port = 8080`, not `port = "8080"`; `database = "hanport.db"`, not
+`database = 5`. Environment variables and flags are text, so there `true/false/yes/no/on/off/1/0`
+and digits are read as what they say. `where` tells them apart: a `FileKey` is a key in the file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from hanport.errors import HanError
+from hanport.i18n import Localized, Phrase
 
-__all__ = ["ConfigError", "Raw", "boolean", "existing_file", "number", "whole"]
+__all__ = [
+    "ConfigError",
+    "FileKey",
+    "Raw",
+    "SettingError",
+    "boolean",
+    "described",
+    "environment",
+    "existing_file",
+    "number",
+    "text_value",
+    "whole",
+]
 
 Raw = dict[str, tuple[object, str]]
 """Setting name → (value as given, where it was given)."""
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
 
 class ConfigError(HanError):
     """A setting is missing, misspelt or has a value that cannot work."""
+
+
+class SettingError(Localized, ConfigError):
+    """A `ConfigError` whose sentence exists in English and Estonian."""
+
+
+class FileKey(Phrase):
+    """`where` of a value from hanport.toml (`meter.database in hanport.toml`): typed by TOML."""
+
+    def __new__(cls, key: str, path: object) -> FileKey:
+        return cast(FileKey, super().__new__(cls, f"{key} in {path}", f"{key} failis {path}"))
+
+
+def environment(variable: str) -> Phrase:
+    """`where` of a value from an environment variable."""
+    return Phrase(f"the environment variable {variable}", f"keskkonnamuutujas {variable}")
+
+
+_WHAT_IN_ESTONIAN = {
+    "port (0: any free port)": "port; 0: mis tahes vaba port",
+    "main fuse current in amperes": "peakaitsme vool amprites",
+    "session lifetime in days": "seansi kestus päevades",
+    "TLS certificate": "TLS-sertifikaat",
+    "TLS key": "TLS-võti",
+    "MQTT client certificate": "MQTT kliendisertifikaat",
+    "MQTT client key": "MQTT kliendi võti",
+    "MQTT CA file": "MQTT CA-fail",
+    "MQTT QoS": "MQTT QoS",
+    "MQTT expire_after_s": "MQTT expire_after_s",
+    "MQTT client id": "MQTT kliendi ID",
+    "MQTT broker URL": "MQTT-maakleri aadress",
+    "MQTT topic prefix": "MQTT teema eesliide",
+    "meter's push interval in seconds": "arvesti saatmisintervall sekundites",
+    "retention in days (0: keep all)": "säilitusaeg päevades; 0: hoia kõik",
+    "meter source": "arvesti allikas",
+    "database": "andmebaas",
+    "key": "võti",
+    "time zone": "ajavöönd",
+}
+
+
+def described(what: str) -> Phrase:
+    """What a setting is, in both languages (English where no translation is known)."""
+    return Phrase(what, _WHAT_IN_ESTONIAN.get(what, what))
 
 
 def boolean(item: tuple[object, str] | None, default: bool) -> bool:
@@ -27,21 +93,30 @@ def boolean(item: tuple[object, str] | None, default: bool) -> bool:
     value, where = item
     if isinstance(value, bool):
         return value
+    if isinstance(where, FileKey):
+        raise SettingError("setting_toml_boolean", where=where, value=value)
     text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
+    if text in _TRUE:
         return True
-    if text in ("0", "false", "no", "off"):
+    if text in _FALSE:
         return False
-    raise ConfigError(f"The setting {where} must be true or false, not {value!r}.")
+    raise SettingError("setting_boolean", where=where, value=value)
 
 
 def whole(item: tuple[object, str] | None, default: int, low: int, high: int, what: str) -> int:
     if item is None:
         return default
     value, where = item
+    if isinstance(where, FileKey):
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        if not ok:
+            raise SettingError(
+                "setting_toml_whole", what=described(what), where=where, low=low, high=high
+            )
+        return int(str(value))
     text = str(value).strip()
     if not text.isdigit() or not low <= int(text) <= high:
-        raise ConfigError(f"The {what} from {where} must be a whole number from {low} to {high}.")
+        raise SettingError("setting_whole", what=described(what), where=where, low=low, high=high)
     return int(text)
 
 
@@ -51,19 +126,37 @@ def number(
     if item is None:
         return default
     value, where = item
-    try:
-        result = float(str(value))
-    except ValueError:
-        result = low - 1
+    bounds = {"what": described(what), "where": where, "low": f"{low:g}", "high": f"{high:g}"}
+    if isinstance(where, FileKey):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingError("setting_toml_number", **bounds)
+        result = float(value)
+    else:
+        try:
+            result = float(str(value))
+        except ValueError:
+            result = float("nan")
     if not low <= result <= high:
-        raise ConfigError(f"The {what} from {where} must be a number from {low:g} to {high:g}.")
+        raise SettingError("setting_number", **bounds)
     return result
 
 
-def existing_file(item: tuple[object, str] | None, what: str) -> str | None:
+def text_value(item: tuple[object, str] | None, what: str) -> str | None:
+    """A text setting (a path, a name, a URL); None when not given or empty."""
     if item is None or item[0] in ("", None):
         return None
     value, where = item
-    if not Path(str(value)).is_file():
-        raise ConfigError(f"The {what} {value} (from {where}) does not exist; fix the path.")
-    return str(value)
+    if not isinstance(value, str):
+        raise SettingError("setting_text", what=described(what), where=where, value=value)
+    return value
+
+
+def existing_file(item: tuple[object, str] | None, what: str) -> str | None:
+    path = text_value(item, what)
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise SettingError(
+            "setting_no_file", what=described(what), path=path, where=item[1] if item else ""
+        )
+    return path

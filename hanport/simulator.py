@@ -5,7 +5,8 @@ the meter's standard-time clock (`W`). The household is a plausible, seeded day:
 fridge that cycles, cooking in the evening, a heat pump, a 9 kW sauna on Saturday evenings, an
 11 kW electric-car charging session on weekday evenings and midday PV. Phase voltages sag with
 the phase's load, currents follow from power and voltage, and the energy registers integrate
-power exactly (they never go backwards).
+power exactly (they never go backwards). The clock starts now (on the meter's 10-s grid) unless
+`start` is given, and the meter sends its serial number as a real E360 does.
 """
 
 from __future__ import annotations
@@ -17,11 +18,22 @@ from datetime import UTC, datetime, timedelta
 
 from hanport.codec.crc import crc16_arc
 
-__all__ = ["HomeSimulator", "PhaseState", "e360_telegram"]
+__all__ = ["HomeSimulator", "PhaseState", "e360_telegram", "grid_now", "serial_number"]
 
 _STANDARD_OFFSET = timedelta(hours=2)  # Estonian standard time (EET), as the E360 keeps it
 _NOMINAL_V10 = 2300  # 230.0 V in tenths
 _LINE_RESISTANCE_MOHM = 180
+
+
+def grid_now(interval_s: int = 10) -> datetime:
+    """Now, rounded down to the push grid (an E360 pushes at :00, :10, :20 …)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return now - timedelta(seconds=now.second % interval_s)
+
+
+def serial_number(seed: int) -> str:
+    """An eight-digit Landis+Gyr style serial for the simulated meter, the same for a seed."""
+    return f"9{seed * 2_654_435 % 10_000_000:07d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +51,13 @@ class HomeSimulator:
     """Call `next_telegram()` for each 10-s push; `seed` makes a run repeatable."""
 
     seed: int = 1
-    start: datetime = field(default_factory=lambda: datetime(2026, 1, 10, 6, 0, tzinfo=UTC))
+    start: datetime = field(default_factory=grid_now)
+    """The meter clock's first time; now (on the 10-s grid) by default."""
     interval_s: int = 10
     format: str = "p1"
     """p1 (the E360's ASCII telegram) or hdlc (a DLMS data-notification in an HDLC frame)."""
+    meter_id: str = ""
+    """The serial number the meter sends; `serial_number(seed)` by default."""
     _rng: random.Random = field(init=False)
     _now: datetime = field(init=False)
     _import_ws: int = field(init=False, default=0)
@@ -50,7 +65,8 @@ class HomeSimulator:
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
-        self._now = self.start
+        self._now = self.start.astimezone(UTC)  # the household runs on UTC + 2 (see _phases)
+        self.meter_id = self.meter_id or serial_number(self.seed)
         self._import_ws = 3_600 * 4_215_300  # the register starts at 4215.300 kWh
         self._export_ws = 3_600 * 812_044
 
@@ -74,9 +90,10 @@ class HomeSimulator:
                 [p.current_da for p in phases],
                 (total_import, total_export),
                 energy,
+                self.meter_id,
             )
         else:
-            telegram = e360_telegram(self._now, phases, *energy)
+            telegram = e360_telegram(self._now, phases, *energy, meter_id=self.meter_id)
         self._now += timedelta(seconds=self.interval_s)
         return telegram
 
@@ -120,12 +137,24 @@ class HomeSimulator:
         return max(0, peak - peak * distance // 300)
 
 
-def e360_telegram(now: datetime, phases: list[PhaseState], import_wh: int, export_wh: int) -> bytes:
-    """One P1 telegram in the exact layout and number formats of the Landis+Gyr E360."""
+def e360_telegram(
+    now: datetime,
+    phases: list[PhaseState],
+    import_wh: int,
+    export_wh: int,
+    meter_id: str | None = None,
+) -> bytes:
+    """One P1 telegram in the exact layout and number formats of the Landis+Gyr E360.
+
+    `meter_id`: the serial number line `0-0:96.1.0(…)` after the clock (None: left out, as the
+    Swedish and Danish E360 samples have it).
+    """
     stamp = (now.astimezone(UTC) + _STANDARD_OFFSET).strftime("%y%m%d%H%M%S") + "W"
     reactive = [p.import_w // 8 for p in phases]
-    lines = [
-        f"0-0:1.0.0({stamp})",
+    lines = [f"0-0:1.0.0({stamp})"]
+    if meter_id is not None:
+        lines.append(f"0-0:96.1.0({meter_id})")
+    lines += [
         f"1-0:1.8.0({_kilo(import_wh, 12)}*kWh)",
         f"1-0:2.8.0({_kilo(export_wh, 12)}*kWh)",
         f"1-0:3.8.0({_kilo(import_wh // 9, 12)}*kVArh)",

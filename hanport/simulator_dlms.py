@@ -1,8 +1,8 @@
 """The simulator's frames in the DLMS/COSEM form: a data-notification in one HDLC frame.
 
 The list is OBIS-tagged with scalers, as Aidon and the Swiss/Austrian Landis+Gyr lists are:
-clock, power and energy per direction, per-phase voltage and current. The same household
-values as the P1 telegrams, with valid HCS and FCS (CRC-16/X-25).
+clock, the meter's serial number, power and energy per direction, per-phase voltage and
+current. The same household values as the P1 telegrams, with valid HCS and FCS (CRC-16/X-25).
 """
 
 from __future__ import annotations
@@ -23,9 +23,12 @@ def hdlc_notification(
     currents_da: list[int],
     power_w: tuple[int, int],
     energy_wh: tuple[int, int],
+    meter_id: str,
 ) -> bytes:
-    """One HDLC frame (`7E A0 …  7E`) carrying the readings of one moment."""
+    """One HDLC frame (`7E A0 …  7E`) carrying the readings of one moment and the meter id."""
+    serial = meter_id.encode("ascii")
     registers = [
+        b"\x02\x02" + _obis("0-0:96.1.0") + b"\x09" + bytes([len(serial)]) + serial,
         _register("1-0:1.7.0", _u32(power_w[0]), 0, _W),
         _register("1-0:2.7.0", _u32(power_w[1]), 0, _W),
         _register("1-0:1.8.0", _u32(energy_wh[0]), 0, _WH),

@@ -4,7 +4,8 @@
     serial:///dev/ttyUSB0?baud=2400&parity=E      serial port with line settings
     tcp://192.0.2.10:8888                          network HAN dongle, ser2net
     file://capture.bin?speed=1                     replay a raw or hex capture (speed=max: at once)
-    sim://?seed=1&speed=1                          the built-in meter simulator
+    sim://?seed=1&speed=1                          the built-in meter simulator, from now on
+    sim://?start=2026-03-28T00:00&speed=max&count=360   a repeatable simulated hour
 
 This is the I/O edge: the decoder never sees anything but the chunks.
 """
@@ -14,19 +15,32 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from hanport.errors import HanError
+from hanport.i18n import Localized
+from hanport.line_errors import serial_error, tcp_error
 
-__all__ = ["SIMULATOR_INTERVAL_S", "Source", "SourceError", "open_stream", "parse_source"]
+__all__ = [
+    "SIMULATOR_INTERVAL_S",
+    "SIMULATOR_ZONE",
+    "Source",
+    "SourceError",
+    "open_stream",
+    "parse_source",
+    "parse_start",
+]
 
 SIMULATOR_INTERVAL_S = 10.0
+SIMULATOR_ZONE = "Europe/Tallinn"
+"""Where a simulator start without an offset is: the E360's home."""
+CONNECT_TIMEOUT_S = 15.0
 _CHUNK = 4096
 _PARITIES = {"N": "N", "E": "E", "O": "O"}
 
 
-class SourceError(HanError):
+class SourceError(Localized):
     """The source URL is wrong, or the source cannot be opened or read."""
 
 
@@ -47,6 +61,15 @@ class Source:
     """Simulator only: p1 or hdlc."""
     detect: bool = False
     """Serial port given without line settings: find them (see `detect_line`)."""
+    start: datetime | None = None
+    """Simulator only: the meter clock's first time; None: now."""
+    count: int = 0
+    """Simulator only: end after this many telegrams (0: never)."""
+
+    @property
+    def ends(self) -> bool:
+        """A replay, or a simulator with a count: it ends by itself, not by a fault."""
+        return self.kind == "file" or (self.kind == "sim" and self.count > 0)
 
     def __str__(self) -> str:
         if self.kind == "serial":
@@ -61,33 +84,48 @@ class Source:
 def parse_source(url: str) -> Source:
     """Parse a source URL; raises SourceError with what to write instead."""
     if url.startswith(("/", "COM")):
+        _not_a_file(url)
         return Source("serial", url, detect=True)
     parts = urlsplit(url)
-    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    query = parts.query.replace("+", "%2B")  # a `+` is an offset's sign here, not a space
+    options = {key: values[-1] for key, values in parse_qs(query).items()}
     if parts.scheme == "serial":
         return _serial(parts.path or parts.netloc, options)
     if parts.scheme == "tcp":
-        if not parts.hostname or parts.port is None:
-            raise SourceError(f"{url!r} needs a host and a port, e.g. tcp://192.0.2.10:8888.")
-        return Source("tcp", parts.hostname, parts.port)
+        return _tcp(url, parts.hostname)
     if parts.scheme == "file":
         path = (parts.netloc + parts.path) if parts.netloc else parts.path
         return Source("file", path, speed=_speed(options))
     if parts.scheme == "sim":
-        form = options.get("format", "p1")
-        if form not in ("p1", "hdlc"):
-            raise SourceError(f"format={form!r} must be p1 or hdlc.")
-        return Source("sim", speed=_speed(options), seed=_int(options, "seed", 1), format=form)
-    raise SourceError(
-        f"Unknown source {url!r}; use /dev/ttyUSB0, serial://…, tcp://host:port, "
-        "file://capture.bin or sim://."
-    )
+        return _simulator(options)
+    if not parts.scheme and Path(url).is_file():
+        raise SourceError("source_is_file", path=url, url=f"file://{Path(url).resolve()}")
+    raise SourceError("source_unknown", url=url)
+
+
+def _not_a_file(path: str) -> None:
+    """A capture given as a serial port: say how to replay it instead."""
+    if Path(path).is_file():
+        raise SourceError("source_is_file", path=path, url=f"file://{path}")
+
+
+def _tcp(url: str, host: str | None) -> Source:
+    try:
+        port = urlsplit(url).port
+    except ValueError:  # not a number, or beyond 65535
+        raise SourceError("source_tcp_port", url=url) from None
+    if not host or port is None:
+        raise SourceError("source_tcp", url=url)
+    if port == 0:
+        raise SourceError("source_tcp_port", url=url)
+    return Source("tcp", host, port)
 
 
 def _serial(path: str, options: dict[str, str]) -> Source:
     parity = options.get("parity", "N").upper()
     if parity not in _PARITIES:
-        raise SourceError(f"Parity {parity!r} is not N, E or O.")
+        raise SourceError("source_parity", parity=parity)
+    _not_a_file(path)
     return Source(
         "serial",
         path,
@@ -99,6 +137,34 @@ def _serial(path: str, options: dict[str, str]) -> Source:
     )
 
 
+def _simulator(options: dict[str, str]) -> Source:
+    form = options.get("format", "p1")
+    if form not in ("p1", "hdlc"):
+        raise SourceError("source_format", format=form)
+    start = options.get("start")
+    return Source(
+        "sim",
+        speed=_speed(options),
+        seed=_int(options, "seed", 1),
+        format=form,
+        start=None if start is None else parse_start(start, "start="),
+        count=_int(options, "count", 0),
+    )
+
+
+def parse_start(text: str, name: str) -> datetime:
+    """A simulator start: ISO 8601; without an offset it is Tallinn time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise SourceError("source_start", name=name, value=text) from None
+    if moment.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.replace(tzinfo=ZoneInfo(SIMULATOR_ZONE))
+    return moment
+
+
 def _speed(options: dict[str, str]) -> float | None:
     text = options.get("speed", "1")
     if text == "max":
@@ -107,8 +173,8 @@ def _speed(options: dict[str, str]) -> float | None:
         speed = float(text)
     except ValueError:
         speed = 0.0
-    if speed <= 0:
-        raise SourceError(f"speed={text!r} must be a positive number or 'max'.")
+    if not 0 < speed < float("inf"):
+        raise SourceError("source_speed", value=text)
     return speed
 
 
@@ -117,7 +183,7 @@ def _int(options: dict[str, str], name: str, default: int) -> int:
     if text is None:
         return default
     if not text.isdigit():
-        raise SourceError(f"{name}={text!r} must be a whole number.")
+        raise SourceError("source_whole", name=name, value=text)
     return int(text)
 
 
@@ -160,31 +226,29 @@ async def _open_serial(source: Source) -> tuple[asyncio.StreamReader, asyncio.St
             stopbits=source.stopbits,
         )
     except OSError as error:  # pyserial's SerialException is an OSError
-        raise SourceError(
-            f"Cannot open the serial port {source.target}: {_why(error)}; check that the cable "
-            "is plugged in and that you may use the port (group dialout)."
-        ) from None
+        key, values = serial_error(source.target, error)
+        raise SourceError(key, **values) from None
 
 
 async def _open_tcp(source: Source) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     try:
-        return await asyncio.open_connection(source.target, source.port)
-    except OSError as error:
-        raise SourceError(
-            f"Cannot connect to {source.target}:{source.port}: {_why(error)}; check the "
-            "dongle's address and that it is on."
-        ) from None
+        async with asyncio.timeout(CONNECT_TIMEOUT_S):
+            return await asyncio.open_connection(source.target, source.port)
+    except (OSError, TimeoutError) as error:
+        key, values = tcp_error(source.target, source.port, error, CONNECT_TIMEOUT_S)
+        raise SourceError(key, **values) from None
 
 
 async def _replay(source: Source) -> AsyncIterator[bytes]:
     """A capture, frame by frame, with the meter's 10 s between frames divided by `speed`."""
     from hanport.codec.decoder import Decoder
     from hanport.hexdump import unhex_if_hex
+    from hanport.line_errors import why
 
     try:
         data = unhex_if_hex(Path(source.target).read_bytes())
     except OSError as error:
-        raise SourceError(f"Cannot read the capture {source.target}: {_why(error)}.") from None
+        raise SourceError("source_capture", path=source.target, why=why(error)) from None
     if source.speed is None:
         yield data
         return
@@ -200,16 +264,18 @@ async def _replay(source: Source) -> AsyncIterator[bytes]:
 
 
 async def _simulate(source: Source) -> AsyncIterator[bytes]:
-    from hanport.simulator import HomeSimulator
+    from hanport.simulator import HomeSimulator, grid_now
 
     simulator = HomeSimulator(
-        seed=source.seed, interval_s=int(SIMULATOR_INTERVAL_S), format=source.format
+        seed=source.seed,
+        start=source.start or grid_now(),
+        interval_s=int(SIMULATOR_INTERVAL_S),
+        format=source.format,
     )
+    sent = 0
     while True:
         yield simulator.next_telegram()
+        sent += 1
+        if sent == source.count:
+            return  # as a replay ends: the reader reports "ended"
         await asyncio.sleep(0 if source.speed is None else SIMULATOR_INTERVAL_S / source.speed)
-
-
-def _why(error: BaseException) -> str:
-    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return text[0].lower() + text[1:] if text else type(error).__name__

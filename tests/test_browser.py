@@ -5,7 +5,8 @@ answers on a signed-out visit; a fresh install's open periods drawn at once; the
 warnings; the setup code. Saves the screenshots in docs/screenshots/.
 
 The database is filled beforehand with two days of simulated readings (one a minute) that end
-where the live simulator starts (2026-01-10 08:00 Tallinn time), so the history has data at once.
+where the live simulator is told to start (2026-01-10 08:00 Tallinn time), so the history has
+data at once.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ SHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 LIVE_START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)  # where `hanport run`'s simulator starts
 SEED = 3
+LIVE = f"sim://?start={LIVE_START.isoformat()}&speed=20&seed={SEED}"  # a push every 0.5 s
 PASSWORD = "correct horse battery"
 TIMEOUT_MS = 30_000
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -115,8 +117,9 @@ def _start(tmp: Path, interval_s: float = 0.5) -> Server:
     env = {k: v for k, v in os.environ.items() if k != "HANPORT_CONFIG"}
     env["HANPORT_DATABASE"] = str(tmp / "x.db")
     env["PYTHONUNBUFFERED"] = "1"
-    command = [sys.executable, "-m", "hanport", "run", "--interval", f"{interval_s:g}"]
-    command += ["--port", str(_free_port()), "--seed", str(SEED)]
+    source = f"sim://?start={LIVE_START.isoformat()}&speed={10 / interval_s:g}&seed={SEED}"
+    command = [sys.executable, "-m", "hanport", "run", "--source", source]
+    command += ["--port", str(_free_port())]
     process = subprocess.Popen(
         command,
         cwd=tmp,

@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -148,7 +149,9 @@ def test_decode_in_estonian(tmp_path: Path, capsys: Capture) -> None:
     out, _ = capsys.readouterr()
     assert code == 0
     assert "Näit 1 (vorming p1)" in out
-    assert re.search(r"^  Aktiivvõimsus võrgust +1011 W$", out, re.MULTILINE)
+    assert re.search(r"^  Aktiivvõimsus võrgust +1 011 W$", out, re.MULTILINE)
+    assert re.search(r"^  Pinge L1 +230,10 V$", out, re.MULTILINE)  # a decimal comma
+    assert re.search(r"^  Võrgust võetud energia +4 215 300 Wh$", out, re.MULTILINE)
 
 
 def test_some_frames_bad_still_succeeds(tmp_path: Path, capsys: Capture) -> None:
@@ -260,35 +263,42 @@ LIVE = re.compile(
 
 
 def test_run_on_the_simulator(capsys: Capture) -> None:
-    code, out, err = run(capsys, "run", "--count", "2", "--interval", "0")
+    standard_time = timezone(timedelta(hours=2))  # the E360's clock, all year
+    before = datetime.now(standard_time).replace(tzinfo=None)
+    code, out, err = run(capsys, "run", "--count", "2", "--interval", "0.01")
     assert code == 0
     assert err == ""
     lines = out.splitlines()
     assert len(lines) == 4
     assert lines[0].startswith("No meter configured: running on the built-in meter simulator")
+    assert "every 0.01 s" in lines[0]
     assert lines[1].startswith("The hanport app is at http://127.0.0.1:")
     assert "create the administrator account" in lines[1]
     first, second = LIVE.match(lines[2]), LIVE.match(lines[3])
     assert first is not None, lines
     assert second is not None, lines
-    assert first.group(1) == "2026-01-10 08:00:00"
-    assert second.group(1) == "2026-01-10 08:00:10"
+    started = datetime.fromisoformat(first.group(1))
+    assert started.second % 10 == 0  # on the meter's 10-s grid, from now on
+    assert (
+        before - timedelta(seconds=10) < started <= datetime.now(standard_time).replace(tzinfo=None)
+    )
+    assert datetime.fromisoformat(second.group(1)) - started == timedelta(seconds=10)
     assert int(second.group(10)) >= int(first.group(10))
 
 
-def test_run_is_repeatable_by_seed(capsys: Capture) -> None:
+def test_run_is_repeatable_with_a_start_and_a_seed(capsys: Capture) -> None:
     outputs = []
     for seed in ("3", "3", "4"):
-        code, out, _ = run(
-            capsys, "run", "--count", "3", "--interval", "0", "--seed", seed, "--no-web"
-        )
+        source = f"sim://?seed={seed}&start=2026-03-28T00:00&speed=max"
+        code, out, _ = run(capsys, "run", "--source", source, "--count", "3", "--no-web")
         assert code == 0
         outputs.append(out)
     assert outputs[0] == outputs[1]
     assert outputs[0] != outputs[2]
+    assert outputs[0].startswith("2026-03-28 00:00:00  import ")  # Tallinn time, as given
 
 
 def test_run_with_a_bad_zone(capsys: Capture) -> None:
-    code, _, err = run(capsys, "run", "--count", "1", "--interval", "0", "--tz", "Nowhere/X")
+    code, _, err = run(capsys, "run", "--count", "1", "--interval", "0.01", "--tz", "Nowhere/X")
     assert code == 2
     assert "Unknown time zone" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,9 @@ def test_retention_days(tmp_path: Path) -> None:
         == 30
     )
     assert load_settings(None, environ={"HANPORT_RETENTION_DAYS": "0"}).retention_days == 0
-    with pytest.raises(ConfigError, match="whole number of days"):
+    with pytest.raises(
+        ConfigError, match=r"retention in days \(0: keep all\) from the environment"
+    ):
         load_settings(None, environ={"HANPORT_RETENTION_DAYS": "a week"})
 
 
@@ -145,3 +148,97 @@ def test_mistakes_in_web_and_mqtt_settings_are_named(environ: dict[str, str], wo
 def test_an_unknown_section_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"Unknown section \[hass\]"):
         load_settings(write(tmp_path, "[hass]\nx = 1\n"), environ={})
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[meter]\ndatabase = 5\n", "The database from meter.database in"),
+        ('[mqtt]\nurl = "mqtt://b"\nretain = "yes"\n', "true or false without quotes"),
+        ('[web]\nenabled = "no"\n', "setting web.enabled in"),
+        ('[web]\nport = "8080"\n', "whole number from 0 to 65535, without quotes"),
+        ("[web]\nport = 80.5\n", "whole number from 0 to 65535, without quotes"),
+        ("[web]\nport = true\n", "whole number from 0 to 65535, without quotes"),
+        ('[meter]\ninterval_s = "5"\n', "number from 0.5 to 3600, without quotes"),
+        ("[meter]\nsource = 7\n", "must be text in quotes, not 7"),
+        ("[meter]\ntimezone = 2\n", "must be text in quotes, not 2"),
+        ('[meter]\nenergy_scale = "10"\n', 'must be "auto", 1 or 10'),
+        ("[meter]\nenergy_scale = 5\n", 'must be "auto", 1 or 10'),
+        ("[meter]\nenergy_scale = true\n", 'must be "auto", 1 or 10'),
+        ('[meter]\nsource = "tcp://192.0.2.1:99999"\n', "must be a number from 1 to 65535"),
+    ],
+)
+def test_values_in_the_file_must_have_their_toml_type(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_settings(write(tmp_path, text), environ={})
+
+
+def test_a_number_as_the_database_creates_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HANPORT_DATABASE")
+    path = write(tmp_path, "[meter]\ndatabase = 5\n")
+    assert main(["--lang", "en", "run", "--config", str(path), "--count", "1", "--no-web"]) == 2
+    assert "must be text in quotes, not 5" in capsys.readouterr().err
+    assert not (tmp_path / "5").exists()
+
+
+@pytest.mark.parametrize("word", ["yes", "true", "1", "on", "YES"])
+def test_the_environment_and_flags_are_text(word: str) -> None:
+    environ = {"HANPORT_MQTT_URL": "mqtt://b", "HANPORT_MQTT_RETAIN": word}
+    settings = load_settings(None, environ=environ)
+    assert settings.mqtt is not None
+    assert settings.mqtt.retain is True
+    assert load_settings(None, environ={"HANPORT_WEB_PORT": "8081"}).web.port == 8081
+    assert load_settings(None, environ={}, overrides={"web.port": "9001"}).web.port == 9001
+
+
+def test_real_toml_values_are_taken(tmp_path: Path) -> None:
+    text = '[meter]\ninterval_s = 2.5\ndatabase = "my.db"\n[web]\nenabled = false\nport = 9000\n'
+    settings = load_settings(write(tmp_path, text), environ={})
+    assert (settings.interval_s, settings.database) == (2.5, "my.db")
+    assert (settings.web.enabled, settings.web.port) == (False, 9000)
+
+
+@pytest.mark.parametrize(
+    ("text", "environ", "scale"),
+    [
+        ("", {}, None),
+        ('[meter]\nenergy_scale = "auto"\n', {}, None),
+        ("[meter]\nenergy_scale = 1\n", {}, 1),
+        ("[meter]\nenergy_scale = 10\n", {}, 10),
+        ("", {"HANPORT_ENERGY_SCALE": "10"}, 10),
+        ("[meter]\nenergy_scale = 10\n", {"HANPORT_ENERGY_SCALE": "Auto"}, None),
+    ],
+)
+def test_the_energy_scale(
+    tmp_path: Path, text: str, environ: dict[str, str], scale: int | None
+) -> None:
+    assert load_settings(write(tmp_path, text), environ=environ).energy_scale == scale
+
+
+def test_a_wrong_energy_scale_in_the_environment_is_named() -> None:
+    with pytest.raises(ConfigError, match='HANPORT_ENERGY_SCALE must be "auto", 1 or 10'):
+        load_settings(None, environ={"HANPORT_ENERGY_SCALE": "100"})
+
+
+def test_setting_mistakes_are_in_estonian_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HANPORT_WEB_PORT", "80000")
+    assert main(["--lang", "et", "run", "--count", "1"]) == 2
+    assert capsys.readouterr().err == (
+        "hanport: Seade keskkonnamuutujas HANPORT_WEB_PORT (port; 0: mis tahes vaba port) peab "
+        "olema täisarv 0 kuni 65535.\n"
+    )
+    monkeypatch.delenv("HANPORT_WEB_PORT")
+    path = write(tmp_path, '[mqtt]\nretain = "yes"\nurl = "mqtt://b"\n')
+    assert main(["--lang", "et", "run", "--config", str(path), "--count", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"Seade mqtt.retain failis {path} peab olema true või false ilma jutumärkideta" in err
+    path = write(tmp_path, '[meter]\nsource = "ftp://x"\n')
+    assert main(["--lang", "et", "run", "--config", str(path), "--count", "1"]) == 2
+    assert "Tundmatu allikas 'ftp://x'; kasuta /dev/ttyUSB0" in capsys.readouterr().err

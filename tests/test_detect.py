@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator
 
 import pytest
@@ -53,3 +54,16 @@ def test_nothing_found_says_what_was_tried() -> None:
 def test_given_settings_are_not_detected() -> None:
     assert not parse_source("serial:///dev/ttyUSB0?baud=2400&parity=E").detect
     assert parse_source("/dev/ttyUSB0").detect
+
+
+def test_each_setting_tried_after_the_first_is_said(caplog: pytest.LogCaptureFixture) -> None:
+    opener = line_at(2400, "E")
+    with caplog.at_level(logging.INFO, logger="hanport.detect"):
+        asyncio.run(detect_line(parse_source("/dev/ttyUSB9"), seconds_each=0.05, opener=opener))  # type: ignore[arg-type]
+    assert [record.getMessage() for record in caplog.records] == [
+        "Looking for the line settings of /dev/ttyUSB9: no verified frame at 115200 8N1 in "
+        "0.05 s; trying 9600 8N1.",
+        "Looking for the line settings of /dev/ttyUSB9: no verified frame at 9600 8N1 in "
+        "0.05 s; trying 2400 8E1.",
+        "Found the line settings of /dev/ttyUSB9: 2400 8E1.",
+    ]

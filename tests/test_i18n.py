@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from encoder import (
@@ -93,3 +95,78 @@ def test_language_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("HANPORT_LANG", "en")
     assert default_language() == "en"
     assert text("stopped", "et") == "Peatatud."
+
+
+def test_every_sentence_exists_in_both_languages_with_the_same_values() -> None:
+    import string
+
+    from hanport.i18n import _TEXTS
+
+    def fields(template: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+    for key, entry in _TEXTS.items():
+        assert set(entry) == {"en", "et"}, key
+        assert fields(entry["en"]) == fields(entry["et"]), key
+        assert (
+            entry["en"] != entry["et"]
+            or not any(c.isalpha() for c in entry["en"])
+            or key
+            in {
+                "column_number",
+                "os_error",
+                "mqtt_tls_files",
+            }
+        ), key
+
+
+def test_the_term_for_a_reading_is_nait() -> None:
+    from hanport.i18n import _TEXTS
+
+    estonian = " ".join(entry["et"] for entry in _TEXTS.values()).lower()
+    assert not re.search(r"\blugem(id|ite|it|ile|i)?\b", estonian)  # "lugemine" is reading
+    assert "näit" in estonian
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "estonian"),
+    [
+        (Decimal("230.1"), "230.1", "230,1"),
+        (4215300, "4215300", "4 215 300"),
+        (1011, "1011", "1 011"),
+        (999, "999", "999"),
+        (-12345, "-12345", "-12 345"),
+        (Decimal("-0.910"), "-0.910", "-0,910"),
+        (Decimal("12345.678"), "12345.678", "12 345,678"),
+        (Decimal("1E+3"), "1000", "1 000"),
+        ("LGF5E360", "LGF5E360", "LGF5E360"),
+    ],
+)
+def test_numbers_in_estonian_have_a_decimal_comma_and_thousands_spaces(
+    value: object, english: str, estonian: str
+) -> None:
+    from hanport.i18n import number
+
+    assert number(value, "en") == english
+    assert number(value, "et") == estonian
+
+
+def test_the_live_line_in_estonian() -> None:
+    from hanport.commands import live_line
+    from hanport.simulator import HomeSimulator
+
+    (reading,) = hanport.decode(HomeSimulator(seed=1).next_telegram())
+    line = live_line(reading, "et")
+    assert re.search(r"  võrgust \d[\d ]* W  võrku \d[\d ]* W  L1 \d{3},\d V \d+,\d A  ", line)
+    assert re.search(r"energia võrgust \d \d{3} \d{3} Wh$", line)  # 4 215 300 Wh and more
+    assert "." not in line.split("  ", 1)[1]
+
+
+def test_sentences_of_other_modules_are_translated() -> None:
+    from hanport.i18n import sentence
+    from hanport.web.accounts import AccountError
+
+    error = AccountError("There is already a user 'ann'.")
+    assert sentence(error, "en") == "There is already a user 'ann'."
+    assert sentence(error, "et") == "Kasutaja 'ann' on juba olemas."
+    assert sentence("Something else entirely.", "et") == "Something else entirely."

@@ -19,6 +19,9 @@ from mqtt_broker import (  # noqa: F401  (fixtures)
 )
 
 from hanport.cli import main
+from hanport.simulator import serial_number
+
+METER = serial_number(1)  # the simulated meter the preview comes from
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +32,10 @@ def _no_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def one_sentence(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one sentence on stderr; stdout shows what would be published all the same."""
     captured = capsys.readouterr()
-    assert captured.out == ""
+    assert "\nhanport/status [retained]\nonline\n" in captured.out
+    assert "/state\n{" in captured.out
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1, lines
     return lines[0]
@@ -43,10 +48,10 @@ def test_success_shows_what_would_be_published_and_publishes_nothing(
     out = capsys.readouterr().out
     assert out.startswith(f"Connected to the MQTT broker {broker.url}.\n")
     assert "\nhanport/status [retained]\nonline\n" in out
-    discovery = out.split("homeassistant/device/hanport_meter/config [retained]\n", 1)[1]
+    discovery = out.split(f"homeassistant/device/hanport_{METER}/config [retained]\n", 1)[1]
     config = json.loads(discovery.split("\n\n", 1)[0])
     assert config["cmps"]["energy_import_wh"]["unit_of_measurement"] == "Wh"
-    state = out.split("\nhanport/meter/state\n", 1)[1].splitlines()[0]
+    state = out.split(f"\nhanport/{METER}/state\n", 1)[1].splitlines()[0]
     assert json.loads(state)["meter_model"] == "LGF5E360"
     assert not [m for m in subscriber.messages if not m.topic.startswith("$")]
 
@@ -60,7 +65,7 @@ def test_settings_file_and_per_field_topics(
     )
     assert main(["mqtt", "test", "--config", str(config)]) == 0
     out = capsys.readouterr().out
-    assert "\nhome/meter/meter/voltage_l1_v\n" in out
+    assert f"\nhome/meter/{METER}/voltage_l1_v\n" in out
     assert "\nhome/meter/status [retained]\n" in out
 
 
@@ -73,9 +78,19 @@ def test_nothing_listening(capsys: pytest.CaptureFixture[str]) -> None:
     url = f"mqtt://127.0.0.1:{free_port()}"
     assert main(["--lang", "en", "mqtt", "test", "--url", url]) == 2
     assert one_sentence(capsys) == (
-        f"hanport: Nothing accepts connections at {url} (mqtt.url); is the MQTT broker running, "
+        f"hanport: Nothing accepts connections at {url} (--url); is the MQTT broker running, "
         "and is the port right?"
     )
+
+
+def test_a_broker_from_the_settings_is_named_by_its_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"mqtt://127.0.0.1:{free_port()}"
+    config = tmp_path / "hanport.toml"
+    config.write_text(f'[mqtt]\nurl = "{url}"\n')
+    assert main(["--lang", "en", "mqtt", "test", "--config", str(config)]) == 2
+    assert f"Nothing accepts connections at {url} (mqtt.url);" in one_sentence(capsys)
 
 
 def test_a_wrong_password_in_english_and_estonian(
@@ -84,10 +99,10 @@ def test_a_wrong_password_in_english_and_estonian(
     wrong = auth_broker.url.replace("s3cret", "nope")
     assert main(["--lang", "en", "mqtt", "test", "--url", wrong]) == 2
     sentence = one_sentence(capsys)
-    assert "refused the user name or password (mqtt.url)" in sentence
+    assert "refused the user name or password (--url)" in sentence
     assert "nope" not in sentence
     assert main(["--lang", "et", "mqtt", "test", "--url", wrong]) == 2
-    assert "ei võtnud kasutajanime või parooli vastu (mqtt.url)" in one_sentence(capsys)
+    assert "ei võtnud kasutajanime või parooli vastu (--url)" in one_sentence(capsys)
     anonymous = f"mqtt://127.0.0.1:{auth_broker.port}"
     assert main(["--lang", "en", "mqtt", "test", "--url", anonymous]) == 2
     assert "requires a user name and password" in one_sentence(capsys)
@@ -117,5 +132,5 @@ def test_tls_to_a_plain_port_says_so(broker: Broker, capsys: pytest.CaptureFixtu
     assert main(["--lang", "en", "mqtt", "test", "--url", url]) == 2
     sentence = one_sentence(capsys)
     assert sentence.startswith(f"hanport: The TLS connection to the MQTT broker {url} failed (")
-    assert "mqtts:// with the broker's TLS port" in sentence
+    assert "check that --url uses mqtts:// with the broker's TLS port" in sentence
     gc.collect()

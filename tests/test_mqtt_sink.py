@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -35,8 +36,10 @@ DISCOVERY = "homeassistant/device/hanport_meter/config"
 
 
 def simulated(count: int, seed: int = 11) -> list[Reading]:
+    """Readings of an E360 that sends no id (as in Sweden): its topics are hanport/meter/…."""
     simulator = HomeSimulator(seed=seed)
-    return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
+    readings = hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
+    return [replace(reading, meter_id=None) for reading in readings]
 
 
 def configured(url: str, **values: str) -> MqttSettings:

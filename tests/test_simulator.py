@@ -10,7 +10,7 @@ from encoder import crc16_arc
 
 import hanport
 from hanport.model import Reading
-from hanport.simulator import HomeSimulator, PhaseState, e360_telegram
+from hanport.simulator import HomeSimulator, PhaseState, e360_telegram, serial_number
 
 SATURDAY = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)  # 08:00 in Tallinn
 
@@ -26,11 +26,11 @@ def decode_day(simulator: HomeSimulator, count: int) -> list[Reading]:
 
 
 def test_same_seed_same_telegrams() -> None:
-    first = list(islice(HomeSimulator(seed=5).telegrams(), 50))
-    again = HomeSimulator(seed=5)
+    first = list(islice(HomeSimulator(seed=5, start=SATURDAY).telegrams(), 50))
+    again = HomeSimulator(seed=5, start=SATURDAY)
     second = [again.next_telegram() for _ in range(50)]
     assert first == second
-    other = list(islice(HomeSimulator(seed=6).telegrams(), 50))
+    other = list(islice(HomeSimulator(seed=6, start=SATURDAY).telegrams(), 50))
     assert other != first
 
 
@@ -41,14 +41,15 @@ def test_crc_is_valid() -> None:
 
 
 def test_e360_layout() -> None:
-    telegram = HomeSimulator().next_telegram()
+    telegram = HomeSimulator(start=SATURDAY).next_telegram()
     lines = telegram.decode("ascii").split("\r\n")
     assert lines[0] == "/LGF5E360"
     assert lines[1] == ""
     data = lines[2:-2]
-    assert len(data) == 27
-    assert [line.split("(")[0] for line in data[:9]] == [
+    assert len(data) == 28
+    assert [line.split("(")[0] for line in data[:10]] == [
         "0-0:1.0.0",
+        "0-0:96.1.0",
         "1-0:1.8.0",
         "1-0:2.8.0",
         "1-0:3.8.0",
@@ -59,6 +60,7 @@ def test_e360_layout() -> None:
         "1-0:4.7.0",
     ]
     assert data[0] == "0-0:1.0.0(260110080000W)"
+    assert data[1] == f"0-0:96.1.0({serial_number(1)})"
     assert lines[-2].startswith("!")
     assert lines[-1] == ""
 
@@ -173,13 +175,14 @@ def test_dlms_hdlc_frames_carry_the_same_household() -> None:
     import hanport
     from hanport.simulator import HomeSimulator
 
-    p1 = HomeSimulator(seed=3)
-    hdlc = HomeSimulator(seed=3, format="hdlc")
+    p1 = HomeSimulator(seed=3, start=SATURDAY)
+    hdlc = HomeSimulator(seed=3, start=SATURDAY, format="hdlc")
     decoder = hanport.Decoder()
     for _ in range(5):
         (telegram,) = hanport.decode(p1.next_telegram())
         frame = hdlc.next_telegram()
-        assert frame.startswith(b"\x7e\xa0")
+        assert frame[0] == 0x7E
+        assert frame[1] & 0xF8 == 0xA0  # frame format type 3, the length in 11 bits
         (reading,) = decoder.feed(frame)
         assert isinstance(reading, hanport.Reading)
         assert decoder.format == "hdlc"
@@ -191,6 +194,35 @@ def test_dlms_hdlc_frames_carry_the_same_household() -> None:
             "voltage_l1_v",
             "voltage_l3_v",
             "current_l2_a",
+            "meter_id",
         ):
             assert getattr(reading, name) == getattr(telegram, name), name
         assert reading.meter_time == telegram.meter_time
+
+
+def test_the_clock_starts_now_on_the_ten_second_grid() -> None:
+    before = datetime.now(UTC)
+    (reading,) = hanport.decode(HomeSimulator(seed=2).next_telegram())
+    after = datetime.now(UTC)
+    assert reading.meter_time is not None
+    assert reading.meter_time.second % 10 == 0
+    assert before - timedelta(seconds=10) < reading.meter_time <= after
+
+
+def test_the_meter_sends_its_serial_number_in_both_formats() -> None:
+    for form in ("p1", "hdlc"):
+        (reading,) = hanport.decode(HomeSimulator(seed=4, format=form).next_telegram())
+        assert reading.meter_id == serial_number(4), form
+        assert len(reading.meter_id) == 8
+        assert reading.meter_id.isdigit()
+    assert serial_number(4) != serial_number(5)
+    (chosen,) = hanport.decode(HomeSimulator(meter_id="12345678").next_telegram())
+    assert chosen.meter_id == "12345678"
+
+
+def test_without_an_id_the_telegram_is_the_swedish_e360s() -> None:
+    phases = [PhaseState(1011, 0, 2301, 44)] * 3
+    plain = e360_telegram(SATURDAY, phases, 4215300, 812044)
+    assert b"96.1.0" not in plain
+    (reading,) = hanport.decode(plain)
+    assert reading.meter_id is None

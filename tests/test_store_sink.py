@@ -17,15 +17,16 @@ import hanport
 from hanport.cli import main
 from hanport.hub import Hub
 from hanport.model import Reading
-from hanport.simulator import HomeSimulator
+from hanport.simulator import HomeSimulator, serial_number
 from hanport.store.sink import run_store_sink
 from hanport.store.sqlite import SqliteStore
 
 FOREVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+METER = "91234567"  # one meter, whichever seed simulates its household
 
 
 def simulated(count: int, seed: int = 6) -> list[Reading]:
-    simulator = HomeSimulator(seed=seed)
+    simulator = HomeSimulator(seed=seed, start=datetime(2026, 1, 10, tzinfo=UTC), meter_id=METER)
     return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
 
 
@@ -63,7 +64,7 @@ async def feed_and_stop(
         if settled():
             break
         await asyncio.sleep(0.01)
-    later = HomeSimulator(seed=9, start=datetime(2026, 2, 1, tzinfo=UTC))
+    later = HomeSimulator(seed=9, start=datetime(2026, 2, 1, tzinfo=UTC), meter_id=METER)
     hub_tail = hanport.decode(b"".join(later.next_telegram() for _ in range(3)))
     for reading in hub_tail:  # published right before shutdown: still stored
         hub.publish(reading)
@@ -75,7 +76,7 @@ def test_everything_is_stored_including_what_arrived_last(tmp_path: Path) -> Non
     store = SqliteStore(tmp_path / "s.db", ZoneInfo("Europe/Tallinn"))
     readings = simulated(40)
     asyncio.run(feed_and_stop(store, readings))
-    stored = store.readings("", *FOREVER)
+    stored = store.readings(METER, *FOREVER)
     assert len(stored) == 43
     assert readings[0] in stored
     assert readings[-1] in stored
@@ -106,11 +107,14 @@ def test_the_memory_buffer_is_bounded() -> None:
 def test_run_keeps_every_reading_in_the_database(tmp_path: Path) -> None:
     database = tmp_path / "run.db"
     os.environ["HANPORT_DATABASE"] = str(database)  # restored by the autouse fixture
-    assert main(["run", "--source", "sim://?speed=max&seed=2", "--count", "5"]) == 0
+    source = "sim://?speed=max&seed=2&start=2026-01-10T02:00%2B02:00"
+    assert main(["run", "--source", source, "--count", "5"]) == 0
     store = SqliteStore(database, ZoneInfo("Europe/Tallinn"))
-    stored = store.readings("", *FOREVER)
+    stored = store.readings(serial_number(2), *FOREVER)
     assert len(stored) >= 5
-    assert [replace_received(r) for r in stored[:5]] == simulated(5, seed=2)
+    simulator = HomeSimulator(seed=2, start=datetime(2026, 1, 10, tzinfo=UTC))
+    expected = hanport.decode(b"".join(simulator.next_telegram() for _ in range(5)))
+    assert [replace_received(r) for r in stored[:5]] == expected
     store.close()
 
 
@@ -154,7 +158,7 @@ def test_a_really_full_database_buffers_and_recovers(
     store.write(simulated(5, seed=1))
     pages = store._db.execute("PRAGMA page_count").fetchone()[0]
     store._db.execute(f"PRAGMA max_page_count = {pages}")
-    later = HomeSimulator(seed=2, start=datetime(2026, 3, 1, tzinfo=UTC))
+    later = HomeSimulator(seed=2, start=datetime(2026, 3, 1, tzinfo=UTC), meter_id=METER)
     readings = hanport.decode(b"".join(later.next_telegram() for _ in range(2000)))
 
     async def scenario() -> None:
@@ -183,5 +187,5 @@ def test_a_really_full_database_buffers_and_recovers(
     assert len(errors) == 1
     assert "database or disk is full" in errors[0]
     window = (datetime(2026, 2, 28, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
-    assert store.readings("", *window) == readings
+    assert store.readings(METER, *window) == readings
     store.close()

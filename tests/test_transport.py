@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from contextlib import aclosing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,15 @@ from hanport.hub import Hub
 from hanport.model import Reading
 from hanport.reader import Backoff, ReaderState, read_meter
 from hanport.serve import open_pty, serve_pty, serve_tcp
-from hanport.simulator import HomeSimulator
+from hanport.simulator import HomeSimulator, serial_number
 from hanport.transport import Source, SourceError, open_stream, parse_source
+
+START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
+"""Where the simulators of a test start, so that two of them send the same telegrams."""
 
 
 def expected(seed: int, count: int) -> list[Reading]:
-    simulator = HomeSimulator(seed=seed)
+    simulator = HomeSimulator(seed=seed, start=START)
     return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
 
 
@@ -83,7 +87,7 @@ def test_a_real_pseudo_terminal_carries_the_simulator() -> None:
     async def scenario() -> list[Reading]:
         async def write_once_the_reader_is_open() -> None:
             await asyncio.sleep(0.5)  # opening a serial port discards what waited before
-            await serve_pty(master, HomeSimulator(seed=2), None, 3)
+            await serve_pty(master, HomeSimulator(seed=2, start=START), None, 3)
 
         writer = asyncio.create_task(write_once_the_reader_is_open())
         readings = await asyncio.wait_for(read_readings(parse_source(path), 3), 10)
@@ -100,7 +104,7 @@ def test_a_real_pseudo_terminal_carries_the_simulator() -> None:
 
 def test_tcp_serves_each_client() -> None:
     async def scenario() -> list[Reading]:
-        server = await serve_tcp(0, lambda: HomeSimulator(seed=4), None)
+        server = await serve_tcp(0, lambda: HomeSimulator(seed=4, start=START), None)
         port = server.sockets[0].getsockname()[1]
         async with server:
             return await asyncio.wait_for(read_readings(Source("tcp", "127.0.0.1", port), 2), 10)
@@ -109,7 +113,7 @@ def test_tcp_serves_each_client() -> None:
 
 
 def test_replay_at_max_speed_and_paced(tmp_path: Path) -> None:
-    simulator = HomeSimulator(seed=5)
+    simulator = HomeSimulator(seed=5, start=START)
     capture = tmp_path / "capture.bin"
     capture.write_bytes(b"".join(simulator.next_telegram() for _ in range(3)))
     fast = asyncio.run(read_readings(parse_source(f"file://{capture}?speed=max"), 3))
@@ -122,21 +126,22 @@ def test_replay_at_max_speed_and_paced(tmp_path: Path) -> None:
 
 def test_replay_of_a_hex_capture(tmp_path: Path) -> None:
     capture = tmp_path / "capture.hex"
-    capture.write_text(HomeSimulator(seed=6).next_telegram().hex(" ").upper())
+    capture.write_text(HomeSimulator(seed=6, start=START).next_telegram().hex(" ").upper())
     readings = asyncio.run(read_readings(parse_source(f"file://{capture}?speed=max"), 1))
     assert readings == expected(6, 1)
 
 
 def test_capture_writes_the_raw_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bug-report.bin"
-    assert main(["capture", "sim://?speed=max&seed=3", str(out), "--count", "4"]) == 0
+    capture = "sim://?speed=max&seed=3&start=2026-01-10T08:00"
+    assert main(["capture", capture, str(out), "--count", "4"]) == 0
     assert hanport.decode(out.read_bytes()) == expected(3, 4)
     assert "(4 verified frames)" in capsys.readouterr().out
 
 
 def test_run_reads_a_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capture = tmp_path / "capture.bin"
-    simulator = HomeSimulator(seed=8)
+    simulator = HomeSimulator(seed=8, start=START)
     capture.write_bytes(b"".join(simulator.next_telegram() for _ in range(3)))
     command = ["run", "--source", f"file://{capture}?speed=max", "--count", "2", "--no-web"]
     assert main(command) == 0
@@ -156,7 +161,7 @@ def free_port() -> int:
     ("url", "words"),
     [
         (f"tcp://127.0.0.1:{free_port()}", "Cannot connect to 127.0.0.1"),
-        ("/dev/hanport-no-such-port", "Cannot open the serial port /dev/hanport-no-such-port"),
+        ("/dev/hanport-no-such-port", "The serial port /dev/hanport-no-such-port does not exist"),
     ],
 )
 def test_a_source_that_fails_is_retried_with_a_plain_reason(url: str, words: str) -> None:
@@ -191,6 +196,7 @@ def test_simulate_tcp_command() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "hanport", "simulate", "--tcp", str(port), "--speed", "max"]
+    command += ["--start", "2026-01-10T08:00"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -226,12 +232,14 @@ def test_run_stops_cleanly_on_sigterm() -> None:
 
     store = SqliteStore(os.environ["HANPORT_DATABASE"], ZoneInfo("Europe/Tallinn"))
     far = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
-    assert len(store.readings("", *far)) >= 1  # what it had accepted was stored before exit
+    assert (
+        len(store.readings(serial_number(1), *far)) >= 1
+    )  # what it had accepted was stored before exit
     store.close()
 
 
 def test_simulated_hdlc_source() -> None:
-    source = parse_source("sim://?format=hdlc&speed=max&seed=3")
+    source = parse_source("sim://?format=hdlc&speed=max&seed=3&start=2026-01-10T08:00")
     readings = asyncio.run(read_readings(source, 2))
     assert [r.power_import_w for r in readings] == [r.power_import_w for r in expected(3, 2)]
     with pytest.raises(SourceError, match="p1 or hdlc"):
@@ -253,7 +261,9 @@ def test_a_replugged_serial_cable_is_read_again(tmp_path: Path) -> None:
             read_meter(source, hanport.Decoder(), hub, state, backoff=Backoff(0.05))
         )
         await asyncio.sleep(0.3)
-        writer = asyncio.create_task(serve_pty(first_master, HomeSimulator(seed=2), 20.0, 0))
+        writer = asyncio.create_task(
+            serve_pty(first_master, HomeSimulator(seed=2, start=START), 20.0, 0)
+        )
         await asyncio.wait_for(subscription.get(), 10)
         writer.cancel()
         os.close(first_master)  # unplugged
@@ -263,7 +273,9 @@ def test_a_replugged_serial_cable_is_read_again(tmp_path: Path) -> None:
         link.symlink_to(second_path)
         await asyncio.sleep(0.5)
         subscription.drain()  # what the first device sent before it was unplugged
-        writer = asyncio.create_task(serve_pty(second_master, HomeSimulator(seed=5), 20.0, 0))
+        writer = asyncio.create_task(
+            serve_pty(second_master, HomeSimulator(seed=5, start=START), 20.0, 0)
+        )
         again = await asyncio.wait_for(subscription.get(), 10)
         from_the_new_device = {(r.power_import_w, r.voltage_l1_v) for r in expected(5, 20)}
         assert (again.power_import_w, again.voltage_l1_v) in from_the_new_device
@@ -275,3 +287,110 @@ def test_a_replugged_serial_cable_is_read_again(tmp_path: Path) -> None:
     asyncio.run(scenario())
     assert state.reconnects >= 1
     assert state.readings >= 2
+
+
+def test_a_simulator_start_without_an_offset_is_tallinn_time() -> None:
+    from zoneinfo import ZoneInfo
+
+    source = parse_source("sim://?start=2026-03-28T00:00&speed=max&count=5")
+    assert source.start == datetime(2026, 3, 28, tzinfo=ZoneInfo("Europe/Tallinn"))
+    assert (source.count, source.speed, source.ends) == (5, None, True)
+    offset = parse_source("sim://?start=2026-03-28T00:00+03:00")  # a + stays a +
+    assert offset.start == datetime(2026, 3, 27, 21, tzinfo=UTC)
+    assert not offset.ends
+    assert parse_source("sim://?start=2026-03-28T00:00%2B03:00").start == offset.start
+    with pytest.raises(SourceError, match="start='tomorrow' must be a date and time"):
+        parse_source("sim://?start=tomorrow")
+    with pytest.raises(SourceError, match="count='-1' must be a whole number"):
+        parse_source("sim://?count=-1")
+
+
+def test_a_counted_simulator_ends_after_its_telegrams() -> None:
+    source = parse_source("sim://?start=2026-01-10T08:00&speed=max&count=4&seed=3")
+
+    async def everything() -> list[bytes]:
+        async with aclosing(open_stream(source)) as chunks:
+            return [chunk async for chunk in chunks]
+
+    telegrams = asyncio.run(asyncio.wait_for(everything(), 30))
+    assert len(telegrams) == 4
+    assert hanport.decode(b"".join(telegrams)) == expected(3, 4)
+
+
+def test_the_simulator_starts_now_by_default() -> None:
+    source = parse_source("sim://?speed=max&count=1")
+    before = datetime.now(UTC)
+
+    async def first() -> bytes:
+        async with aclosing(open_stream(source)) as chunks:
+            return await anext(chunks)
+
+    (reading,) = hanport.decode(asyncio.run(first()))
+    assert reading.meter_time is not None
+    assert before.replace(microsecond=0) - reading.meter_time < timedelta(seconds=10)
+    assert reading.meter_id == serial_number(1)
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("tcp://127.0.0.1:99999", "The port in 'tcp://127.0.0.1:99999' must be a number from 1"),
+        ("tcp://127.0.0.1:0", "must be a number from 1 to 65535"),
+        ("tcp://127.0.0.1:port", "must be a number from 1 to 65535"),
+        ("sim://?speed=inf", "positive number or 'max'"),
+    ],
+)
+def test_impossible_ports_and_speeds_are_one_sentence(url: str, words: str) -> None:
+    with pytest.raises(SourceError, match=re.escape(words)):
+        parse_source(url)
+
+
+def test_a_capture_is_not_taken_for_a_serial_port(tmp_path: Path) -> None:
+    capture = tmp_path / "capture.bin"
+    capture.write_bytes(b"\x7e")
+    for url in (str(capture), f"serial://{capture}", "capture.bin"):
+        cwd = os.getcwd()
+        os.chdir(tmp_path)
+        try:
+            with pytest.raises(
+                SourceError, match=r"is a file, not a serial port; to replay it use"
+            ):
+                parse_source(url)
+        finally:
+            os.chdir(cwd)
+    assert parse_source("/dev/ttyUSB-not-plugged-in").kind == "serial"  # may appear later
+
+
+def test_serial_errors_name_the_port_once() -> None:
+    url = "/dev/hanport-no-such-port"
+    state = ReaderState(url)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(
+            read_meter(parse_source(url), hanport.Decoder(), Hub(), state, backoff=Backoff(0.01))
+        )
+        for _ in range(500):
+            if state.reconnects >= 1:
+                break
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert state.last_error is not None
+    assert state.last_error.count(url) == 1, state.last_error
+    assert "[Errno" not in state.last_error
+
+
+def test_pyserials_repetitions_are_reduced_to_the_reason() -> None:
+    from hanport.line_errors import serial_error, why
+
+    repeated = OSError(
+        2, "could not open port /dev/x: [Errno 2] No such file or directory: '/dev/x'"
+    )
+    assert why(repeated) == "no such file or directory"
+    assert serial_error("/dev/x", repeated) == ("serial_missing", {"port": "/dev/x"})
+    ioctl = OSError("Could not configure port: (25, 'Inappropriate ioctl for device')")
+    assert serial_error("/dev/x", ioctl) == ("serial_not_a_port", {"port": "/dev/x"})
+    denied = OSError(13, "could not open port /dev/x: [Errno 13] Permission denied: '/dev/x'")
+    assert serial_error("/dev/x", denied)[0] == "serial_denied"

@@ -35,32 +35,49 @@ def add_mqtt_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def mqtt_test(args: argparse.Namespace, language: str) -> int:
-    """0 when the broker accepted hanport; 2 with one sentence when it did not."""
+    """0 when the broker accepted hanport; 2 with one sentence when it did not.
+
+    Either way it shows what `hanport run` would publish, so that the topics and payloads can
+    be checked before there is a broker.
+    """
     import aiomqtt
 
     from hanport.config import load_settings
-    from hanport.mqtt.problems import SetupProblem, explain
+    from hanport.i18n import sentence
+    from hanport.mqtt.problems import Problem, SetupProblem, explain
+    from hanport.mqtt.settings import MqttSettings
 
     try:
         settings = load_settings(
             Path(args.config) if args.config else None, overrides={"mqtt.url": args.url}
         ).mqtt
     except HanError as error:
-        return _fail(str(error))
+        return _fail(sentence(error, language))
     if settings is None:
-        return _fail(text("mqtt_not_configured", language))
+        _fail(text("mqtt_not_configured", language))
+        _show_preview(MqttSettings(host="localhost"), language)
+        return 2
     try:
         import asyncio  # not for every `hanport …`: only this command connects
 
         asyncio.run(_connect(settings))
     except (aiomqtt.MqttError, OSError, SetupProblem) as error:
-        return _fail(explain(error, settings).text(language))
+        problem = explain(error, settings)
+        if args.url is not None:  # name the flag the URL came from, not the setting
+            problem = Problem(problem.key, (*problem.values, ("setting", "--url")))
+        _fail(problem.text(language))
+        _show_preview(settings, language)
+        return 2
     print(text("mqtt_connected", language, url=settings.safe_url))
+    _show_preview(settings, language)
+    return 0
+
+
+def _show_preview(settings: MqttSettings, language: str) -> None:
     print(text("mqtt_would_publish", language))
     for message in preview(settings):
         retained = " [retained]" if message.retain else ""
         print(f"\n{message.topic}{retained}\n{_shown(message, settings)}")
-    return 0
 
 
 def preview(settings: MqttSettings) -> list[Message]:

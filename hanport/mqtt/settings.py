@@ -24,7 +24,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from hanport.setting_values import ConfigError, Raw, boolean, existing_file, whole
+from hanport.setting_values import (
+    Raw,
+    SettingError,
+    boolean,
+    described,
+    existing_file,
+    text_value,
+    whole,
+)
 
 __all__ = ["MQTT_KEYS", "MqttSettings", "mqtt_settings"]
 
@@ -76,24 +84,22 @@ class MqttSettings:
 
 def mqtt_settings(raw: Raw) -> MqttSettings | None:
     item = raw.get("url")
-    if item is None or item[0] in ("", None):
+    value = text_value(item, "MQTT broker URL")
+    if item is None or value is None:
         return None
-    value, where = str(item[0]), item[1]
+    where = item[1]
     parts = urlsplit(value)
     if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-        raise ConfigError(
-            f"The broker {value!r} (from {where}) must look like mqtt://user:password@host:1883 "
-            "or mqtts://host:8883."
-        )
+        raise SettingError("mqtt_setting_url", value=value, where=where)
     try:
         port = parts.port
     except ValueError:
-        raise ConfigError(f"The port in the broker URL from {where} is not a number.") from None
+        raise SettingError("mqtt_setting_port", where=where) from None
     tls = parts.scheme == "mqtts"
     cert = existing_file(raw.get("cert_file"), "MQTT client certificate")
     key = existing_file(raw.get("key_file"), "MQTT client key")
     if (cert is None) != (key is None):
-        raise ConfigError("An MQTT client certificate needs both mqtt.cert_file and mqtt.key_file.")
+        raise SettingError("mqtt_setting_pair")
     return MqttSettings(
         host=parts.hostname,
         port=port or (8883 if tls else 1883),
@@ -118,21 +124,19 @@ def mqtt_settings(raw: Raw) -> MqttSettings | None:
 def _name(item: tuple[object, str] | None, default: str, what: str) -> str:
     if item is None:
         return default
-    value = str(item[0]).strip()
+    what = f"MQTT {what}"
+    value = (text_value(item, what) or "").strip()
     if not value or len(value) > 128:
-        raise ConfigError(f"The MQTT {what} from {item[1]} must be 1 to 128 characters.")
+        raise SettingError("mqtt_setting_name", what=described(what), where=item[1])
     return value
 
 
 def _topic(item: tuple[object, str] | None, default: str) -> str:
     if item is None:
         return default
-    value = str(item[0]).strip().strip("/")
+    value = (text_value(item, "MQTT topic prefix") or "").strip().strip("/")
     if not value or any(c in value for c in "#+\0"):
-        raise ConfigError(
-            f"The topic prefix {item[0]!r} from {item[1]} must be a plain topic without #, + "
-            "or a leading or trailing /."
-        )
+        raise SettingError("mqtt_setting_topic", value=item[0], where=item[1])
     return value
 
 
@@ -140,6 +144,6 @@ def _language(item: tuple[object, str] | None) -> str:
     if item is None:
         return "en"
     value = str(item[0]).strip().lower()
-    if value not in ("en", "et"):
-        raise ConfigError(f"The language from {item[1]} must be en or et, not {item[0]!r}.")
+    if not isinstance(item[0], str) or value not in ("en", "et"):
+        raise SettingError("mqtt_setting_language", value=item[0], where=item[1])
     return value

@@ -14,8 +14,9 @@ import stat
 from pathlib import Path
 
 from hanport.errors import HanError
+from hanport.i18n import Localized
 
-__all__ = ["StoreError", "open_sqlite"]
+__all__ = ["StoreError", "UnusableDatabase", "open_sqlite"]
 
 _PRIVATE = 0o600
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -23,6 +24,10 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 class StoreError(HanError):
     """The database cannot be opened, read or written; the message says what to do."""
+
+
+class UnusableDatabase(Localized, StoreError):
+    """The database cannot be opened, in English and Estonian."""
 
 
 def open_sqlite(path: str | Path) -> sqlite3.Connection:
@@ -46,24 +51,17 @@ def open_sqlite(path: str | Path) -> sqlite3.Connection:
 
 def _create_private(path: Path) -> None:
     if path.is_dir():
-        raise StoreError(
-            f"The database {path} is a folder; set database (or --database) to a file in it, "
-            f"e.g. {path / 'hanport.db'}."
-        )
+        raise UnusableDatabase("database_folder", path=path, example=path / "hanport.db")
     if not path.parent.is_dir():
-        raise StoreError(
-            f"The folder {path.parent} for the database {path.name} does not exist; create it, "
-            "or set database (or --database) to a path in an existing folder."
-        )
+        raise UnusableDatabase("database_no_folder", folder=path.parent, name=path.name)
     try:
         handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _PRIVATE)
     except FileExistsError:
         _make_private(path)
         return
     except OSError as error:
-        raise StoreError(
-            f"The database {path} cannot be created ({error.strerror}); check that the folder "
-            f"{path.parent} is writable, or set database (or --database) to another path."
+        raise UnusableDatabase(
+            "database_not_created", path=path, why=error.strerror, folder=path.parent
         ) from None
     os.close(handle)
 
@@ -82,22 +80,11 @@ def _make_private(path: Path) -> None:
 def _explain(path: Path, error: sqlite3.Error) -> StoreError:
     message = str(error).lower()
     if "not a database" in message or "malformed" in message:
-        return StoreError(
-            f"{path} is not a hanport database (not an SQLite file, or damaged); choose another "
-            "path with database (or --database), or restore it from a backup."
-        )
+        return UnusableDatabase("database_not_sqlite", path=path)
     if "readonly" in message or "read-only" in message:
-        return StoreError(
-            f"The database {path} is read-only (a read-only file, folder or mount); make it "
-            "writable, or set database (or --database) to a writable path."
-        )
+        return UnusableDatabase("database_read_only", path=path)
     if "unable to open" in message or "disk i/o" in message:
-        return StoreError(
-            f"The database {path} cannot be opened ({error}); check the file's and the "
-            "folder's permissions, or set database (or --database) to another path."
-        )
+        return UnusableDatabase("database_unopenable", path=path, error=error)
     if "locked" in message or "busy" in message:
-        return StoreError(
-            f"The database {path} is locked by another program; stop it, or wait and try again."
-        )
-    return StoreError(f"The database {path} cannot be used ({error}).")
+        return UnusableDatabase("database_locked", path=path)
+    return UnusableDatabase("database_unusable", path=path, error=error)

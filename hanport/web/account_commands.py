@@ -1,4 +1,8 @@
-"""`hanport user …` and `hanport token …`: accounts and API tokens from the command line."""
+"""`hanport user …` and `hanport token …`: accounts and API tokens from the command line.
+
+A name that does not exist is said before a password is asked for; lists print a header, or
+that there is nothing yet and how to make the first.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ import argparse
 import contextlib
 import getpass
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TypeAlias
 
 from hanport.config import load_settings
 from hanport.i18n import text
-from hanport.web.accounts import ROLES, AccountError, Accounts
+from hanport.output import columns
+from hanport.web.accounts import ROLES, AccountError, Accounts, User
 
 __all__ = ["add_account_commands"]
 
@@ -76,8 +82,18 @@ def _password(args: argparse.Namespace, language: str) -> str:
     return first
 
 
+def _existing(accounts: Accounts, name: str, language: str) -> User:
+    """The user `name`, or the sentence that there is none (before any password is asked)."""
+    user = next((user for user in accounts.users() if user.name == name), None)
+    if user is None:
+        raise AccountError(text("no_user", language, name=name))
+    return user
+
+
 def _user_add(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
+        if any(user.name == args.name.strip() for user in accounts.users()):
+            raise AccountError(text("user_exists", language, name=args.name.strip()))
         user = accounts.add_user(args.name, _password(args, language), args.role)
     print(text("user_added", language, name=user.name, role=user.role))
     return 0
@@ -85,6 +101,7 @@ def _user_add(args: argparse.Namespace, language: str) -> int:
 
 def _user_password(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
+        _existing(accounts, args.name, language)
         accounts.set_password(args.name, _password(args, language))
     print(text("password_set", language, name=args.name))
     return 0
@@ -92,6 +109,7 @@ def _user_password(args: argparse.Namespace, language: str) -> int:
 
 def _user_remove(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
+        _existing(accounts, args.name, language)
         accounts.remove_user(args.name)
     print(text("user_removed", language, name=args.name))
     return 0
@@ -99,16 +117,18 @@ def _user_remove(args: argparse.Namespace, language: str) -> int:
 
 def _user_list(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
-        for user in accounts.users():
-            print(f"{user.name}\t{user.role}")
+        users = accounts.users()
+    if not users:
+        print(text("no_accounts", language))
+        return 0
+    header = (text("column_user", language), text("column_role", language))
+    _table(header, [(user.name, user.role) for user in users])
     return 0
 
 
 def _token_create(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
-        owner = next((u for u in accounts.users() if u.name == args.user), None)
-        if owner is None:
-            raise AccountError(text("no_user", language, name=args.user))
+        owner = _existing(accounts, args.user, language)
         secret, token = accounts.create_token(owner, args.name)
     print(text("token_created", language, id=token.id, name=token.name))
     print(secret)
@@ -117,9 +137,33 @@ def _token_create(args: argparse.Namespace, language: str) -> int:
 
 def _token_list(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
-        for token in accounts.tokens():
-            print(f"{token.id}\t{token.user}\t{token.name}")
+        tokens = accounts.tokens()
+    if not tokens:
+        print(text("no_tokens", language))
+        return 0
+    names = ("column_number", "column_user", "column_token", "column_created", "column_used")
+    never = text("never", language)
+    rows = [
+        (
+            str(token.id),
+            token.user,
+            token.name,
+            _day(token.created),
+            never if token.last_used is None else _day(token.last_used),
+        )
+        for token in tokens
+    ]
+    _table(tuple(text(name, language) for name in names), rows)
     return 0
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    for line in columns([header, *rows]):
+        print(line)
+
+
+def _day(epoch_s: int) -> str:
+    return datetime.fromtimestamp(epoch_s).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _token_revoke(args: argparse.Namespace, language: str) -> int:
