@@ -18,6 +18,7 @@ from hanport.i18n_commands import COMMAND_TEXTS
 from hanport.i18n_mqtt import MQTT_TEXTS
 from hanport.i18n_run import RUN_TEXTS
 from hanport.i18n_settings import SETTING_TEXTS
+from hanport.i18n_sources import SOURCE_TEXTS
 
 __all__ = [
     "Localized",
@@ -35,6 +36,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     **COMMAND_TEXTS,
     **SETTING_TEXTS,
     **MQTT_TEXTS,
+    **SOURCE_TEXTS,
     "reading": {"en": "Reading {n}", "et": "Näit {n}"},
     "format": {"en": "format {format}", "et": "vorming {format}"},
     "skipped": {"en": "skipped: {reason}", "et": "vahele jäetud: {reason}"},

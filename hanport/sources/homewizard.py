@@ -42,6 +42,5 @@ def _fetch(source: HomeWizardSource) -> tuple[int, bytes]:
         reason = getattr(error, "reason", error)
         text = getattr(reason, "strerror", None) or str(reason)
         raise SourceError(
-            f"Cannot reach the HomeWizard P1 meter at {source.host}:{source.port} ({text}); "
-            "check its address in the HomeWizard Energy app and that it is on your network."
+            "homewizard_unreachable", host=source.host, port=source.port, detail=text
         ) from None

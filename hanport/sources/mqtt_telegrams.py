@@ -42,8 +42,11 @@ async def mqtt_telegram_stream(source: MqttTelegramSource) -> AsyncIterator[byte
                     yield chunk
     except aiomqtt.MqttError as error:
         raise SourceError(
-            f"The MQTT broker {source.host}:{source.port} for the {source.kind} telegrams "
-            f"failed ({error}); check its address, user and password."
+            "telegram_broker_failed",
+            host=source.host,
+            port=source.port,
+            kind=source.kind,
+            detail=str(error),
         ) from None
 
 

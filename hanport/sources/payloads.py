@@ -41,16 +41,10 @@ def homewizard_telegram(status: int, body: bytes, host: str) -> bytes | None:
     if status == 503:
         return None
     if status in (401, 403):
-        raise SourceError(
-            f"The HomeWizard P1 meter at {host} refuses its local API (HTTP {status}); switch "
-            "on 'Local API' for it in the HomeWizard Energy app."
-        )
+        raise SourceError("homewizard_refused", host=host, status=status)
     if status == 404:
-        raise SourceError(
-            f"The device at {host} has no /api/v1/telegram (HTTP 404): it is not a HomeWizard "
-            "P1 meter, or its firmware is too old; update it in the HomeWizard Energy app."
-        )
-    raise SourceError(f"The HomeWizard P1 meter at {host} answered HTTP {status}; restart it.")
+        raise SourceError("homewizard_no_telegram", host=host)
+    raise SourceError("homewizard_status", host=host, status=status)
 
 
 def tasmota_chunk(payload: bytes, form: str = "auto") -> bytes | None:

@@ -61,12 +61,10 @@ def parse_telegram_source(url: str) -> TelegramSource:
     try:
         port = parts.port
     except ValueError:
-        raise SourceError(f"The port in {url!r} is not a number.") from None
+        raise SourceError("telegram_url_port", url=url) from None
     if parts.scheme == "homewizard":
         if not parts.hostname:
-            raise SourceError(
-                f"{url!r} needs the P1 meter's address, e.g. homewizard://192.0.2.20."
-            )
+            raise SourceError("telegram_url_homewizard", url=url)
         return HomeWizardSource(parts.hostname, port or 80, _interval(options))
     if parts.scheme in SCHEMES:
         kind = parts.scheme.split("+")[1]
@@ -74,10 +72,10 @@ def parse_telegram_source(url: str) -> TelegramSource:
         if not parts.hostname or not topic:
             example = "tele/p1/RESULT" if kind == "tasmota" else "p1/text_sensor/telegram/state"
             raise SourceError(
-                f"{url!r} needs the broker and the topic, e.g. {parts.scheme}://192.0.2.2/{example}."
+                "telegram_url_topic", url=url, example=f"{parts.scheme}://192.0.2.2/{example}"
             )
         if parts.fragment or url.endswith("#") or "+" in topic:
-            raise SourceError(f"The topic {topic!r} must name one device's topic, without # or +.")
+            raise SourceError("telegram_url_wildcard", topic=topic)
         tls = parts.scheme.startswith("mqtts")
         return MqttTelegramSource(
             kind=kind,
@@ -89,7 +87,7 @@ def parse_telegram_source(url: str) -> TelegramSource:
             password=unquote(parts.password) if parts.password else None,
             format=_format(options, kind),
         )
-    raise SourceError(f"Unknown source {url!r}; telegram sources are {', '.join(SCHEMES)}.")
+    raise SourceError("telegram_url_unknown", url=url, schemes=", ".join(SCHEMES))
 
 
 def _interval(options: dict[str, str]) -> float:
@@ -99,14 +97,14 @@ def _interval(options: dict[str, str]) -> float:
     except ValueError:
         interval = 0.0
     if not 0.5 <= interval <= 3600:
-        raise SourceError(f"interval={text!r} must be seconds between fetches, 0.5 to 3600.")
+        raise SourceError("telegram_url_interval", value=text)
     return interval
 
 
 def _format(options: dict[str, str], kind: str) -> str:
     form = options.get("format", "auto")
     if form not in ("auto", "text", "hex") or (kind == "esphome" and form != "auto"):
-        raise SourceError(f"format={form!r} must be auto, text or hex (Tasmota only).")
+        raise SourceError("telegram_url_format", value=form)
     return form
 
 
