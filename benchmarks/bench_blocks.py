@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import hanport
 from hanport.model import Reading
-from hanport.simulator import HomeSimulator
+from hanport.sim.home import HomeSimulator
 from hanport.store.blocks import decode_block, encode_block
 
 READINGS_PER_YEAR = 365 * 8640

@@ -26,7 +26,7 @@ from hanport.costs.energy import SlotEnergy
 from hanport.costs.ledger import SlotCost, slot_ledger
 from hanport.costs.settings import tariff_settings
 from hanport.costs.tariff import Tariff, build_tariff
-from hanport.setting_values import Raw
+from hanport.settings.values import Raw
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 START = datetime(2026, 1, 1, tzinfo=TALLINN).astimezone(UTC)

@@ -71,12 +71,12 @@ def mosquitto() -> Iterator[int]:
 
 async def measure(port: int, frames: int, rate: float, qos: int) -> list[float]:
     from hanport.codec.decoder import Decoder
-    from hanport.hub import Hub
     from hanport.model import Reading
     from hanport.mqtt.settings import MqttSettings
     from hanport.mqtt.sink import run_mqtt_sink
-    from hanport.reader import ReaderState
-    from hanport.simulator import HomeSimulator
+    from hanport.runtime.hub import Hub
+    from hanport.sim.home import HomeSimulator
+    from hanport.sources.reader import ReaderState
 
     subscriber = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--subscribe", str(port), stdout=asyncio.subprocess.PIPE

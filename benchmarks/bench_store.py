@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import hanport
 from hanport.model import Reading
-from hanport.simulator import HomeSimulator
+from hanport.sim.home import HomeSimulator
 from hanport.store.sqlite import SqliteStore
 
 TALLINN = ZoneInfo("Europe/Tallinn")
@@ -84,9 +84,9 @@ def api_series(path: Path, end: datetime) -> None:
     """GET /api/v1/series for the whole year, through the app (routing, token check, JSON)."""
     from starlette.testclient import TestClient
 
-    from hanport.config import Settings
-    from hanport.hub import Hub
-    from hanport.reader import ReaderState
+    from hanport.runtime.hub import Hub
+    from hanport.settings.loader import Settings
+    from hanport.sources.reader import ReaderState
     from hanport.web.accounts import Accounts
     from hanport.web.app import create_app
     from hanport.web.context import AppContext

@@ -152,8 +152,8 @@ def test_numbers_in_estonian_have_a_decimal_comma_and_thousands_spaces(
 
 
 def test_the_live_line_in_estonian() -> None:
-    from hanport.commands import live_line
-    from hanport.simulator import HomeSimulator
+    from hanport.cli.commands import live_line
+    from hanport.sim.home import HomeSimulator
 
     (reading,) = hanport.decode(HomeSimulator(seed=1).next_telegram())
     line = live_line(reading, "et")

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from starlette.types import ASGIApp
 
 import hanport
-from hanport.config import Settings
-from hanport.hub import Hub
 from hanport.model import Reading
-from hanport.reader import ReaderState
-from hanport.simulator import HomeSimulator
+from hanport.runtime.hub import Hub
+from hanport.settings.loader import Settings
+from hanport.sim.home import HomeSimulator
+from hanport.sources.reader import ReaderState
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
 from hanport.web.app import create_app

@@ -34,12 +34,12 @@ from hanport.alerts.outbox import ChannelPolicy, Delivery, Outbox
 from hanport.alerts.rules import DecoderRejections, Observation, ReadingSeen, WindowClosed
 from hanport.alerts.settings import AlertSettings
 from hanport.grid import Site
-from hanport.hub import Subscription
 from hanport.model import Reading
 from hanport.quality.analysis import QualityState, advance
 from hanport.quality.settings import QualitySettings
 from hanport.quality.windows import Method, Window
-from hanport.reader import Backoff, ReaderState
+from hanport.runtime.hub import Subscription
+from hanport.sources.reader import Backoff, ReaderState
 
 __all__ = ["AlertService", "build_channels", "run_alert_sink"]
 

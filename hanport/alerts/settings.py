@@ -60,7 +60,7 @@ from hanport.quality.settings import (
     language_setting,
     whole_setting,
 )
-from hanport.setting_values import Raw, boolean, existing_file
+from hanport.settings.values import Raw, boolean, existing_file
 
 __all__ = [
     "ALERTS_KEYS",

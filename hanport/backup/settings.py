@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanport.setting_values import ConfigError, Raw, whole
+from hanport.settings.values import ConfigError, Raw, whole
 
 __all__ = ["BACKUP_KEYS", "BackupSettings", "backup_settings"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from hanport.costs.texts import text
 from hanport.errors import HanError
-from hanport.setting_values import ConfigError
+from hanport.settings.values import ConfigError
 
 __all__ = [
     "CostError",

@@ -37,7 +37,7 @@ from hanport.costs.errors import CostSettingError
 from hanport.costs.presets import network_packages
 from hanport.costs.prices_elering import ELERING_URL
 from hanport.costs.prices_entsoe import ENTSOE_URL
-from hanport.setting_values import Raw, boolean
+from hanport.settings.values import Raw, boolean
 
 __all__ = [
     "COMPONENT_KEYS",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from hanport.ev.model import ChargerSpec
-from hanport.setting_values import ConfigError, Raw
+from hanport.settings.values import ConfigError, Raw
 
 __all__ = ["CHARGER_KEYS", "KINDS", "ChargerSettings", "amps", "charger_tables", "choice"]
 

@@ -26,7 +26,7 @@ from hanport.ev.texts import text
 from hanport.grid import Site
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message
-from hanport.setting_values import ConfigError
+from hanport.settings.values import ConfigError
 
 __all__ = ["EvControl"]
 

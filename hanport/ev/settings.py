@@ -45,7 +45,7 @@ from hanport.ev.charger_settings import ChargerSettings, amps, charger_tables, c
 from hanport.ev.model import ChargerSpec
 from hanport.ev.policy import Cheapest, Fixed, Guard, Mode, Policy, Surplus
 from hanport.ev.slots import Window, next_departure, parse_window, window_slots
-from hanport.setting_values import ConfigError, Raw, existing_file
+from hanport.settings.values import ConfigError, Raw, existing_file
 
 __all__ = [
     "EV_KEYS",

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from hanport.setting_values import (
+from hanport.settings.values import (
     Raw,
     SettingError,
     boolean,

@@ -16,7 +16,6 @@ import time
 
 import aiomqtt
 
-from hanport.hub import Subscription
 from hanport.model import Reading
 from hanport.mqtt.connection import OFFLINE, ONLINE, make_client
 from hanport.mqtt.payloads import (
@@ -29,7 +28,8 @@ from hanport.mqtt.payloads import (
 )
 from hanport.mqtt.problems import ProblemLog, SetupProblem, explain
 from hanport.mqtt.settings import MqttSettings
-from hanport.reader import Backoff, ReaderState
+from hanport.runtime.hub import Subscription
+from hanport.sources.reader import Backoff, ReaderState
 
 __all__ = ["run_mqtt_sink"]
 

@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 
 from hanport.grid import BAND_V, PV_TRIP_V, WIDE_BAND_V
 from hanport.quality.texts import text
-from hanport.setting_values import ConfigError, Raw, boolean
+from hanport.settings.values import ConfigError, Raw, boolean
 
 __all__ = [
     "QUALITY_KEYS",

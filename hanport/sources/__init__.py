@@ -7,8 +7,8 @@ the raw bytes over TCP (those are read by `tcp://host:port`):
     mqtts+tasmota://…, mqtts+esphome://…                the same over TLS (port 8883)
 
 `parse_telegram_source(url)` parses one (pure); `open_telegram_stream(source)` is an async
-generator of raw bytes with the contract of `hanport.transport.open_stream`: it yields chunks,
-raises `SourceError` with one sentence, and ends when the source ends.
+generator of raw bytes with the contract of `hanport.sources.transport.open_stream`: it yields
+chunks, raises `SourceError` with one sentence, and ends when the source ends.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import urllib.request
 from collections.abc import AsyncIterator
 
 from hanport.sources.payloads import homewizard_telegram
+from hanport.sources.transport import SourceError
 from hanport.sources.urls import HomeWizardSource
-from hanport.transport import SourceError
 
 __all__ = ["homewizard_stream"]
 

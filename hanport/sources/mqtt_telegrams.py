@@ -11,8 +11,8 @@ import ssl
 from collections.abc import AsyncIterator
 
 from hanport.sources.payloads import p1_bytes, tasmota_chunk
+from hanport.sources.transport import SourceError
 from hanport.sources.urls import MqttTelegramSource
-from hanport.transport import SourceError
 
 __all__ = ["mqtt_telegram_stream"]
 

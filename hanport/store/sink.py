@@ -15,8 +15,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from hanport.hub import Subscription
 from hanport.model import Reading
+from hanport.runtime.hub import Subscription
 
 __all__ = ["Store", "run_store_sink"]
 

@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from hanport.export import export
 from hanport.fields import FIELDS
 from hanport.model import READING_FIELDS
 from hanport.output import reading_json
+from hanport.store.export import export
 from hanport.store.rollups import STAT_FIELDS, STEPS
 from hanport.web import params, queries
 from hanport.web.auth import caller

@@ -13,9 +13,9 @@ from starlette.requests import Request
 
 from hanport import __version__
 from hanport.codec.decoder import Decoder
-from hanport.config import Settings
-from hanport.hub import Hub
-from hanport.reader import ReaderState
+from hanport.runtime.hub import Hub
+from hanport.settings.loader import Settings
+from hanport.sources.reader import ReaderState
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
 from hanport.web.limits import LoginLimiter, PasswordGate

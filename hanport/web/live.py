@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from hanport.hub import Subscription
 from hanport.model import Reading
 from hanport.output import reading_json
+from hanport.runtime.hub import Subscription
 from hanport.web.auth import caller
 from hanport.web.context import AppContext, context
 

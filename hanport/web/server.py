@@ -16,10 +16,10 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from hanport.codec.decoder import Decoder
-from hanport.config import Settings
-from hanport.hub import Hub
-from hanport.reader import ReaderState
-from hanport.setting_values import ConfigError
+from hanport.runtime.hub import Hub
+from hanport.settings.loader import Settings
+from hanport.settings.values import ConfigError
+from hanport.sources.reader import ReaderState
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
 from hanport.web.connections import MAX_HEAD_BYTES, ConnectionGuard, guarded_protocol

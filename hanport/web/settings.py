@@ -17,7 +17,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from hanport.setting_values import ConfigError, Raw, boolean, existing_file, whole
+from hanport.settings.values import ConfigError, Raw, boolean, existing_file, whole
 
 __all__ = ["WEB_KEYS", "WebSettings", "is_loopback", "web_settings"]
 

@@ -25,8 +25,8 @@ from hanport.alerts.engine import Notice
 from hanport.alerts.messages import Message, render_notice
 from hanport.alerts.settings import alert_settings
 from hanport.quality.scenarios import TALLINN
-from hanport.reader import Backoff
-from hanport.setting_values import Raw
+from hanport.settings.values import Raw
+from hanport.sources.reader import Backoff
 
 T0 = datetime(2026, 1, 12, 8, 0, tzinfo=UTC)
 

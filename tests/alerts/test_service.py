@@ -15,12 +15,12 @@ from hanport.alerts.rules import ReadingSeen
 from hanport.alerts.service import AlertService, run_alert_sink
 from hanport.alerts.settings import alert_settings
 from hanport.grid import Site
-from hanport.hub import Subscription
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message, topics
 from hanport.mqtt.settings import MqttSettings
 from hanport.quality.scenarios import TALLINN
-from hanport.reader import ReaderState
+from hanport.runtime.hub import Subscription
+from hanport.sources.reader import ReaderState
 
 D = Decimal
 T0 = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)

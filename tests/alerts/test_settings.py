@@ -12,7 +12,7 @@ from hanport.alerts.outbox import QuietHours
 from hanport.alerts.rules import DEFAULT_RULES, RULE_KINDS
 from hanport.alerts.settings import ALERTS_KEYS, AlertSettings, alert_settings
 from hanport.quality.settings import SettingProblem
-from hanport.setting_values import ConfigError, Raw
+from hanport.settings.values import ConfigError, Raw
 
 
 def raw(**values: object) -> Raw:

@@ -16,7 +16,7 @@ from hanport.costs.settings import (
     tariff_settings,
 )
 from hanport.costs.tariff import build_tariff
-from hanport.setting_values import ConfigError, Raw
+from hanport.settings.values import ConfigError, Raw
 
 
 def raw(**values: object) -> Raw:

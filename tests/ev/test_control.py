@@ -18,7 +18,7 @@ from hanport.ev.simulation import _reading
 from hanport.grid import Site
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message
-from hanport.setting_values import ConfigError
+from hanport.settings.values import ConfigError
 
 from .fake_goe import FakeGoe
 from .ocpp_station import Sim16, station

@@ -11,7 +11,7 @@ import pytest
 
 from hanport.ev.policy import Cheapest, Fixed, Guard, Surplus
 from hanport.ev.settings import EV_KEYS, ev_settings, mode_of
-from hanport.setting_values import ConfigError, Raw
+from hanport.settings.values import ConfigError, Raw
 
 D = Decimal
 TALLINN = ZoneInfo("Europe/Tallinn")

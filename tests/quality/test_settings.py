@@ -8,7 +8,7 @@ import pytest
 
 from hanport.quality import QUALITY_KEYS, QualitySettings, quality_settings
 from hanport.quality.settings import SettingProblem
-from hanport.setting_values import ConfigError, Raw
+from hanport.settings.values import ConfigError, Raw
 
 D = Decimal
 

@@ -1,0 +1,109 @@
+"""`hanport backup FILE`, `hanport restore FILE` and `hanport db check`.
+
+The lead adds `add_backup_commands(commands)` to hanport/cli.py's parser. Each command finds the
+database like `hanport run` does (--database, else the settings' database, else hanport.db).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hanport.errors import HanError
+
+__all__ = ["add_backup_commands"]
+
+
+def add_backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = commands.add_parser("backup", help="copy the database, also while hanport runs")
+    backup.add_argument("file", metavar="FILE", help="file to write, or a folder to write into")
+    _database_options(backup)
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser("restore", help="put a backup back (stop hanport first)")
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    _database_options(restore)
+    restore.set_defaults(handler=_restore)
+
+    db = commands.add_parser("db", help="the database: check")
+    actions = db.add_subparsers(required=True, metavar="ACTION")
+    check = actions.add_parser("check", help="integrity, schema version, sizes, readings")
+    _database_options(check)
+    check.set_defaults(handler=_check)
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
+    parser.add_argument("--database", help="SQLite file (default: the configured one)")
+
+
+def _backup(args: argparse.Namespace, language: str) -> int:
+    from hanport.backup.copy import backup_database
+    from hanport.backup.rotation import backup_name
+    from hanport.backup.texts import say, size_text
+
+    def work() -> str:
+        database = _database(args)
+        target = Path(args.file)
+        if target.is_dir():
+            target = target / backup_name(datetime.now(UTC))
+        done = backup_database(database, target)
+        return say(
+            "backed_up", language, database=database, path=done.path, size=size_text(done.size)
+        )
+
+    return _said(work, language)
+
+
+def _restore(args: argparse.Namespace, language: str) -> int:
+    from hanport.backup.restore import restore_database
+    from hanport.backup.texts import say
+
+    def work() -> str:
+        done = restore_database(args.file, _database(args))
+        if done.before is None:
+            return say("restored_new", language, database=done.database, backup=done.backup)
+        return say(
+            "restored", language, database=done.database, backup=done.backup, before=done.before
+        )
+
+    return _said(work, language)
+
+
+def _check(args: argparse.Namespace, language: str) -> int:
+    from hanport.backup.check import check_database, report_lines
+
+    try:
+        database = _database(args)
+        report = check_database(database)
+    except HanError as error:
+        return _fail(error, language)
+    print("\n".join(report_lines(report, language)))
+    return 0 if report.intact else 1
+
+
+def _database(args: argparse.Namespace) -> Path:
+    if args.database:
+        return Path(args.database)
+    from hanport.settings.loader import load_settings
+
+    settings = load_settings(Path(args.config) if args.config else None)
+    return Path(settings.database or ("hanport.db" if settings.source else "hanport-simulator.db"))
+
+
+def _said(work: Callable[[], str], language: str) -> int:
+    try:
+        print(work())
+    except HanError as error:
+        return _fail(error, language)
+    return 0
+
+
+def _fail(error: HanError, language: str) -> int:
+    text = getattr(error, "text", None)
+    sentence = text(language) if callable(text) else str(error)
+    print(f"hanport: {sentence}", file=sys.stderr)
+    return 2

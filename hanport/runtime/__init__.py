@@ -1,0 +1,1 @@
+"""`hanport run` assembled: the hub that fans readings out, and the wiring of reader and sinks."""

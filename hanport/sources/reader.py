@@ -1,0 +1,288 @@
+"""Read one meter around the clock: open the source, decode, publish, and recover from faults.
+
+A watchdog reconnects (with exponential backoff) when no verified reading has arrived for three
+push intervals, when the source fails, or when it ends. Every connection starts the decoder
+afresh. The state (connected, stale, reconnecting, last error, counters, what the decoder found
+out about the meter) is kept for the UI and logged on changes only, in the language chosen at
+start: why frames are rejected (once per run of rejections, then their count when the reader
+gives up on the connection), each backoff step, an unauthenticated meter, the energy scale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from hanport.codec.decoder import Decoder
+from hanport.i18n import Localized, number, plural, reason, text
+from hanport.model import Reading
+from hanport.runtime.hub import Hub
+from hanport.sources.transport import Source, SourceError, open_stream
+
+__all__ = ["Backoff", "ReaderState", "read_meter"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReaderState:
+    """What the reader is doing, for the status API, the UI and `hanport doctor`."""
+
+    source: str
+    status: str = "starting"
+    """starting, connected, stale, reconnecting or ended."""
+    last_error: str | None = None
+    last_reading_at: datetime | None = None
+    readings: int = 0
+    rejected: int = 0
+    reconnects: int = 0
+    bytes_read: int = 0
+    format: str | None = None
+    """The decoder's format of the last verified frame (p1, hdlc, mbus, dlms, +encrypted)."""
+    last_rejection: str | None = None
+    """Why the last frame was rejected (the decoder's sentence), until a reading arrives."""
+    rejected_since_reading: int = 0
+    """Frames rejected since the last verified reading."""
+    unauthenticated: str | None = None
+    """System title of a meter whose frames are encrypted but not authenticated (SC 0x20)."""
+    energy_scales: dict[str, int] = field(default_factory=dict)
+    """Meter id → detected energy multiplier (1 or 10) for lists that carry no scaler."""
+    unverified: bool = False
+    """The latest reading came from a format without a checksum (stored marked unverified)."""
+    retry_in_s: float | None = None
+    """While reconnecting: seconds until the next attempt."""
+
+
+class Backoff:
+    """1, 2, 4 … seconds up to `maximum`; back to the start after a verified reading."""
+
+    def __init__(self, initial: float = 1.0, maximum: float = 60.0) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self._next = initial
+
+    def next(self) -> float:
+        delay = self._next
+        self._next = min(self._next * 2, self.maximum)
+        return delay
+
+    def reset(self) -> None:
+        self._next = self.initial
+
+
+class _Stale(Exception):
+    pass
+
+
+_AMOUNTS = frozenset({"bytes", "count"})
+
+
+@dataclass
+class _Problem:
+    """Why the reader gives up on a connection: a sentence key and its values."""
+
+    key: str
+    values: dict[str, object]
+
+    @classmethod
+    def of(cls, error: Localized) -> _Problem:
+        return cls(error.key, dict(error.values))
+
+    def text(self, language: str) -> str:
+        values = {  # amounts as people read them (12 345 in Estonian); ports stay as they are
+            name: number(value, language) if name in _AMOUNTS else value
+            for name, value in self.values.items()
+        }
+        count = self.values.get("count")
+        if isinstance(count, int):  # frames rejected, for the reason given in the same language
+            values["reason"] = _clause(reason(str(self.values["reason"]), language))
+            return plural(self.key, language, count, **values)
+        return text(self.key, language, **values)
+
+
+class _Report:
+    """Keeps the state's status and error, and logs each change once, in `language`."""
+
+    def __init__(self, state: ReaderState, language: str) -> None:
+        self.state = state
+        self.language = language
+        self._retrying: str | None = None
+
+    def status(self, status: str) -> None:
+        """connected or ended: the error of the last fault stays for the UI to show."""
+        changed = status != self.state.status
+        self.state.status = status
+        self.state.retry_in_s = None
+        self._retrying = None
+        if changed:
+            values = {"source": self.state.source, "readings": self.state.readings}
+            line = plural(f"reader_{status}", self.language, self.state.readings, **values)
+            log.info("%s", line)
+
+    def retrying(self, status: str, problem: _Problem, delay_s: float, maximum_s: float) -> None:
+        self.state.status = status
+        self.state.last_error = problem.text("en")
+        self.state.retry_in_s = delay_s
+        key = "reader_retry_every" if delay_s >= maximum_s else "reader_retry"
+        sentence = _clause(problem.text(self.language))
+        line = text(key, self.language, problem=sentence, seconds=f"{delay_s:g}")
+        if line != self._retrying:  # the same line again (at the longest backoff) is no news
+            self._retrying = line
+            log.warning("%s", line)
+
+    def say(self, level: int, key: str, **values: object) -> None:
+        log.log(level, "%s", text(key, self.language, **values))
+
+
+async def read_meter(
+    source: Source,
+    decoder: Decoder,
+    hub: Hub,
+    state: ReaderState,
+    *,
+    interval_s: float = 10.0,
+    backoff: Backoff | None = None,
+    language: str = "en",
+) -> None:
+    """Run until cancelled (or, for a replay or a counted simulation, until the source ends)."""
+    backoff = backoff or Backoff()
+    report = _Report(state, language)
+    while True:
+        decoder.reset()  # a frame cut off by the fault must not swallow the first one after it
+        try:
+            if source.detect:
+                from hanport.sources.detect import detect_line
+
+                source = await detect_line(source, lambda: _fresh(decoder), language=language)
+            await _read_until_fault(source, decoder, hub, report, interval_s * 3, backoff)
+            if source.ends:
+                report.status("ended")
+                return
+            closed: dict[str, object] = {"source": str(source)}
+            status, problem = "reconnecting", _Problem("reader_closed", closed)
+        except SourceError as error:
+            if source.kind == "file":
+                raise  # a capture that cannot be read will not appear by waiting
+            status, problem = "reconnecting", _Problem.of(error)
+        except _Stale as stale:
+            status, problem = "stale", stale.args[0]
+        except OSError as error:  # includes pyserial's SerialException: a pulled cable
+            from hanport.sources.line_errors import why
+
+            values: dict[str, object] = {"source": str(source), "why": why(error)}
+            status, problem = "reconnecting", _Problem("reader_failed", values)
+        state.reconnects += 1
+        delay = backoff.next()
+        report.retrying(status, problem, delay, backoff.maximum)
+        await asyncio.sleep(delay)
+
+
+def _fresh(decoder: Decoder) -> Decoder:
+    """A decoder with the same keys and zone, for trying line settings."""
+    return Decoder(key=decoder.key, auth_key=decoder.auth_key, zone=decoder.zone)
+
+
+async def _read_until_fault(
+    source: Source,
+    decoder: Decoder,
+    hub: Hub,
+    report: _Report,
+    stale_after_s: float,
+    backoff: Backoff,
+) -> None:
+    state = report.state
+    received = 0
+    rejected_before = state.rejected
+    async with aclosing(open_stream(source)) as chunks:
+        last_verified = time.monotonic()
+        while True:
+            remaining = last_verified + stale_after_s - time.monotonic()
+            try:
+                async with asyncio.timeout(max(remaining, 0.001)):  # never swallows a cancel
+                    chunk = await anext(chunks)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise _Stale(_stale(state, stale_after_s, received, rejected_before)) from None
+            state.bytes_read += len(chunk)
+            received += len(chunk)
+            if state.status not in ("connected", "stale"):
+                report.status("connected")  # bytes arrive: the port is open
+            items = decoder.feed(chunk, datetime.now(UTC))
+            if not items:
+                continue
+            _learn(report, decoder)
+            for item in items:
+                if isinstance(item, Reading):
+                    hub.publish(item)
+                    _note_reading(report, item)
+                    last_verified = time.monotonic()
+                    backoff.reset()
+                    if state.status != "connected":
+                        report.status("connected")
+                else:
+                    _note_rejection(report, item.reason)
+            if time.monotonic() - last_verified > stale_after_s:
+                raise _Stale(_stale(state, stale_after_s, received, rejected_before))
+
+
+def _note_reading(report: _Report, reading: Reading) -> None:
+    state = report.state
+    state.readings += 1
+    state.last_reading_at = reading.received_at
+    state.rejected_since_reading = 0
+    state.last_rejection = None
+    if not reading.verified and not state.unverified:  # said when it starts, not every 10 s
+        report.say(logging.WARNING, "reader_unverified", source=state.source, format=state.format)
+    state.unverified = not reading.verified
+
+
+def _note_rejection(report: _Report, why: str) -> None:
+    state = report.state
+    state.rejected += 1
+    if state.rejected_since_reading == 0:  # the first of a run: say why, once
+        report.say(logging.WARNING, "reader_rejected", reason=reason(why, report.language))
+    state.rejected_since_reading += 1
+    state.last_rejection = why
+
+
+def _learn(report: _Report, decoder: Decoder) -> None:
+    """Take what the decoder found out about the meter; say what is new, once."""
+    state = report.state
+    unauthenticated, scales = state.unauthenticated, state.energy_scales
+    _note_decoder(state, decoder)
+    if state.unauthenticated is not None and state.unauthenticated != unauthenticated:
+        report.say(logging.WARNING, "reader_unauthenticated", title=state.unauthenticated)
+    if state.energy_scales is not scales:  # replaced only when it changed
+        for meter, scale in state.energy_scales.items():
+            if scales.get(meter) != scale:
+                key = "reader_energy_scale" if meter else "reader_energy_scale_no_id"
+                report.say(logging.INFO, key, meter=meter, source=state.source, scale=scale)
+
+
+def _note_decoder(state: ReaderState, decoder: Decoder) -> None:
+    """Copy what the decoder has found out about the meter into the state."""
+    state.format = decoder.format
+    state.unauthenticated = decoder.stats.unauthenticated_sender
+    if decoder.stats.energy_scales != state.energy_scales:
+        state.energy_scales = dict(decoder.stats.energy_scales)
+
+
+def _stale(state: ReaderState, after_s: float, received: int, rejected_before: int) -> _Problem:
+    """Why no reading came on this connection: nothing, bytes without frames, or rejections."""
+    values: dict[str, object] = {"source": state.source, "seconds": f"{after_s:g}"}
+    if state.rejected > rejected_before and state.last_rejection is not None:
+        values.update(count=state.rejected_since_reading, reason=state.last_rejection)
+        return _Problem("reader_stale_rejected", values)
+    if received:
+        return _Problem("reader_stale_noise", {**values, "bytes": received})
+    return _Problem("reader_stale_silent", values)
+
+
+def _clause(sentence: str) -> str:
+    """A sentence to be continued after a semicolon: without its final full stop."""
+    return sentence[:-1] if sentence.endswith(".") else sentence
