@@ -117,8 +117,22 @@ def new_reading(values: dict[str, object]) -> Reading:
 class Rejected:
     """A frame (or stretch of line data) that did not yield a verified reading.
 
-    `reason` is one plain sentence for a person; `raw` is the bytes it was about.
+    `reason` is the English sentence for a person; `raw` is the bytes it was about; `code` and
+    `params` say the same for the catalogues (`hanport.i18n`), to render it in any language.
     """
 
     reason: str
     raw: bytes = b""
+    code: str = ""
+    params: Mapping[str, object] = field(default_factory=lambda: _EMPTY_PARAMS)
+
+    def text(self, language: str) -> str:
+        """The reason in `language` (English when it has no code)."""
+        if not self.code:
+            return self.reason
+        from hanport.i18n.catalogue import render
+
+        return render(self.code, self.params, language)
+
+
+_EMPTY_PARAMS: Mapping[str, object] = MappingProxyType({})

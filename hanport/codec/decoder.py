@@ -223,16 +223,13 @@ class Decoder:
         except HanError as error:
             if not raw_ciphered:  # never glue the pieces around a bad frame into one message
                 self._messages.clear()
-            item = Rejected(str(error), frame)
+            item = Rejected(str(error), frame, error.code, error.params)
             mistaken = raw_ciphered or (isinstance(error, ChecksumError) and _noise(frame))
         except Exception as error:  # a decoder bug must not stop the reader
             self._messages.clear()
             mistaken = raw_ciphered
-            item = Rejected(
-                f"hanport could not decode this frame ({type(error).__name__}: {error}); "
-                "please report it with a capture (hanport capture).",
-                frame,
-            )
+            internal = HanError("decoder.internal", error=f"{type(error).__name__}: {error}")
+            item = Rejected(str(internal), frame, internal.code, internal.params)
         if self._messages.abandoned:
             self._report_abandoned(out)
         if item is None:

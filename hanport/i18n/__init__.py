@@ -24,6 +24,7 @@ __all__ = [
     "Localized",
     "Phrase",
     "default_language",
+    "legacy_texts",
     "number",
     "plural",
     "reason",
@@ -146,8 +147,16 @@ def default_language() -> str:
 
 def text(key: str, language: str, /, **values: object) -> str:
     """The sentence `key` in `language` (English where it has no translation yet)."""
-    entry = _TEXTS[key]
-    return entry.get(language, entry["en"]).format_map(_Values(values))
+    from hanport.i18n.catalogue import has, render
+
+    if not has(key):
+        raise KeyError(key)
+    return render(key, values, language)
+
+
+def legacy_texts() -> dict[str, dict[str, str]]:
+    """The texts still kept here in Python, by key (the catalogues' TOML files come first)."""
+    return _TEXTS
 
 
 def plural(key: str, language: str, count: int, /, **values: object) -> str:
@@ -180,25 +189,21 @@ class Phrase(str):
 
 
 class Localized(HanError):
-    """An error whose sentence is one of the texts: `str()` is English, `text()` any language."""
+    """An error raised with a text key (the codes' first form): the same as `HanError`."""
 
-    def __init__(self, key: str, /, **values: object) -> None:
-        super().__init__(text(key, "en", **values))
-        self.key = key
-        self.values = values
+    @property
+    def key(self) -> str:
+        return self.code
 
-    def text(self, language: str) -> str:
-        values = {
-            name: value.text(language) if isinstance(value, Localized | Phrase) else value
-            for name, value in self.values.items()
-        }
-        return text(self.key, language, **values)
+    @property
+    def values(self) -> dict[str, object]:
+        return dict(self.params)
 
 
 def sentence(error: BaseException | str, language: str) -> str:
     """What to print for an error: its own translation, a known English sentence translated, or
     the English sentence as it is."""
-    if isinstance(error, Localized):
+    if isinstance(error, HanError):
         return error.text(language)
     english = str(error)
     if language != "et":
