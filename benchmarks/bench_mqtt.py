@@ -76,7 +76,6 @@ async def measure(port: int, frames: int, rate: float, qos: int) -> list[float]:
     from hanport.mqtt.sink import run_mqtt_sink
     from hanport.runtime.hub import Hub
     from hanport.sim.home import HomeSimulator
-    from hanport.sources.reader import ReaderState
 
     subscriber = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--subscribe", str(port), stdout=asyncio.subprocess.PIPE
@@ -87,7 +86,7 @@ async def measure(port: int, frames: int, rate: float, qos: int) -> list[float]:
     collector = asyncio.create_task(_collect(subscriber.stdout, arrived))
     settings = MqttSettings(host="127.0.0.1", port=port, prefix="bench", qos=qos)
     hub = Hub()
-    sink = asyncio.create_task(run_mqtt_sink(hub.subscribe("mqtt", 100), settings, ReaderState("")))
+    sink = asyncio.create_task(run_mqtt_sink(hub.subscribe("mqtt", 100), settings))
     simulator = HomeSimulator(seed=5)
     telegrams = [simulator.next_telegram() for _ in range(frames + WARMUP)]
     decoder = Decoder()

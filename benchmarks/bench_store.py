@@ -85,6 +85,7 @@ def api_series(path: Path, end: datetime) -> None:
     from starlette.testclient import TestClient
 
     from hanport.runtime.hub import Hub
+    from hanport.runtime.view import Runtime
     from hanport.settings.loader import Settings
     from hanport.sources.reader import ReaderState
     from hanport.web.accounts import Accounts
@@ -95,7 +96,9 @@ def api_series(path: Path, end: datetime) -> None:
     user = accounts.add_user("bench", "benchmark password")
     token, _ = accounts.create_token(user, "bench")
     store = SqliteStore(path, TALLINN)
-    app = create_app(AppContext(Hub(), ReaderState("sim://"), Settings(), store, accounts))
+    hub = Hub()
+    view = Runtime(Settings(), hub, ReaderState("sim://"), store)
+    app = create_app(AppContext(view, accounts, hub))
     client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
     span = {"from": START.isoformat(), "to": end.isoformat()}
     for label, query in (

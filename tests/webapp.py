@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 import hanport
 from hanport.model import Reading
 from hanport.runtime.hub import Hub
+from hanport.runtime.view import Runtime
 from hanport.settings.loader import Settings
 from hanport.sim.home import HomeSimulator
 from hanport.sources.reader import ReaderState
@@ -57,6 +58,7 @@ def make_app(
     hub = Hub()
     state = ReaderState("sim://")
     state.status = "connected"
-    settings = Settings(web=WebSettings(hosts=("testserver",)))
-    context = AppContext(hub, state, settings, reader_store, accounts, setup_code=setup_code)
+    settings = Settings(sections={"web": WebSettings(hosts=("testserver",))})
+    view = Runtime(settings, hub, state, reader_store)
+    context = AppContext(view, accounts, hub, setup_code=setup_code)
     return WebApp(create_app(context), context, readings)

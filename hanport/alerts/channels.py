@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from hanport.alerts.messages import Message
 from hanport.alerts.settings import EmailSettings, NtfySettings, TelegramSettings, WebhookSettings
 from hanport.alerts.texts import text
-from hanport.sources.reader import Backoff
+from hanport.backoff import Backoff
 
 __all__ = [
     "Channel",

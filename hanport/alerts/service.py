@@ -33,13 +33,14 @@ from hanport.alerts.messages import render_notice, render_summary
 from hanport.alerts.outbox import ChannelPolicy, Delivery, Outbox
 from hanport.alerts.rules import DecoderRejections, Observation, ReadingSeen, WindowClosed
 from hanport.alerts.settings import AlertSettings
+from hanport.backoff import Backoff
 from hanport.grid import Site
 from hanport.model import Reading
 from hanport.quality.analysis import QualityState, advance
 from hanport.quality.settings import QualitySettings
 from hanport.quality.windows import Method, Window
 from hanport.runtime.hub import Subscription
-from hanport.sources.reader import Backoff, ReaderState
+from hanport.sources.reader import ReaderState
 
 __all__ = ["AlertService", "build_channels", "run_alert_sink"]
 

@@ -17,8 +17,9 @@ from typing import TypeAlias
 
 from hanport.i18n import text
 from hanport.output import columns
-from hanport.settings.loader import load_settings
+from hanport.plugins import load_settings
 from hanport.web.accounts import ROLES, AccountError, Accounts, User
+from hanport.web.settings import WEB
 
 __all__ = ["add_account_commands"]
 
@@ -66,7 +67,7 @@ def _accounts(args: argparse.Namespace) -> Iterator[Accounts]:
     settings = load_settings(
         Path(args.config) if args.config else None, overrides={"database": args.database}
     )
-    accounts = Accounts(settings.database or "hanport.db", settings.web.session_days)
+    accounts = Accounts(settings.database or "hanport.db", settings.get(WEB).session_days)
     try:
         yield accounts
     finally:

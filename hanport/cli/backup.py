@@ -88,7 +88,7 @@ def _check(args: argparse.Namespace, language: str) -> int:
 def _database(args: argparse.Namespace) -> Path:
     if args.database:
         return Path(args.database)
-    from hanport.settings.loader import load_settings
+    from hanport.plugins import load_settings
 
     settings = load_settings(Path(args.config) if args.config else None)
     return Path(settings.database or ("hanport.db" if settings.source else "hanport-simulator.db"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import socket
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -26,8 +26,8 @@ from hanport.cli.progress import StatusLine
 from hanport.codec.decoder import Decoder
 from hanport.i18n import number, plural, text
 from hanport.model import Reading
+from hanport.plugins import build_sinks, load_settings
 from hanport.runtime.wiring import run_runtime
-from hanport.settings.loader import Settings, load_settings
 from hanport.sim.home import HomeSimulator, grid_now
 from hanport.sim.serve import open_pty, serve_pty, serve_tcp
 from hanport.sources.transport import (
@@ -67,6 +67,8 @@ def run(args: argparse.Namespace, language: str) -> int:
         "energy_scale": args.energy_scale,
     }
     settings = load_settings(Path(args.config) if args.config else None, overrides=overrides)
+    for note in settings.notes:
+        print(note.text(language), file=sys.stderr, flush=True)
     if settings.source:
         source = parse_source(settings.source)
     else:
@@ -80,40 +82,18 @@ def run(args: argparse.Namespace, language: str) -> int:
         energy_scale=settings.energy_scale,
     )
     database = settings.database or ("hanport.db" if settings.source else "hanport-simulator.db")
-    store = SqliteStore(database, ZoneInfo(settings.timezone))
-    try:
-        listener = None
-        if settings.web.enabled:
-            from hanport.web.server import bind
-
-            listener = bind(settings, database)
-        show = lambda reading: print(live_line(reading, language), flush=True)  # noqa: E731
-        started = _announce(settings, listener, database, language) if listener else None
-        running = run_runtime(
-            source, decoder, store, settings, show, args.count, started, listener, language
-        )
-        return asyncio.run(running)
-    except asyncio.CancelledError:  # SIGTERM: stopped cleanly
+    SqliteStore(database, ZoneInfo(settings.timezone)).close()  # an unusable one: said now
+    sinks = build_sinks(settings, database)
+    for sink in sinks:
+        announce = getattr(sink, "announcement", None)
+        if callable(announce):
+            print(announce(language), flush=True)
+    show = lambda reading: print(live_line(reading, language), flush=True)  # noqa: E731
+    running = run_runtime(source, decoder, settings, database, sinks, show, args.count, language)
+    stopped_by = asyncio.run(running)
+    if stopped_by is not None:  # SIGTERM or Ctrl-C: stopped cleanly
         print(text("stopped", language), file=sys.stderr)
-        return 0
-    finally:
-        store.close()
-
-
-def _announce(
-    settings: Settings, listener: socket.socket, database: str, language: str
-) -> Callable[[], None]:
-    from hanport.web.accounts import Accounts
-    from hanport.web.server import setup_code
-
-    port = listener.getsockname()[1]  # the port given, or the free one found for port 0
-    url = settings.web.url.rsplit(":", 1)[0] + f":{port}"
-    accounts = Accounts(database)
-    key = "app_at" if accounts.count() else "app_setup"
-    accounts.close()
-    code = setup_code(listener) if key == "app_setup" else None
-    key = "app_setup_code" if code else key
-    return lambda: print(text(key, language, url=url, code=code), flush=True)
+    return 130 if stopped_by == signal.SIGINT else 0
 
 
 def capture(args: argparse.Namespace, language: str) -> int:

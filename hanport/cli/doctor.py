@@ -11,7 +11,7 @@ from hanport.cli.flags import positive
 from hanport.cli.progress import StatusLine
 from hanport.codec.decoder import Decoder
 from hanport.i18n import plural
-from hanport.settings.loader import load_settings
+from hanport.plugins import load_settings
 from hanport.sources.doctor import Diagnosis, diagnose, grouped, report
 from hanport.sources.transport import parse_source
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from hanport.cli.progress import StatusLine, bar
 from hanport.i18n import Localized, number, plural
-from hanport.settings.loader import load_settings
+from hanport.plugins import load_settings
 from hanport.store.export import Progress, export
 from hanport.store.sqlite import SqliteStore
 

@@ -44,13 +44,13 @@ def mqtt_test(args: argparse.Namespace, language: str) -> int:
 
     from hanport.i18n import sentence
     from hanport.mqtt.problems import Problem, SetupProblem, explain
-    from hanport.mqtt.settings import MqttSettings
-    from hanport.settings.loader import load_settings
+    from hanport.mqtt.settings import MQTT, MqttSettings
+    from hanport.plugins import load_settings
 
     try:
         settings = load_settings(
             Path(args.config) if args.config else None, overrides={"mqtt.url": args.url}
-        ).mqtt
+        ).get(MQTT)
     except HanError as error:
         return _fail(sentence(error, language))
     if settings is None:

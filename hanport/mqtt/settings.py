@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from hanport.settings.section import Section
 from hanport.settings.values import (
     Raw,
     SettingError,
@@ -34,7 +35,7 @@ from hanport.settings.values import (
     whole,
 )
 
-__all__ = ["MQTT_KEYS", "MqttSettings", "mqtt_settings"]
+__all__ = ["MQTT", "MQTT_KEYS", "MqttSettings", "mqtt_settings"]
 
 MQTT_KEYS = (
     "url",
@@ -147,3 +148,8 @@ def _language(item: tuple[object, str] | None) -> str:
     if not isinstance(item[0], str) or value not in ("en", "et"):
         raise SettingError("mqtt_setting_language", value=item[0], where=item[1])
     return value
+
+
+MQTT: Section[MqttSettings | None] = Section(
+    "mqtt", MQTT_KEYS, lambda raw, before: mqtt_settings(raw)
+)

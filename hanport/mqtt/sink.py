@@ -16,6 +16,7 @@ import time
 
 import aiomqtt
 
+from hanport.backoff import Backoff
 from hanport.model import Reading
 from hanport.mqtt.connection import OFFLINE, ONLINE, make_client
 from hanport.mqtt.payloads import (
@@ -28,10 +29,10 @@ from hanport.mqtt.payloads import (
 )
 from hanport.mqtt.problems import ProblemLog, SetupProblem, explain
 from hanport.mqtt.settings import MqttSettings
-from hanport.runtime.hub import Subscription
-from hanport.sources.reader import Backoff, ReaderState
+from hanport.runtime.hub import EndOfReadings, Subscription
+from hanport.runtime.sink import RuntimeView
 
-__all__ = ["run_mqtt_sink"]
+__all__ = ["MqttSink", "run_mqtt_sink"]
 
 log = logging.getLogger(__name__)
 
@@ -41,27 +42,38 @@ REDISCOVER_DELAY_S = (0.2, 2.0)
 """Home Assistant restarted: re-send discovery after a random delay, as its docs ask."""
 
 
+class MqttSink:
+    """The MQTT sink of `hanport run` (see `run_mqtt_sink`)."""
+
+    name = "mqtt"
+    queue_size = 100
+
+    def __init__(self, settings: MqttSettings) -> None:
+        self.settings = settings
+
+    async def run(self, readings: Subscription, view: RuntimeView) -> None:
+        await run_mqtt_sink(readings, self.settings)
+
+
 async def run_mqtt_sink(
     readings: Subscription,
     settings: MqttSettings,
-    state: ReaderState,
     *,
     backoff: Backoff | None = None,
 ) -> None:
-    """Publish readings until cancelled. Never raises for broker trouble.
-
-    `state` is the reader's; the broker learns whether readings are fresh from `expire_after`.
-    """
+    """Publish readings until they end (then say `offline`) or cancelled. Never raises for
+    broker trouble; the broker learns whether readings are fresh from `expire_after`."""
     link = _Link(settings)
     backoff = backoff or Backoff(1.0, 60.0)
     problems = ProblemLog()
-    while True:
-        link.connected = False
-        try:
-            await _session(link, readings, problems, backoff)
-        except (aiomqtt.MqttError, OSError, SetupProblem) as error:
-            problems.report(explain(error, settings, connected=link.connected))
-        await link.hold(readings, backoff.next())
+    with contextlib.suppress(EndOfReadings):
+        while True:
+            link.connected = False
+            try:
+                await _session(link, readings, problems, backoff)
+            except (aiomqtt.MqttError, OSError, SetupProblem) as error:
+                problems.report(explain(error, settings, connected=link.connected))
+            await link.hold(readings, backoff.next())
 
 
 class _Link:
@@ -135,12 +147,14 @@ async def _session(
             link.forget_discovery()  # the broker may have restarted without its retained ones
             try:
                 await _serve(client, link, readings)
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, EndOfReadings):
                 cancelled = True
                 await _goodbye(client, settings)
                 raise
     except aiomqtt.MqttError:
-        if cancelled:  # a slow DISCONNECT must not swallow the cancellation
+        if cancelled:  # a slow DISCONNECT must not swallow the end or the cancellation
+            if readings.closed:
+                raise EndOfReadings from None
             raise asyncio.CancelledError from None
         raise
 

@@ -14,23 +14,38 @@ from collections.abc import AsyncIterator
 from hanport.i18n import text
 from hanport.model import Reading
 
-__all__ = ["Hub", "Subscription"]
+__all__ = ["EndOfReadings", "Hub", "Subscription"]
 
 log = logging.getLogger(__name__)
 
 
+class EndOfReadings(Exception):
+    """`Subscription.get()` after the hub has closed and everything waiting was taken."""
+
+
+class _End:
+    """What `Hub.close()` puts behind the last reading of each subscription."""
+
+
+_END = _End()
+
+
 class Subscription:
-    """One sink's view of the hub: iterate it to get readings in order."""
+    """One sink's view of the hub: iterate it to get readings in order, until the hub closes."""
 
     def __init__(self, name: str, size: int, language: str = "en") -> None:
         self.name = name
         self.language = language
         self.dropped = 0
-        self._queue: asyncio.Queue[Reading] = asyncio.Queue(size)
+        self.size = size
+        self._queue: asyncio.Queue[Reading | _End] = asyncio.Queue()
         self._lagging = False
+        self._closed = False
 
     def offer(self, reading: Reading) -> None:
-        if self._queue.full():
+        if self._closed:
+            return
+        if self._queue.qsize() >= self.size:
             self._queue.get_nowait()
             self.dropped += 1
             if not self._lagging:
@@ -38,8 +53,17 @@ class Subscription:
                 log.warning("%s", text("sink_lagging", self.language, sink=self.name))
         self._queue.put_nowait(reading)
 
+    def close(self) -> None:
+        """No more readings come: `get()` gives what waits, then raises `EndOfReadings`."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put_nowait(_END)
+
     async def get(self) -> Reading:
         reading = await self._queue.get()
+        if isinstance(reading, _End):
+            self._queue.put_nowait(reading)  # every later get() ends too
+            raise EndOfReadings
         if self._lagging and self._queue.empty():
             self._lagging = False
             caught_up = text("sink_caught_up", self.language, sink=self.name, dropped=self.dropped)
@@ -47,13 +71,21 @@ class Subscription:
         return reading
 
     def pending(self) -> int:
-        return self._queue.qsize()
+        return self._queue.qsize() - int(self._closed)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def drain(self) -> list[Reading]:
-        """Everything waiting, at once (for a sink that is shutting down)."""
+        """Everything waiting, at once (the newest, or all for a sink that is shutting down)."""
         waiting: list[Reading] = []
         while not self._queue.empty():
-            waiting.append(self._queue.get_nowait())
+            item = self._queue.get_nowait()
+            if isinstance(item, _End):
+                self._queue.put_nowait(item)
+                break
+            waiting.append(item)
         return waiting
 
     def __aiter__(self) -> AsyncIterator[Reading]:
@@ -61,7 +93,11 @@ class Subscription:
 
     async def _readings(self) -> AsyncIterator[Reading]:
         while True:
-            yield await self.get()
+            try:
+                reading = await self.get()
+            except EndOfReadings:
+                return
+            yield reading
 
 
 class Hub:
@@ -87,3 +123,8 @@ class Hub:
         self.latest = reading
         for subscription in self._subscriptions:
             subscription.offer(reading)
+
+    def close(self) -> None:
+        """The reader has stopped: each subscription ends after the readings it holds."""
+        for subscription in self._subscriptions:
+            subscription.close()

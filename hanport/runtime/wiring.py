@@ -1,126 +1,158 @@
-"""`hanport run` assembled: the reader, the hub and its sinks (storage, MQTT, the app, console).
+"""`hanport run` assembled: the reader publishes to the hub, and every sink runs in one
+`asyncio.TaskGroup` on its own bounded subscription (storage always; the app, MQTT and the
+other subsystems as `hanport.plugins` builds them from the settings).
 
-Every sink has its own bounded queue on the hub, so a slow or failing one never holds up the
-reader or the others. Cancelling `run_runtime` (SIGTERM, Ctrl-C, `count` reached) stops the
-reader first, then lets every sink finish what it holds; the store writes all it accepted.
+A slow or failing sink never holds up the reader or the others: its queue drops its own oldest
+readings, and an error that escapes it is said once and ends only that sink. The stop (SIGTERM,
+Ctrl-C, `count` readings shown, a replay that ended) goes in order: the reader stops, the hub
+closes, and each sink gets what it still holds and returns (the store writes all it accepted,
+MQTT says offline, the app closes its streams); one that takes longer than `FINISH_S` is
+cancelled.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-import socket
-from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from hanport.codec.decoder import Decoder
 from hanport.i18n import text
 from hanport.model import Reading
-from hanport.runtime.hub import Hub
+from hanport.runtime.hub import Hub, Subscription
+from hanport.runtime.sink import RuntimeView, Sink
+from hanport.runtime.storage import StorageSink
+from hanport.runtime.view import Runtime
 from hanport.settings.loader import Settings
 from hanport.sources.reader import ReaderState, read_meter
 from hanport.sources.transport import Source
-from hanport.store.sink import run_store_sink
 from hanport.store.sqlite import SqliteStore
 
-__all__ = ["run_runtime"]
+__all__ = ["FINISH_S", "run_runtime"]
 
 log = logging.getLogger(__name__)
+
+FINISH_S = 5.0
+"""At the stop, how long the sinks may take to finish what they hold."""
 
 
 async def run_runtime(
     source: Source,
     decoder: Decoder,
-    store: SqliteStore,
-    settings: Settings,
-    show: Callable[[Reading], None],
-    count: int = 0,
-    started: Callable[[], None] | None = None,
-    listener: socket.socket | None = None,
-    language: str = "en",
-) -> int:
-    """Read until cancelled (or `count` readings were shown, or a replay ended).
-
-    `language`: of the lines the reader and the hub log.
-    """
-    main = asyncio.current_task()
-    assert main is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
-    hub = Hub(language)
-    console = hub.subscribe("console")
-    state = ReaderState(str(source))
-    sinks = [
-        asyncio.create_task(
-            run_store_sink(
-                hub.subscribe("storage", 100_000), store, prune=_pruner(store, settings)
-            ),
-            name="storage",
-        )
-    ]
-    for name, sink in _optional_sinks(hub, state, settings, store.path, decoder, listener):
-        sinks.append(asyncio.create_task(sink, name=name))
-    reader = asyncio.create_task(
-        read_meter(source, decoder, hub, state, interval_s=settings.interval_s, language=language)
-    )
-    if started is not None:
-        started()
-    try:
-        return await _show_readings(console, reader, show, count)
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)
-        await asyncio.sleep(0)  # let the sinks take what the reader published last
-        for task in sinks:
-            task.cancel()  # each writes or sends what it holds before it ends
-        results = await asyncio.gather(*sinks, return_exceptions=True)
-        for task, result in zip(sinks, results, strict=True):
-            if isinstance(result, Exception):
-                failed = text("sink_failed", language, sink=task.get_name(), error=result)
-                log.error("%s", failed)
-
-
-def _optional_sinks(
-    hub: Hub,
-    state: ReaderState,
     settings: Settings,
     database: str,
-    decoder: Decoder,
-    listener: socket.socket | None,
-) -> list[tuple[str, Coroutine[Any, Any, None]]]:
-    sinks: list[tuple[str, Coroutine[Any, Any, None]]] = []
-    if settings.mqtt is not None:
-        from hanport.mqtt.sink import run_mqtt_sink
+    sinks: Sequence[Sink],
+    show: Callable[[Reading], None],
+    count: int = 0,
+    language: str = "en",
+) -> int | None:
+    """Read until stopped; the signal that stopped it (None: `count`, or the source's end).
 
-        sinks.append(("mqtt", run_mqtt_sink(hub.subscribe("mqtt", 100), settings.mqtt, state)))
-    if listener is not None:
-        from hanport.web.server import serve_app
+    `language`: of the lines the reader, the hub and the sinks log.
+    """
+    zone = ZoneInfo(settings.timezone)
+    writing, reading = SqliteStore(database, zone), SqliteStore(database, zone)
+    hub = Hub(language)
+    state = ReaderState(str(source))
+    view = Runtime(settings, hub, state, reading)
+    every = [StorageSink(writing, settings.retention_days), *sinks]
+    subscriptions = [(sink, hub.subscribe(sink.name, sink.queue_size)) for sink in every]
+    console = hub.subscribe("console")
+    stop = _stop_on_signals()
+    try:
+        async with asyncio.TaskGroup() as group:
+            running = [
+                group.create_task(_run_sink(sink, readings, view, language), name=sink.name)
+                for sink, readings in subscriptions
+            ]
+            reader = asyncio.create_task(
+                read_meter(
+                    source,
+                    decoder,
+                    hub.publish,
+                    state,
+                    interval_s=settings.interval_s,
+                    language=language,
+                )
+            )
+            failure: BaseException | None = None
+            try:
+                await _show_readings(console, reader, stop, show, count)
+            except Exception as error:  # the reader's: raised once the sinks have finished
+                failure = error
+            finally:
+                await _finish(reader, hub, running)
+    finally:
+        writing.close()
+        reading.close()
+    if failure is not None:
+        raise failure
+    return stop.signal
 
-        sinks.append(("web", serve_app(hub, state, settings, database, decoder, listener)))
-    return sinks
+
+class _Stop(asyncio.Event):
+    """Set by SIGTERM or SIGINT (Ctrl-C); `signal` says which."""
+
+    signal: int | None = None
+
+    def by(self, number: int) -> None:
+        self.signal = number
+        self.set()
+
+
+def _stop_on_signals() -> _Stop:
+    stop = _Stop()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(number, stop.by, number)
+    return stop
+
+
+async def _run_sink(sink: Sink, readings: Subscription, view: RuntimeView, language: str) -> None:
+    """One sink, kept from taking the others down with it."""
+    try:
+        await sink.run(readings, view)
+    except Exception as error:  # a bug in one sink must not stop the reader or the others
+        log.error("%s", text("sink_failed", language, sink=sink.name, error=error))
+        readings.close()
 
 
 async def _show_readings(
-    console: Any, reader: asyncio.Task[None], show: Callable[[Reading], None], count: int
-) -> int:
+    console: Subscription,
+    reader: asyncio.Task[None],
+    stop: asyncio.Event,
+    show: Callable[[Reading], None],
+    count: int,
+) -> None:
     shown = 0
-    while count == 0 or shown < count:
-        if reader.done() and not console.pending():
-            reader.result()  # a replay that ended, or the error that stopped the reader
-            break
-        next_reading = asyncio.ensure_future(console.get())
-        await asyncio.wait({next_reading, reader}, return_when=asyncio.FIRST_COMPLETED)
-        if not next_reading.done():
-            next_reading.cancel()
-            continue
-        show(next_reading.result())
-        shown += 1
-    return 0
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        while count == 0 or shown < count:
+            if reader.done() and not console.pending():
+                reader.result()  # a replay that ended, or the error that stopped the reader
+                return
+            next_reading = asyncio.ensure_future(console.get())
+            await asyncio.wait({next_reading, reader, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if not next_reading.done():
+                next_reading.cancel()
+                if stop.is_set():
+                    return
+                continue
+            show(next_reading.result())
+            shown += 1
+    finally:
+        stopped.cancel()
 
 
-def _pruner(store: SqliteStore, settings: Settings) -> Callable[[], object] | None:
-    days = settings.retention_days
-    if not days:
-        return None
-    return lambda: store.prune(datetime.now(UTC) - timedelta(days=days))
+async def _finish(reader: asyncio.Task[None], hub: Hub, running: list[asyncio.Task[None]]) -> None:
+    """Stop the reader, close the hub, give the sinks `FINISH_S` to write or send what they hold."""
+    reader.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await reader
+    hub.close()
+    _, late = await asyncio.wait(running, timeout=FINISH_S)
+    for task in late:
+        task.cancel()

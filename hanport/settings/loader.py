@@ -11,8 +11,9 @@
     energy_scale = "auto"            # lists without scalers count energy in 1 or 10 Wh: "auto",
                                      #   1 or 10 (HANPORT_ENERGY_SCALE)
 
-The `[web]` section is described in `hanport.web.settings`, `[mqtt]` in `hanport.mqtt.settings`;
-their environment variables are HANPORT_WEB_<NAME> and HANPORT_MQTT_<NAME>.
+`[site]` (the main fuse, phases, nominal voltage) is described in `hanport.settings.site`; every
+other section belongs to a subsystem and is declared there as a `Section` (`hanport.plugins`
+lists them); their environment variables are HANPORT_<SECTION>_<KEY>.
 
 Every problem is found at start and named with its setting and the fix, in one sentence. Values
 in the file must have their TOML type (`retain = true`, `port = 8080`); environment variables and
@@ -23,11 +24,15 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
-from hanport.mqtt.settings import MQTT_KEYS, MqttSettings, mqtt_settings
+from hanport.errors import HanError
+from hanport.grid.site import Site
+from hanport.settings.section import Section
+from hanport.settings.site import SITE
 from hanport.settings.values import (
     ConfigError,
     FileKey,
@@ -38,9 +43,10 @@ from hanport.settings.values import (
     text_value,
     whole,
 )
-from hanport.web.settings import WEB_KEYS, WebSettings, web_settings
 
-__all__ = ["ConfigError", "Settings", "load_settings"]
+__all__ = ["METER", "ConfigError", "Settings", "load_settings"]
+
+T = TypeVar("T")
 
 _ENV = {
     "database": "HANPORT_DATABASE",
@@ -52,19 +58,13 @@ _ENV = {
     "interval_s": "HANPORT_INTERVAL_S",
     "energy_scale": "HANPORT_ENERGY_SCALE",
 }
-
-
-_SECTIONS: dict[str, tuple[str, ...]] = {
-    "meter": tuple(_ENV),
-    "web": WEB_KEYS,
-    "mqtt": MQTT_KEYS,
-}
-
-_FLAGS = {"timezone": "--tz", "web.enabled": "--no-web"}
+_OVERRIDE_FLAGS = {"timezone": "--tz", "web.enabled": "--no-web"}
 
 
 @dataclass(frozen=True)
 class Settings:
+    """The `[meter]` values, the `[site]` and every other section's value by name (`get`)."""
+
     source: str | None = None
     """None: no meter configured; `hanport run` then uses the simulator and says so."""
     key: bytes | None = None
@@ -77,66 +77,103 @@ class Settings:
     """SQLite file for the readings; None: hanport.db (hanport-simulator.db on the simulator)."""
     energy_scale: int | None = None
     """Wh per count of energy registers in lists without scalers: 1 or 10; None: found out."""
-    web: WebSettings = field(default_factory=WebSettings)
-    mqtt: MqttSettings | None = None
-    """None: no broker configured, nothing is published."""
+    site: Site = field(default_factory=Site)
+    sections: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[HanError, ...] = ()
+    """What the user should hear once at start (a setting that moved, say)."""
+
+    def get(self, section: Section[T]) -> T:
+        """The value of `section` (its defaults when it was not read)."""
+        if section.name in self.sections:
+            return cast(T, self.sections[section.name])
+        return section.parse({}, {"meter": self, "site": self.site})
+
+
+def _meter(raw: Raw, before: Mapping[str, object]) -> dict[str, object]:
+    return {
+        "source": _source(raw.get("source")),
+        "key": _key(raw.get("key")),
+        "auth_key": _key(raw.get("auth_key")),
+        "timezone": _timezone(raw.get("timezone")),
+        "interval_s": number(
+            raw.get("interval_s"), 10.0, 0.5, 3600, "meter's push interval in seconds"
+        ),
+        "database": text_value(raw.get("database"), "database"),
+        "retention_days": whole(
+            raw.get("retention_days"), 0, 0, 1_000_000, "retention in days (0: keep all)"
+        ),
+        "energy_scale": _energy_scale(raw.get("energy_scale")),
+    }
+
+
+METER: Section[dict[str, object]] = Section("meter", tuple(_ENV), _meter, environment=_ENV)
 
 
 def load_settings(
     path: Path | None = None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, str | None] | None = None,
+    sections: Sequence[Section[Any]] = (),
 ) -> Settings:
     """Read the file (if any), then the environment, then non-None `overrides`; validate all.
 
-    Overrides are named like the settings: `source` for [meter], `web.port` for the others.
+    `sections` are the subsystems' sections (`hanport.plugins.SECTIONS`); `[meter]` and
+    `[site]` are always read first. Overrides are named like the settings: `source` for
+    [meter], `web.port` for the others.
     """
     environ = os.environ if environ is None else environ
-    document = _read_file(path, environ)
+    every: tuple[Section[Any], ...] = (METER, SITE, *sections)
+    document = _read_file(path, environ, every)
     where = path or Path(environ.get("HANPORT_CONFIG", "hanport.toml"))
-    sections = {
-        name: _collect(name, document.get(name, {}), where, environ, overrides or {})
-        for name in _SECTIONS
+    raws = {
+        section.name: _collect(section, document.get(section.name, {}), where, environ, overrides)
+        for section in every
     }
-    raw = sections["meter"]
-    return Settings(
-        source=_source(raw.get("source")),
-        key=_key(raw.get("key")),
-        auth_key=_key(raw.get("auth_key")),
-        timezone=_timezone(raw.get("timezone")),
-        interval_s=number(
-            raw.get("interval_s"), 10.0, 0.5, 3600, "meter's push interval in seconds"
-        ),
-        database=text_value(raw.get("database"), "database"),
-        retention_days=whole(
-            raw.get("retention_days"), 0, 0, 1_000_000, "retention in days (0: keep all)"
-        ),
-        energy_scale=_energy_scale(raw.get("energy_scale")),
-        web=web_settings(sections["web"]),
-        mqtt=mqtt_settings(sections["mqtt"]),
-    )
+    notes = _moved_fuse(raws)
+    values: dict[str, object] = {}
+    for section in every:
+        values[section.name] = section.parse(raws[section.name], values)
+    meter = cast(dict[str, Any], values.pop("meter"))
+    site = cast(Site, values.pop("site"))
+    return Settings(**meter, site=site, sections=values, notes=notes)
+
+
+def _moved_fuse(raws: dict[str, Raw]) -> tuple[HanError, ...]:
+    """`[web] fuse_a` (before [site] existed) still sets the main fuse, with a note."""
+    old = raws.get("web", {}).pop("fuse_a", None)
+    if old is None:
+        return ()
+    if "fuse_a" not in raws["site"]:
+        raws["site"]["fuse_a"] = old
+    return (HanError("site.fuse_moved", where=old[1]),)
 
 
 def _collect(
-    section: str,
+    section: Section[Any],
     table: Mapping[str, object],
     path: Path,
     environ: Mapping[str, str],
-    overrides: Mapping[str, str | None],
+    overrides: Mapping[str, str | None] | None,
 ) -> Raw:
-    raw: Raw = {name: (value, FileKey(f"{section}.{name}", path)) for name, value in table.items()}
-    for name in _SECTIONS[section]:
-        variable = _ENV[name] if section == "meter" else f"HANPORT_{section}_{name}".upper()
+    raw: Raw = {
+        name: (value, FileKey(f"{section.name}.{name}", path)) for name, value in table.items()
+    }
+    for name in section.keys:
+        if name in section.tables:
+            continue  # arrays of tables come from the file only
+        variable = section.variable(name)
         if variable in environ:
             raw[name] = (environ[variable], environment(variable))
-        key = name if section == "meter" else f"{section}.{name}"
-        value = overrides.get(key)
+        key = name if section is METER else f"{section.name}.{name}"
+        value = (overrides or {}).get(key)
         if value is not None:
-            raw[name] = (value, _FLAGS.get(key, f"--{name.replace('_', '-')}"))
+            raw[name] = (value, _OVERRIDE_FLAGS.get(key, section.flag(name)))
     return raw
 
 
-def _read_file(path: Path | None, environ: Mapping[str, str]) -> dict[str, dict[str, object]]:
+def _read_file(
+    path: Path | None, environ: Mapping[str, str], sections: Sequence[Section[Any]]
+) -> dict[str, dict[str, object]]:
     explicit = path is not None or "HANPORT_CONFIG" in environ
     path = path or Path(environ.get("HANPORT_CONFIG", "hanport.toml"))
     if not path.exists():
@@ -149,19 +186,20 @@ def _read_file(path: Path | None, environ: Mapping[str, str]) -> dict[str, dict[
         raise SettingError("settings_unreadable", path=path, error=error) from None
     except tomllib.TOMLDecodeError as error:
         raise SettingError("settings_not_toml", path=path, error=error) from None
-    unknown = sorted(set(document) - set(_SECTIONS))
+    known = {section.name: section.keys for section in sections}
+    unknown = sorted(set(document) - set(known))
     if unknown:
-        names = ", ".join(f"[{name}]" for name in _SECTIONS)
+        names = ", ".join(f"[{name}]" for name in known)
         raise SettingError("settings_section", section=unknown[0], path=path, names=names)
-    for section, keys in _SECTIONS.items():
+    for section, keys in known.items():
         table = document.get(section, {})
         if not isinstance(table, dict):
             raise SettingError("settings_table", section=section, path=path)
         extra = sorted(set(table) - set(keys))
         if extra:
-            known = ", ".join(f"{section}.{name}" for name in keys)
+            names = ", ".join(f"{section}.{name}" for name in keys)
             raise SettingError(
-                "settings_unknown", name=f"{section}.{extra[0]}", path=path, known=known
+                "settings_unknown", name=f"{section}.{extra[0]}", path=path, known=names
             )
     return document
 

@@ -18,7 +18,17 @@ from datetime import UTC, datetime, timedelta
 
 from hanport.codec.crc import crc16_arc
 
-__all__ = ["HomeSimulator", "PhaseState", "e360_telegram", "grid_now", "serial_number"]
+__all__ = [
+    "SIMULATOR_INTERVAL_S",
+    "HomeSimulator",
+    "PhaseState",
+    "e360_telegram",
+    "grid_now",
+    "serial_number",
+]
+
+SIMULATOR_INTERVAL_S = 10.0
+"""The simulated E360 pushes every 10 s, as Elektrilevi's meters do."""
 
 _STANDARD_OFFSET = timedelta(hours=2)  # Estonian standard time (EET), as the E360 keeps it
 _NOMINAL_V10 = 2300  # 230.0 V in tenths

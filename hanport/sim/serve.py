@@ -10,8 +10,7 @@ import os
 import tty
 from collections.abc import Callable
 
-from hanport.sim.home import HomeSimulator
-from hanport.sources.transport import SIMULATOR_INTERVAL_S
+from hanport.sim.home import SIMULATOR_INTERVAL_S, HomeSimulator
 
 __all__ = ["open_pty", "serve_pty", "serve_tcp"]
 

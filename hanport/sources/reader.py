@@ -13,17 +13,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from hanport.backoff import Backoff
 from hanport.codec.decoder import Decoder
 from hanport.i18n import Localized, number, plural, reason, text
 from hanport.model import Reading
-from hanport.runtime.hub import Hub
 from hanport.sources.transport import Source, SourceError, open_stream
 
-__all__ = ["Backoff", "ReaderState", "read_meter"]
+__all__ = ["ReaderState", "read_meter"]
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +56,6 @@ class ReaderState:
     """The latest reading came from a format without a checksum (stored marked unverified)."""
     retry_in_s: float | None = None
     """While reconnecting: seconds until the next attempt."""
-
-
-class Backoff:
-    """1, 2, 4 … seconds up to `maximum`; back to the start after a verified reading."""
-
-    def __init__(self, initial: float = 1.0, maximum: float = 60.0) -> None:
-        self.initial = initial
-        self.maximum = maximum
-        self._next = initial
-
-    def next(self) -> float:
-        delay = self._next
-        self._next = min(self._next * 2, self.maximum)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self.initial
 
 
 class _Stale(Exception):
@@ -141,7 +125,7 @@ class _Report:
 async def read_meter(
     source: Source,
     decoder: Decoder,
-    hub: Hub,
+    publish: Callable[[Reading], None],
     state: ReaderState,
     *,
     interval_s: float = 10.0,
@@ -158,7 +142,7 @@ async def read_meter(
                 from hanport.sources.detect import detect_line
 
                 source = await detect_line(source, lambda: _fresh(decoder), language=language)
-            await _read_until_fault(source, decoder, hub, report, interval_s * 3, backoff)
+            await _read_until_fault(source, decoder, publish, report, interval_s * 3, backoff)
             if source.ends:
                 report.status("ended")
                 return
@@ -189,7 +173,7 @@ def _fresh(decoder: Decoder) -> Decoder:
 async def _read_until_fault(
     source: Source,
     decoder: Decoder,
-    hub: Hub,
+    publish: Callable[[Reading], None],
     report: _Report,
     stale_after_s: float,
     backoff: Backoff,
@@ -218,7 +202,7 @@ async def _read_until_fault(
             _learn(report, decoder)
             for item in items:
                 if isinstance(item, Reading):
-                    hub.publish(item)
+                    publish(item)
                     _note_reading(report, item)
                     last_verified = time.monotonic()
                     backoff.reset()

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from hanport.i18n import Localized
+from hanport.sim.home import SIMULATOR_INTERVAL_S
 from hanport.sources.line_errors import serial_error, tcp_error
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "parse_start",
 ]
 
-SIMULATOR_INTERVAL_S = 10.0
 SIMULATOR_ZONE = "Europe/Tallinn"
 """Where a simulator start without an offset is: the E360's home."""
 CONNECT_TIMEOUT_S = 15.0

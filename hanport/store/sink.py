@@ -16,15 +16,22 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from hanport.model import Reading
-from hanport.runtime.hub import Subscription
 
-__all__ = ["Store", "run_store_sink"]
+__all__ = ["Store", "Subscription", "run_store_sink"]
 
 log = logging.getLogger(__name__)
 
 
 class Store(Protocol):
     def write(self, readings: Sequence[Reading]) -> None: ...
+
+
+class Subscription(Protocol):
+    """The readings, as the runtime's hub hands them to a sink."""
+
+    async def get(self) -> Reading: ...
+
+    def drain(self) -> list[Reading]: ...
 
 
 async def run_store_sink(

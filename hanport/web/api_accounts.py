@@ -161,7 +161,7 @@ async def _logout(request: Request) -> Response:
     response = Response(status_code=204)
     if found.session is not None:
         app.accounts.close_session(request.cookies[COOKIE])
-        end_cookie(response, app.settings.web.tls)
+        end_cookie(response, app.web.tls)
     return response
 
 
@@ -200,12 +200,12 @@ def _signed_in(app: AppContext, user: User, device_cookie_value: str) -> Respons
     `user` (a shared browser keeps the devices of its last few users)."""
     secret, session = app.accounts.open_session(user)
     response = JsonText(_session_json(session))
-    start_cookie(response, secret, session, app.settings.web.tls)
+    start_cookie(response, secret, session, app.web.tls)
     kept = device_cookie_value.split(".")[:_DEVICES_PER_BROWSER] if device_cookie_value else []
     old = next((s for s in kept if app.accounts.trusted_device(s, user.name)), None)
     others = [s for s in kept if s != old and len(s) <= 64]
     new = app.accounts.trust_device(user, replacing=old)
-    device_cookie(response, ".".join([new, *others][:_DEVICES_PER_BROWSER]), app.settings.web.tls)
+    device_cookie(response, ".".join([new, *others][:_DEVICES_PER_BROWSER]), app.web.tls)
     return response
 
 

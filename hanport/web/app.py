@@ -62,7 +62,7 @@ def create_app(context: AppContext) -> ASGIApp:
         },
     )
     app.state.hanport = context
-    web = context.settings.web
+    web = context.web
     checked = HostCheck(BodyLimit(app), served_names(web))
     headed = SecurityHeaders(checked, hsts=web.tls)
     return EndOnStop(headed, lambda: context.stopping)

@@ -1,4 +1,4 @@
-"""What the app's handlers share: the running reader's state, a read connection, accounts."""
+"""What the app's handlers share: the running hanport's view, the accounts, the live streams."""
 
 from __future__ import annotations
 
@@ -12,32 +12,28 @@ from typing import Any
 from starlette.requests import Request
 
 from hanport import __version__
-from hanport.codec.decoder import Decoder
 from hanport.runtime.hub import Hub
+from hanport.runtime.sink import RuntimeView
 from hanport.settings.loader import Settings
 from hanport.sources.reader import ReaderState
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
+from hanport.web.grid import grid_json, site_json
 from hanport.web.limits import LoginLimiter, PasswordGate
+from hanport.web.settings import WEB, WebSettings
 from hanport.web.setup_code import SetupCode
 
 __all__ = ["AppContext", "context"]
 
-VOLTAGE_MIN_V = 207
-VOLTAGE_MAX_V = 253
-"""230 V ± 10 %, the band of EN 50160 that Elektrilevi's supply keeps to."""
-
 
 @dataclass
 class AppContext:
-    hub: Hub
-    state: ReaderState
-    settings: Settings
-    store: SqliteStore
+    """The running hanport (`view`), the accounts, and the browsers' live-stream fan-out."""
+
+    view: RuntimeView
     accounts: Accounts
-    decoder: Decoder | None = None
-    """Transitional: the format while the reader does not fill ReaderState.format yet (that
-    comes from another branch of issue 9); drop this once it does."""
+    hub: Hub = field(default_factory=Hub)
+    """The app's own hub: the web sink publishes each reading here for the live streams."""
     setup_code: SetupCode | None = None
     """Needed to create the first account when the app listens beyond loopback."""
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
@@ -48,6 +44,22 @@ class AppContext:
     streams: set[asyncio.Event] = field(default_factory=set)
     """One event per open live stream: set, it ends the stream."""
 
+    @property
+    def settings(self) -> Settings:
+        return self.view.settings
+
+    @property
+    def web(self) -> WebSettings:
+        return self.view.settings.get(WEB)
+
+    @property
+    def state(self) -> ReaderState:
+        return self.view.reader
+
+    @property
+    def store(self) -> SqliteStore:
+        return self.view.store
+
     def stop_streams(self) -> None:
         """The server is stopping: end every live stream now (and refuse new ones)."""
         self.stopping = True
@@ -56,7 +68,7 @@ class AppContext:
 
     def status(self) -> dict[str, Any]:
         state = self.state
-        latest = self.hub.latest
+        latest = self.view.latest
         age = None
         if state.last_reading_at is not None:
             age = round((datetime.now(UTC) - state.last_reading_at).total_seconds(), 1)
@@ -75,7 +87,7 @@ class AppContext:
             "rejected": state.rejected,
             "reconnects": state.reconnects,
             "bytes_read": state.bytes_read,
-            "format": state.format or (self.decoder.format if self.decoder else None),
+            "format": state.format,
             "last_rejection": state.last_rejection,
             "rejected_since_reading": state.rejected_since_reading,
             "unauthenticated": state.unauthenticated,
@@ -83,9 +95,8 @@ class AppContext:
             "unverified": state.unverified,
             "retry_in_s": round(state.retry_in_s, 1) if state.retry_in_s is not None else None,
             "interval_s": self.settings.interval_s,
-            "fuse_a": self.settings.web.fuse_a,
-            "voltage_min_v": VOLTAGE_MIN_V,
-            "voltage_max_v": VOLTAGE_MAX_V,
+            **site_json(self.settings.site),
+            "grid": grid_json(self.settings.site, latest),
             "meter": (latest.meter_id or "") if latest else None,
         }
 

@@ -1,4 +1,4 @@
-"""Serving the app inside `hanport run`: uvicorn on a socket bound before the reader starts."""
+"""Serving the app: uvicorn on a socket bound before the reader starts, with its guards."""
 
 from __future__ import annotations
 
@@ -10,23 +10,16 @@ import socket
 import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import uvicorn
 from starlette.types import ASGIApp
 
-from hanport.codec.decoder import Decoder
-from hanport.runtime.hub import Hub
-from hanport.settings.loader import Settings
 from hanport.settings.values import ConfigError
-from hanport.sources.reader import ReaderState
-from hanport.store.sqlite import SqliteStore
-from hanport.web.accounts import Accounts
 from hanport.web.connections import MAX_HEAD_BYTES, ConnectionGuard, guarded_protocol
 from hanport.web.settings import WebSettings, is_loopback
 from hanport.web.setup_code import issue_setup_code, setup_code_for
 
-__all__ = ["bind", "serve", "serve_app", "setup_code"]
+__all__ = ["bind", "serve", "setup_code"]
 
 GRACE_S = 0.5
 """At a stop, requests still running after this long are dropped."""
@@ -37,13 +30,12 @@ _SPARE_FILES = 64
 log = logging.getLogger(__name__)
 
 
-def bind(settings: Settings, database: str) -> socket.socket:
+def bind(web: WebSettings) -> socket.socket:
     """The app's listening socket, after checking that it may listen there.
 
     Beyond loopback the socket gets a one-time setup code (`setup_code_for`): while no account
     exists, creating the first one needs it, and `hanport run` prints it.
     """
-    web = settings.web
     if web.tls_cert and web.tls_key:
         _check_tls(web.tls_cert, web.tls_key)
     family = socket.AF_INET6 if ":" in web.listen else socket.AF_INET
@@ -79,31 +71,6 @@ def _check_tls(cert: str, key: str) -> None:
             f"The TLS certificate {cert} and key {key} (web.tls_cert, web.tls_key) cannot be "
             f"used: {error}."
         ) from None
-
-
-async def serve_app(
-    hub: Hub,
-    state: ReaderState,
-    settings: Settings,
-    database: str,
-    decoder: Decoder | None,
-    sock: socket.socket,
-) -> None:
-    """Serve until cancelled; then end the live streams and close connections at once."""
-    from hanport.web.app import create_app
-    from hanport.web.context import AppContext
-
-    store = SqliteStore(database, ZoneInfo(settings.timezone))
-    accounts = Accounts(database, settings.web.session_days)
-    context = AppContext(
-        hub, state, settings, store, accounts, decoder, setup_code=setup_code_for(sock)
-    )
-    try:
-        await serve(create_app(context), sock, settings.web, context.stop_streams)
-    finally:
-        sock.close()
-        store.close()
-        accounts.close()
 
 
 async def serve(

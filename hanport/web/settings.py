@@ -6,7 +6,6 @@ listen = "127.0.0.1"             # HANPORT_WEB_LISTEN, --listen (0.0.0.0: your n
 port = 8080                      # HANPORT_WEB_PORT, --port
 tls_cert = "/etc/hanport/cert.pem"   # HANPORT_WEB_TLS_CERT: serve HTTPS with this certificate
 tls_key = "/etc/hanport/key.pem"     # HANPORT_WEB_TLS_KEY
-fuse_a = 25                      # HANPORT_WEB_FUSE_A: main fuse per phase, amperes
 session_days = 14                # HANPORT_WEB_SESSION_DAYS: a login lasts this long unused
 hosts = ["hanport.local"]        # HANPORT_WEB_HOSTS="a,b": more names the app answers to
 """
@@ -17,9 +16,10 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from hanport.settings.section import Section
 from hanport.settings.values import ConfigError, Raw, boolean, existing_file, whole
 
-__all__ = ["WEB_KEYS", "WebSettings", "is_loopback", "web_settings"]
+__all__ = ["WEB", "WEB_KEYS", "WebSettings", "is_loopback", "web_settings"]
 
 WEB_KEYS = (
     "enabled",
@@ -42,7 +42,6 @@ class WebSettings:
     port: int = 8080
     tls_cert: str | None = None
     tls_key: str | None = None
-    fuse_a: int = 25
     session_days: int = 14
     hosts: tuple[str, ...] = ()
     """Host names the app answers to besides this machine's own and any IP address (a name
@@ -72,7 +71,6 @@ def web_settings(raw: Raw) -> WebSettings:
         port=whole(raw.get("port"), 8080, 0, 65535, "port (0: any free port)"),
         tls_cert=cert,
         tls_key=key,
-        fuse_a=whole(raw.get("fuse_a"), 25, 6, 400, "main fuse current in amperes"),
         session_days=whole(raw.get("session_days"), 14, 1, 365, "session lifetime in days"),
         hosts=_hosts(raw.get("hosts")),
     )
@@ -123,3 +121,7 @@ def _address(item: tuple[object, str] | None) -> str:
 
 def is_loopback(address: str) -> bool:
     return ipaddress.ip_address(address).is_loopback
+
+
+WEB: Section[WebSettings] = Section("web", WEB_KEYS, lambda raw, before: web_settings(raw))
+"""`fuse_a` stays among the keys: it is read as [site] fuse_a, with a note (it moved there)."""

@@ -24,9 +24,9 @@ from hanport.alerts.channels import (
 from hanport.alerts.engine import Notice
 from hanport.alerts.messages import Message, render_notice
 from hanport.alerts.settings import alert_settings
+from hanport.backoff import Backoff
 from hanport.quality.scenarios import TALLINN
 from hanport.settings.values import Raw
-from hanport.sources.reader import Backoff
 
 T0 = datetime(2026, 1, 12, 8, 0, tzinfo=UTC)
 

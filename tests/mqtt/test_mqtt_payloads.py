@@ -19,9 +19,10 @@ from hanport.mqtt.payloads import (
     state_message,
     topics,
 )
-from hanport.mqtt.settings import MqttSettings
+from hanport.mqtt.settings import MQTT, MqttSettings
 from hanport.output import reading_json
-from hanport.settings.loader import ConfigError, load_settings
+from hanport.plugins import load_settings
+from hanport.settings.loader import ConfigError
 from hanport.sim.home import HomeSimulator
 
 SETTINGS = MqttSettings(host="broker.lan")
@@ -135,7 +136,7 @@ def test_expire_after_and_language_settings() -> None:
         "HANPORT_MQTT_EXPIRE_AFTER_S": "90",
         "HANPORT_MQTT_LANGUAGE": "ET",
     }
-    mqtt = load_settings(None, environ=environ).mqtt
+    mqtt = load_settings(None, environ=environ).get(MQTT)
     assert mqtt is not None
     assert (mqtt.expire_after_s, mqtt.language) == (90, "et")
     with pytest.raises(ConfigError, match="HANPORT_MQTT_LANGUAGE"):

@@ -24,12 +24,12 @@ from mqtt_broker import (  # noqa: F401  (fixtures)
 )
 
 import hanport
+from hanport.backoff import Backoff
 from hanport.model import READING_FIELDS, Reading
 from hanport.mqtt.settings import MqttSettings, mqtt_settings
 from hanport.mqtt.sink import run_mqtt_sink
 from hanport.runtime.hub import Hub, Subscription
 from hanport.sim.home import HomeSimulator
-from hanport.sources.reader import Backoff, ReaderState
 
 STATE, STATUS = "hanport/meter/state", "hanport/status"
 DISCOVERY = "homeassistant/device/hanport_meter/config"
@@ -53,9 +53,7 @@ def start_sink(
     hub: Hub, settings: MqttSettings, backoff: Backoff | None = None
 ) -> asyncio.Task[None]:
     readings: Subscription = hub.subscribe("mqtt", 100)
-    return asyncio.create_task(
-        run_mqtt_sink(readings, settings, ReaderState("test"), backoff=backoff)
-    )
+    return asyncio.create_task(run_mqtt_sink(readings, settings, backoff=backoff))
 
 
 def of(reading: Reading) -> Callable[[Received], bool]:

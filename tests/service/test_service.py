@@ -16,6 +16,7 @@ import pytest
 from udev_rules import RuleError, parse_rules
 
 from hanport.cli.service import add_service_commands
+from hanport.plugins import load_settings
 from hanport.service import (
     CABLES,
     InstallError,
@@ -27,7 +28,6 @@ from hanport.service import (
 )
 from hanport.service.example_config import example_config
 from hanport.service.unit import unit_text
-from hanport.settings.loader import load_settings
 
 COMMAND = (sys.executable, "-m", "hanport")
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from hanport.cli.main import main
-from hanport.settings.loader import ConfigError, Settings, load_settings
+from hanport.mqtt.settings import MQTT
+from hanport.plugins import load_settings
+from hanport.settings.loader import ConfigError, Settings
+from hanport.web.settings import WEB, WebSettings
 
 KEY = "000102030405060708090A0B0C0D0E0F"
 
@@ -20,7 +25,10 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_nothing_configured_means_the_simulator(tmp_path: Path) -> None:
-    assert load_settings(None, environ={"HANPORT_CONFIG_UNUSED": "1"}) == Settings()
+    settings = load_settings(None, environ={"HANPORT_CONFIG_UNUSED": "1"})
+    assert settings == Settings(sections=settings.sections)
+    assert (settings.get(WEB), settings.get(MQTT)) == (WebSettings(), None)
+    assert settings.source is None
 
 
 def test_file_then_environment_then_flags(tmp_path: Path) -> None:
@@ -30,7 +38,8 @@ def test_file_then_environment_then_flags(tmp_path: Path) -> None:
         "interval_s = 5\n",
     )
     from_file = load_settings(path, environ={})
-    assert from_file == Settings("/dev/ttyUSB0", bytes(range(16)), None, "Europe/Riga", 5.0)
+    expected = Settings("/dev/ttyUSB0", bytes(range(16)), None, "Europe/Riga", 5.0)
+    assert from_file == replace(expected, sections=from_file.sections)
     environ = {"HANPORT_SOURCE": "tcp://192.0.2.1:8888", "HANPORT_INTERVAL_S": "2.5"}
     from_env = load_settings(path, environ=environ)
     assert from_env.source == "tcp://192.0.2.1:8888"
@@ -110,19 +119,21 @@ def test_web_and_mqtt_sections_from_file_environment_and_flags(tmp_path: Path) -
         'prefix = "home/meter/"\nqos = 1\n',
     )
     settings = load_settings(path, environ={"HANPORT_WEB_LISTEN": "0.0.0.0"})
-    assert (settings.web.port, settings.web.fuse_a, settings.web.listen) == (9000, 32, "0.0.0.0")
-    assert settings.web.url == "http://0.0.0.0:9000"
-    assert settings.mqtt is not None
-    assert (settings.mqtt.host, settings.mqtt.port, settings.mqtt.tls) == ("192.0.2.5", 1883, False)
-    assert (settings.mqtt.username, settings.mqtt.password) == ("ha", "s@cret")
-    assert (settings.mqtt.prefix, settings.mqtt.qos) == ("home/meter", 1)
-    assert "s@cret" not in repr(settings.mqtt)
+    web, mqtt = settings.get(WEB), settings.get(MQTT)
+    assert (web.port, web.listen, settings.site.fuse_a) == (9000, "0.0.0.0", Decimal(32))
+    assert [note.code for note in settings.notes] == ["site.fuse_moved"]  # [web] fuse_a moved
+    assert web.url == "http://0.0.0.0:9000"
+    assert mqtt is not None
+    assert (mqtt.host, mqtt.port, mqtt.tls) == ("192.0.2.5", 1883, False)
+    assert (mqtt.username, mqtt.password) == ("ha", "s@cret")
+    assert (mqtt.prefix, mqtt.qos) == ("home/meter", 1)
+    assert "s@cret" not in repr(mqtt)
     flags = load_settings(path, environ={}, overrides={"web.port": "8081", "web.enabled": "no"})
-    assert (flags.web.port, flags.web.enabled) == (8081, False)
-    assert load_settings(None, environ={}).mqtt is None
-    secure = load_settings(None, environ={"HANPORT_MQTT_URL": "mqtts://broker.lan"})
-    assert secure.mqtt is not None
-    assert (secure.mqtt.port, secure.mqtt.tls) == (8883, True)
+    assert (flags.get(WEB).port, flags.get(WEB).enabled) == (8081, False)
+    assert load_settings(None, environ={}).get(MQTT) is None
+    secure = load_settings(None, environ={"HANPORT_MQTT_URL": "mqtts://broker.lan"}).get(MQTT)
+    assert secure is not None
+    assert (secure.port, secure.tls) == (8883, True)
 
 
 @pytest.mark.parametrize(
@@ -189,18 +200,18 @@ def test_a_number_as_the_database_creates_no_file(
 @pytest.mark.parametrize("word", ["yes", "true", "1", "on", "YES"])
 def test_the_environment_and_flags_are_text(word: str) -> None:
     environ = {"HANPORT_MQTT_URL": "mqtt://b", "HANPORT_MQTT_RETAIN": word}
-    settings = load_settings(None, environ=environ)
-    assert settings.mqtt is not None
-    assert settings.mqtt.retain is True
-    assert load_settings(None, environ={"HANPORT_WEB_PORT": "8081"}).web.port == 8081
-    assert load_settings(None, environ={}, overrides={"web.port": "9001"}).web.port == 9001
+    mqtt = load_settings(None, environ=environ).get(MQTT)
+    assert mqtt is not None
+    assert mqtt.retain is True
+    assert load_settings(None, environ={"HANPORT_WEB_PORT": "8081"}).get(WEB).port == 8081
+    assert load_settings(None, environ={}, overrides={"web.port": "9001"}).get(WEB).port == 9001
 
 
 def test_real_toml_values_are_taken(tmp_path: Path) -> None:
     text = '[meter]\ninterval_s = 2.5\ndatabase = "my.db"\n[web]\nenabled = false\nport = 9000\n'
     settings = load_settings(write(tmp_path, text), environ={})
     assert (settings.interval_s, settings.database) == (2.5, "my.db")
-    assert (settings.web.enabled, settings.web.port) == (False, 9000)
+    assert (settings.get(WEB).enabled, settings.get(WEB).port) == (False, 9000)
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 import hanport
+from hanport.backoff import Backoff
 from hanport.model import Reading
 from hanport.runtime.hub import Hub
 from hanport.sim.home import HomeSimulator
 from hanport.sim.serve import open_pty, serve_pty
-from hanport.sources.reader import Backoff, ReaderState, read_meter
+from hanport.sources.reader import ReaderState, read_meter
 from hanport.sources.transport import Source, parse_source
 
 START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
@@ -84,7 +85,12 @@ async def collect(
     subscription = hub.subscribe("test")
     task = asyncio.create_task(
         read_meter(
-            source, hanport.Decoder(), hub, state, interval_s=interval_s, backoff=Backoff(0.05)
+            source,
+            hanport.Decoder(),
+            hub.publish,
+            state,
+            interval_s=interval_s,
+            backoff=Backoff(0.05),
         )
     )
     try:
@@ -184,7 +190,7 @@ def test_a_pulled_serial_cable_is_reported_not_fatal(tmp_path: Path) -> None:
         subscription = hub.subscribe("test")
         source = parse_source(path)
         task = asyncio.create_task(
-            read_meter(source, hanport.Decoder(), hub, state, backoff=Backoff(0.05))
+            read_meter(source, hanport.Decoder(), hub.publish, state, backoff=Backoff(0.05))
         )
         await asyncio.sleep(0.5)
         writer = asyncio.create_task(serve_pty(master, HomeSimulator(seed=2), 20.0, 0))
@@ -289,7 +295,7 @@ def read_encrypted(
                 read_meter(
                     source,
                     decoder,
-                    Hub(),
+                    Hub().publish,
                     state,
                     interval_s=0.1,
                     backoff=Backoff(0.01),
@@ -382,7 +388,7 @@ def test_each_backoff_step_says_when_it_retries(caplog: pytest.LogCaptureFixture
         source = Source("tcp", "127.0.0.1", port)
         backoff = Backoff(0.01, 0.04)
         task = asyncio.create_task(
-            read_meter(source, hanport.Decoder(), Hub(), state, backoff=backoff)
+            read_meter(source, hanport.Decoder(), Hub().publish, state, backoff=backoff)
         )
         for _ in range(500):
             if state.reconnects >= 6:
@@ -416,7 +422,7 @@ def test_a_counted_simulation_ends_like_a_replay(caplog: pytest.LogCaptureFixtur
     hub = Hub()
     subscription = hub.subscribe("test")
     with caplog.at_level(logging.INFO, logger="hanport.sources.reader"):
-        asyncio.run(asyncio.wait_for(read_meter(source, hanport.Decoder(), hub, state), 30))
+        asyncio.run(asyncio.wait_for(read_meter(source, hanport.Decoder(), hub.publish, state), 30))
     assert state.status == "ended"
     assert [r.meter_time for r in subscription.drain()] == [r.meter_time for r in telegrams_read(3)]
     assert caplog.records[-1].getMessage() == "The source sim has ended (3 readings)."

@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 import hanport
+from hanport.backoff import Backoff
 from hanport.cli.main import main
 from hanport.model import Reading
 from hanport.runtime.hub import Hub
 from hanport.sim.home import HomeSimulator, serial_number
 from hanport.sim.serve import open_pty, serve_pty, serve_tcp
-from hanport.sources.reader import Backoff, ReaderState, read_meter
+from hanport.sources.reader import ReaderState, read_meter
 from hanport.sources.transport import Source, SourceError, open_stream, parse_source
 
 START = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
@@ -169,7 +170,9 @@ def test_a_source_that_fails_is_retried_with_a_plain_reason(url: str, words: str
 
     async def scenario() -> None:
         task = asyncio.create_task(
-            read_meter(parse_source(url), hanport.Decoder(), Hub(), state, backoff=Backoff(0.01))
+            read_meter(
+                parse_source(url), hanport.Decoder(), Hub().publish, state, backoff=Backoff(0.01)
+            )
         )
         for _ in range(500):  # a loaded machine may take a while; three tries are enough
             if state.reconnects >= 3:
@@ -258,7 +261,7 @@ def test_a_replugged_serial_cable_is_read_again(tmp_path: Path) -> None:
         subscription = hub.subscribe("test")
         source = parse_source(f"serial://{link}?baud=115200")
         task = asyncio.create_task(
-            read_meter(source, hanport.Decoder(), hub, state, backoff=Backoff(0.05))
+            read_meter(source, hanport.Decoder(), hub.publish, state, backoff=Backoff(0.05))
         )
         await asyncio.sleep(0.3)
         writer = asyncio.create_task(
@@ -367,7 +370,9 @@ def test_serial_errors_name_the_port_once() -> None:
 
     async def scenario() -> None:
         task = asyncio.create_task(
-            read_meter(parse_source(url), hanport.Decoder(), Hub(), state, backoff=Backoff(0.01))
+            read_meter(
+                parse_source(url), hanport.Decoder(), Hub().publish, state, backoff=Backoff(0.01)
+            )
         )
         for _ in range(500):
             if state.reconnects >= 1:

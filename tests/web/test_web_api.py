@@ -156,7 +156,7 @@ def test_status_says_what_the_reader_found(client: TestClient, web: WebApp) -> N
     try:
         status = client.get("/api/v1/status").json()
     finally:
-        web.context.state = type(state)(state.source, status="connected")
+        state.__init__(state.source, status="connected")  # type: ignore[misc]
     assert status["format"] == "hdlc+encrypted"
     assert status["last_rejection"].startswith("Checksum mismatch")
     assert status["rejected_since_reading"] == 3

@@ -11,11 +11,11 @@ import pytest
 from starlette.testclient import TestClient
 from webapp import PASSWORD, WebApp, make_app
 
-from hanport.settings.loader import load_settings
+from hanport.plugins import load_settings
 from hanport.settings.values import ConfigError
 from hanport.web import passwords
 from hanport.web.guards import HostCheck, served_names
-from hanport.web.settings import WebSettings
+from hanport.web.settings import WEB, WebSettings
 
 
 @pytest.fixture
@@ -122,10 +122,14 @@ def test_a_chunked_body_is_cut_off_at_the_limit(web: WebApp) -> None:
 def test_hosts_come_from_the_file_or_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "hanport.toml"
     path.write_text('[web]\nhosts = ["Hanport.Local.", "[fd00::5]", ".example.org"]\n')
-    assert load_settings(path, environ={}).web.hosts == ("hanport.local", "fd00::5", ".example.org")
+    assert load_settings(path, environ={}).get(WEB).hosts == (
+        "hanport.local",
+        "fd00::5",
+        ".example.org",
+    )
     environ = {"HANPORT_WEB_HOSTS": "meter.home.arpa, 192.168.1.5"}
-    assert load_settings(path, environ=environ).web.hosts == ("meter.home.arpa", "192.168.1.5")
-    assert load_settings(None, environ={}).web.hosts == ()
+    assert load_settings(path, environ=environ).get(WEB).hosts == ("meter.home.arpa", "192.168.1.5")
+    assert load_settings(None, environ={}).get(WEB).hosts == ()
 
 
 def test_a_host_that_is_no_name_is_named_in_one_sentence(tmp_path: Path) -> None:
