@@ -16,11 +16,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from hanport.grid import Site
 from hanport.model import Reading
 from hanport.output import reading_json
 from hanport.runtime.hub import Subscription
 from hanport.web.auth import caller
 from hanport.web.context import AppContext, context
+from hanport.web.grid import grid_json
 
 __all__ = ["LIVE_ROUTES"]
 
@@ -49,11 +51,11 @@ async def _events(
         yield "retry: 2000\n\n"
         yield _event("status", app.status_json())
         if app.hub.latest is not None:
-            yield _reading_event(app.hub.latest)
+            yield _reading_event(app.hub.latest, app.settings.site)
         while not ended.is_set():
             reading = await _next_reading(subscription, ended)
             if reading is not None:
-                yield _reading_event(reading)
+                yield _reading_event(reading, app.settings.site)
             elif not ended.is_set():
                 yield _event("status", app.status_json())
     finally:
@@ -74,9 +76,11 @@ async def _next_reading(subscription: Subscription, ended: asyncio.Event) -> Rea
     return reading.result() if reading.done() and not reading.cancelled() else None
 
 
-def _reading_event(reading: Reading) -> str:
+def _reading_event(reading: Reading, site: Site) -> str:
+    """The reading and the grid's verdicts on it (the app draws them as they come)."""
     meter = json.dumps(reading.meter_id or "")
-    return _event("reading", f'{{"meter":{meter},"reading":{reading_json(reading)}}}')
+    grid = json.dumps(grid_json(site, reading))
+    return _event("reading", f'{{"meter":{meter},"reading":{reading_json(reading)},"grid":{grid}}}')
 
 
 def _event(name: str, data: str) -> str:

@@ -138,10 +138,10 @@ export function render(root) {
     group = new ChartGroup(uPlot, from, to, locale(), (zoomed) => { charts.dataset.zoom = zoomed ? "in" : "out"; });
     charts.dataset.zoom = "out";
     const c = colors();
-    const s = live.status || {};
-    const vmin = s.voltage_min_v || 207;
-    const vmax = s.voltage_max_v || 253;
-    const fuse = s.fuse_a || 25;
+    const s = live.status || {};  // the limits the server sends; none drawn until it has
+    const vmin = s.voltage_min_v;
+    const vmax = s.voltage_max_v;
+    const fuse = s.fuse_a;
     const card = (name, title) => {
       const box = h("div.chart");
       charts.append(h(`section.card.chart-card.chart-${name}`, { "data-chart": name }, h("h2", title), box));
@@ -174,11 +174,11 @@ export function render(root) {
     }));
     group.add(card("voltage", t("chart_voltage")), {
       xs: lines.xs, unit: "V", digits: 1, series: phase("voltage"),
-      limits: [{ value: vmin, color: c.bad, label: `${vmin} V` }, { value: vmax, color: c.bad, label: `${vmax} V` }],
+      limits: [vmin, vmax].filter((v) => v != null).map((v) => ({ value: v, color: c.bad, label: `${v} V` })),
     });
     group.add(card("current", t("chart_current")), {
       xs: lines.xs, unit: "A", digits: 1, zero: true, series: phase("current"),
-      limits: [{ value: fuse, color: c.bad, label: t("fuse", { a: fuse }) }],
+      limits: fuse == null ? [] : [{ value: fuse, color: c.bad, label: t("fuse", { a: fuse }) }],
     });
     charts.dataset.points = String(lines.xs.length);
     charts.dataset.bars = String(bars.length);

@@ -6,6 +6,7 @@ import { api, ApiError } from "./api.js";
 const listeners = new Set();
 export const live = {
   reading: null,        // the latest reading object
+  grid: null,           // the server's verdicts on it: load percents, fuse and voltage
   meter: null,
   status: null,         // the latest status object
   connected: false,     // the EventSource is open
@@ -45,9 +46,10 @@ export function isStale() {
   return age > 3 * interval;
 }
 
-function setReading(meter, reading, age) {
+function setReading(meter, reading, age, grid) {
   live.meter = meter;
   live.reading = reading;
+  live.grid = grid || null; // the server's verdicts on this reading (fuse, voltage, load)
   live.ageAnchor = { age: Math.max(0, age || 0), at: performance.now() };
   emit("reading");
 }
@@ -95,7 +97,7 @@ export function start() {
   // Both in parallel; whichever the stream has not already given is used. A prefetch that
   // failed (say, before the login) is simply asked again.
   const latest = (p) => p.then((d) => {
-    if (!live.reading) setReading(d.meter, d.reading, d.age_s);
+    if (!live.reading) setReading(d.meter, d.reading, d.age_s, d.grid);
   });
   const status = (p) => p.then((s) => { if (!live.status) setStatus(s); });
   latest(first.latest || api("/api/v1/readings/latest"))
@@ -127,7 +129,7 @@ function connect() {
   source.addEventListener("reading", (event) => {
     live.connected = true;
     const data = JSON.parse(event.data);
-    setReading(data.meter, data.reading, pushedAge(data.reading));
+    setReading(data.meter, data.reading, pushedAge(data.reading), data.grid);
   });
   source.addEventListener("status", (event) => {
     live.connected = true;
@@ -142,6 +144,7 @@ export function stop() {
   source = null;
   live.connected = false;
   live.reading = null;
+  live.grid = null;
   live.status = null;
   live.ageAnchor = null;
   retryAnchor = null;

@@ -6,7 +6,6 @@ import { t, num, age } from "./i18n.js";
 import { live, subscribe, ageNow, isStale, retryIn } from "./live.js";
 
 const PHASES = [1, 2, 3];
-const NOMINAL_V = 230;
 
 export function fmtPower(w) {
   if (w === null || w === undefined) return { value: "–", unit: "W" };
@@ -56,7 +55,7 @@ export function render(root) {
   const figureUnit = h("span.figure-unit", "W");
   const direction = h("p.direction", t("power"));
   const g = gauge();
-  const capacity = h("p.muted.small.capacity");
+  const capacityNote = h("p.muted.small.capacity");
   const imp = h("strong#power-import", qty("–", ""));
   const exp = h("strong#power-export", qty("–", ""));
   const ageText = h("span#age", t("last_reading_none"));
@@ -66,7 +65,7 @@ export function render(root) {
     direction,
     h("div.hero-main",
       h("div.gauge-wrap", g.root, h("p.figure", figure, " ", figureUnit))),
-    capacity,
+    capacityNote,
     h("div.split",
       h("div.split-item.import", h("span.label", t("import")), imp),
       h("div.split-item.export", h("span.label", t("export")), exp)),
@@ -105,14 +104,22 @@ export function render(root) {
   const empty = h("p.msg.info#no-reading", t("no_reading"));
   root.append(h("div.now-grid", hero, phasesCard, energyCard), empty);
 
-  function limits() {
+  // The site's limits and the server's verdicts on the reading (load percents, fuse and
+  // voltage): this page only draws them.
+  function site() {
     const s = live.status || {};
-    return { fuse: s.fuse_a || 25, vmin: s.voltage_min_v || 207, vmax: s.voltage_max_v || 253 };
+    return { fuse: s.fuse_a, vmin: s.voltage_min_v, vmax: s.voltage_max_v, capacity: s.capacity_w };
+  }
+
+  function verdicts() {
+    return live.grid || (live.status && live.status.grid) || { phases: [] };
   }
 
   function update() {
     const r = live.reading;
-    const { fuse, vmin, vmax } = limits();
+    const { fuse, vmin, vmax, capacity } = site();
+    const grid = verdicts();
+    fuseNote.hidden = fuse == null;
     fuseNote.textContent = `${t("fuse", { a: fuse })} · ${t("voltage_band", { min: vmin, max: vmax })}`;
     empty.hidden = Boolean(r);
     if (!r) return;
@@ -126,9 +133,10 @@ export function render(root) {
     figureUnit.textContent = shown.unit;
     direction.textContent = exporting ? t("exporting") : t("importing");
     hero.classList.toggle("exporting", exporting);
-    const max = fuse * NOMINAL_V * 3;
-    g.set(Math.abs(net) / max, exporting);
-    capacity.textContent = t("of_capacity", { pct: num((Math.abs(net) / max) * 100, 0), max: `${num(max / 1000, 1)} kW` });
+    const load = grid.load_percent;
+    g.set(load == null ? 0 : load / 100, exporting);
+    capacityNote.hidden = load == null || capacity == null;
+    if (!capacityNote.hidden) capacityNote.textContent = t("of_capacity", { pct: num(load, 0), max: `${num(capacity / 1000, 1)} kW` });
     const fi = fmtPower(pi); setQty(imp, fi.value, fi.unit);
     const fe = fmtPower(pe); setQty(exp, fe.value, fe.unit);
     setQty(eImp, ...kwh(r.energy_import_wh));
@@ -144,18 +152,19 @@ export function render(root) {
       const amps = r[`current_l${n}_a`];
       setQty(el.v, volts == null ? "–" : num(volts, 1), volts == null ? "" : "V");
       setQty(el.a, amps == null ? "–" : num(amps, 1), amps == null ? "" : "A");
-      const lo = vmin - 12, hi = vmax + 12;
-      const vpos = volts == null ? 50 : ((volts - lo) / (hi - lo)) * 100;
+      const verdict = grid.phases.find((p) => p.phase === n) || {};
+      const band = vmin != null && vmax != null;
+      const lo = band ? vmin - 12 : 0, hi = band ? vmax + 12 : 1;
+      const vpos = volts == null || !band ? 50 : ((volts - lo) / (hi - lo)) * 100;
       el.vMark.style.left = `${Math.max(0, Math.min(100, vpos)).toFixed(1)}%`;
-      const badV = volts != null && (volts < vmin || volts > vmax);
+      const badV = verdict.voltage != null && verdict.voltage !== "ok";
       el.v.classList.toggle("bad", badV);
       el.v.title = badV ? t("out_of_band") : "";
-      const frac = amps == null ? 0 : amps / fuse;
-      el.aFill.style.width = `${Math.min(100, frac * 100).toFixed(1)}%`;
-      el.aFill.classList.toggle("warn", frac >= 0.8 && frac < 1);
-      el.aFill.classList.toggle("bad", frac >= 1);
-      el.a.classList.toggle("bad", frac >= 0.8);
-      el.a.title = frac >= 0.8 ? t("over_fuse") : "";
+      el.aFill.style.width = `${Math.min(100, verdict.load_percent ?? 0)}%`;
+      el.aFill.classList.toggle("warn", verdict.fuse === "near");
+      el.aFill.classList.toggle("bad", verdict.fuse === "over");
+      el.a.classList.toggle("bad", verdict.fuse === "near" || verdict.fuse === "over");
+      el.a.title = verdict.fuse && verdict.fuse !== "ok" ? t("over_fuse") : "";
     }
   }
 
