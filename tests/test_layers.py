@@ -32,7 +32,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "quality": CORE | {"grid", "runtime", "settings", "store"},
     "ev": CORE | {"costs", "grid", "mqtt", "runtime", "settings", "store"},
     "alerts": CORE | {"grid", "mqtt", "quality", "runtime", "settings", "sources", "store"},
-    "backup": CORE | {"settings", "store"},
+    "backup": CORE | {"runtime", "settings", "store"},
     "service": CORE | {"settings"},
 }
 TOP = frozenset({"plugins", "cli", "__main__"})

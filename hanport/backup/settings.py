@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from hanport.settings.section import Section
 from hanport.settings.values import ConfigError, Raw, whole
 
-__all__ = ["BACKUP_KEYS", "BackupSettings", "backup_settings"]
+__all__ = ["BACKUP", "BACKUP_KEYS", "BackupSettings", "backup_settings"]
 
 BACKUP_KEYS = ("every_days", "keep", "folder")
 
@@ -58,3 +59,8 @@ def _folder(item: tuple[object, str] | None) -> str | None:
             f"The backup folder {text} (from {where}) is a file; name a folder for the backups."
         )
     return text
+
+
+BACKUP: Section[BackupSettings] = Section(
+    "backup", BACKUP_KEYS, lambda raw, before: backup_settings(raw)
+)

@@ -13,8 +13,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hanport import __version__
+from hanport.cli.backup import add_backup_commands
 from hanport.cli.flags import UsageError, key_flag, zone_flag
 from hanport.cli.mqtt import add_mqtt_commands
+from hanport.cli.service import add_service_commands
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
 from hanport.codec.hexdump import unhex_if_hex
 from hanport.errors import HanError
@@ -87,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 
     add_account_commands(commands)
     add_mqtt_commands(commands)
+    add_backup_commands(commands)
+    add_service_commands(commands)
     return parser
 
 

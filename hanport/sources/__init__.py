@@ -1,47 +1,7 @@
-"""Sources for HAN devices people already own, that publish whole telegrams instead of serving
-the raw bytes over TCP (those are read by `tcp://host:port`):
+"""Where the bytes come from, and reading them around the clock.
 
-    homewizard://192.168.1.20                           HomeWizard Wi-Fi P1 meter, local API v1
-    mqtt+tasmota://user:pass@broker:1883/tele/p1/RESULT Tasmota serial bridge (SerialReceived)
-    mqtt+esphome://broker/p1reader/text_sensor/telegram/state   ESPHome dsmr `telegram` sensor
-    mqtts+tasmota://…, mqtts+esphome://…                the same over TLS (port 8883)
-
-`parse_telegram_source(url)` parses one (pure); `open_telegram_stream(source)` is an async
-generator of raw bytes with the contract of `hanport.sources.transport.open_stream`: it yields
-chunks, raises `SourceError` with one sentence, and ends when the source ends.
+`transport` parses source URLs and opens them as streams of chunks (serial ports, TCP dongles,
+captures, the simulator, and via `telegrams` devices that publish whole telegrams over HTTP or
+MQTT); `detect` finds a serial port's line settings; `reader` reads one meter with a watchdog
+and backoff; `doctor` listens to a connection and says what is wrong.
 """
-
-from __future__ import annotations
-
-from collections.abc import AsyncGenerator
-
-from hanport.sources.urls import (
-    SCHEMES,
-    HomeWizardSource,
-    MqttTelegramSource,
-    TelegramSource,
-    parse_telegram_source,
-)
-
-__all__ = [
-    "SCHEMES",
-    "HomeWizardSource",
-    "MqttTelegramSource",
-    "TelegramSource",
-    "open_telegram_stream",
-    "parse_telegram_source",
-]
-
-
-async def open_telegram_stream(source: TelegramSource) -> AsyncGenerator[bytes, None]:
-    """Yield the source's bytes until it ends; consume it inside `contextlib.aclosing`."""
-    if isinstance(source, HomeWizardSource):
-        from hanport.sources.homewizard import homewizard_stream
-
-        async for chunk in homewizard_stream(source):
-            yield chunk
-    else:
-        from hanport.sources.mqtt_telegrams import mqtt_telegram_stream
-
-        async for chunk in mqtt_telegram_stream(source):
-            yield chunk

@@ -9,8 +9,8 @@ import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator
 
+from hanport.sources.errors import SourceError
 from hanport.sources.payloads import homewizard_telegram
-from hanport.sources.transport import SourceError
 from hanport.sources.urls import HomeWizardSource
 
 __all__ = ["homewizard_stream"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ssl
 from collections.abc import AsyncIterator
 
+from hanport.sources.errors import SourceError
 from hanport.sources.payloads import p1_bytes, tasmota_chunk
-from hanport.sources.transport import SourceError
 from hanport.sources.urls import MqttTelegramSource
 
 __all__ = ["mqtt_telegram_stream"]

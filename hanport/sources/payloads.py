@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 
-from hanport.sources.transport import SourceError
+from hanport.sources.errors import SourceError
 
 __all__ = ["homewizard_telegram", "p1_bytes", "tasmota_chunk"]
 

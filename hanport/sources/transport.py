@@ -19,9 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from hanport.i18n import Localized
 from hanport.sim.home import SIMULATOR_INTERVAL_S
+from hanport.sources.errors import SourceError
 from hanport.sources.line_errors import serial_error, tcp_error
+from hanport.sources.telegrams import open_telegram_stream
+from hanport.sources.urls import SCHEMES, TelegramSource, parse_telegram_source
 
 __all__ = [
     "SIMULATOR_INTERVAL_S",
@@ -38,10 +40,6 @@ SIMULATOR_ZONE = "Europe/Tallinn"
 CONNECT_TIMEOUT_S = 15.0
 _CHUNK = 4096
 _PARITIES = {"N": "N", "E": "E", "O": "O"}
-
-
-class SourceError(Localized):
-    """The source URL is wrong, or the source cannot be opened or read."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,8 @@ class Source:
     """Simulator only: the meter clock's first time; None: now."""
     count: int = 0
     """Simulator only: end after this many telegrams (0: never)."""
+    telegrams: TelegramSource | None = None
+    """kind "telegrams": a device that publishes whole telegrams (HomeWizard, Tasmota, ESPHome)."""
 
     @property
     def ends(self) -> bool:
@@ -78,6 +78,8 @@ class Source:
             )
         if self.kind == "tcp":
             return f"tcp {self.target}:{self.port}"
+        if self.telegrams is not None:
+            return str(self.telegrams)  # never a password
         return f"{self.kind} {self.target}".rstrip()
 
 
@@ -98,6 +100,8 @@ def parse_source(url: str) -> Source:
         return Source("file", path, speed=_speed(options))
     if parts.scheme == "sim":
         return _simulator(options)
+    if parts.scheme in SCHEMES:
+        return Source("telegrams", telegrams=parse_telegram_source(url))
     if not parts.scheme and Path(url).is_file():
         raise SourceError("source_is_file", path=url, url=f"file://{Path(url).resolve()}")
     raise SourceError("source_unknown", url=url)
@@ -198,6 +202,10 @@ async def open_stream(source: Source) -> AsyncGenerator[bytes, None]:
         reader, writer = await _open_tcp(source)
     elif source.kind == "file":
         async for chunk in _replay(source):
+            yield chunk
+        return
+    elif source.telegrams is not None:
+        async for chunk in open_telegram_stream(source.telegrams):
             yield chunk
         return
     else:

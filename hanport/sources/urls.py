@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hanport.sources.transport import SourceError
+from hanport.sources.errors import SourceError
 
 __all__ = [
     "SCHEMES",

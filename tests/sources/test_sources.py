@@ -17,13 +17,13 @@ from mqtt_broker import Broker, Subscriber, broker_fixture, free_port  # noqa: F
 import hanport
 from hanport.model import Reading
 from hanport.sim.home import HomeSimulator
-from hanport.sources import (
+from hanport.sources.payloads import homewizard_telegram, p1_bytes, tasmota_chunk
+from hanport.sources.telegrams import (
     HomeWizardSource,
     MqttTelegramSource,
     open_telegram_stream,
     parse_telegram_source,
 )
-from hanport.sources.payloads import homewizard_telegram, p1_bytes, tasmota_chunk
 from hanport.sources.transport import SourceError
 
 

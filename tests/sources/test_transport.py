@@ -399,3 +399,14 @@ def test_pyserials_repetitions_are_reduced_to_the_reason() -> None:
     assert serial_error("/dev/x", ioctl) == ("serial_not_a_port", {"port": "/dev/x"})
     denied = OSError(13, "could not open port /dev/x: [Errno 13] Permission denied: '/dev/x'")
     assert serial_error("/dev/x", denied)[0] == "serial_denied"
+
+
+def test_devices_that_publish_telegrams_are_sources_too() -> None:
+    homewizard = parse_source("homewizard://192.0.2.20")
+    assert (homewizard.kind, str(homewizard)) == ("telegrams", "homewizard 192.0.2.20:80")
+    tasmota = parse_source("mqtt+tasmota://ha:s3cret@192.0.2.2:1883/tele/p1/RESULT")
+    assert tasmota.telegrams is not None
+    assert "s3cret" not in str(tasmota)
+    assert str(tasmota) == "tasmota mqtt://192.0.2.2:1883/tele/p1/RESULT"
+    with pytest.raises(SourceError, match="needs the broker and the topic"):
+        parse_source("mqtt+esphome://192.0.2.2")
