@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -109,8 +110,14 @@ def announced_fields(reading: Reading) -> frozenset[str]:
     return frozenset(f.name for f in _SENSOR_FIELDS if getattr(reading, f.name) is not None)
 
 
-def discovery_message(settings: MqttSettings, reading: Reading, names: frozenset[str]) -> Message:
-    """Device discovery for the sensors `names` (see `announced_fields`) of the reading's meter."""
+def discovery_message(
+    settings: MqttSettings,
+    reading: Reading,
+    names: frozenset[str],
+    extra: Mapping[str, Mapping[str, object]] | None = None,
+) -> Message:
+    """Device discovery for the sensors `names` (see `announced_fields`) of the reading's meter,
+    and the `extra` components other parts add (a price sensor, an alert's binary sensor)."""
     where = topics(settings, reading)
     device: dict[str, object] = {
         "ids": [where.device_id],
@@ -128,6 +135,8 @@ def discovery_message(settings: MqttSettings, reading: Reading, names: frozenset
         "qos": settings.qos,
         "cmps": {f.name: _component(settings, where, f) for f in _SENSOR_FIELDS if f.name in names},
     }
+    if extra:
+        config["cmps"] = {**config["cmps"], **extra}  # type: ignore[dict-item]
     return Message(where.discovery, json.dumps(config, ensure_ascii=False), retain=True)
 
 

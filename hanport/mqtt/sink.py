@@ -28,6 +28,7 @@ from hanport.mqtt.payloads import (
     topics,
 )
 from hanport.mqtt.problems import ProblemLog, SetupProblem, explain
+from hanport.mqtt.publisher import MqttPublisher
 from hanport.mqtt.settings import MqttSettings
 from hanport.runtime.hub import EndOfReadings, Subscription
 from hanport.runtime.sink import RuntimeView
@@ -50,9 +51,11 @@ class MqttSink:
 
     def __init__(self, settings: MqttSettings) -> None:
         self.settings = settings
+        self.publisher = MqttPublisher()
 
     async def run(self, readings: Subscription, view: RuntimeView) -> None:
-        await run_mqtt_sink(readings, self.settings)
+        view.offer(self.publisher)
+        await run_mqtt_sink(readings, self.settings, publisher=self.publisher)
 
 
 async def run_mqtt_sink(
@@ -60,10 +63,12 @@ async def run_mqtt_sink(
     settings: MqttSettings,
     *,
     backoff: Backoff | None = None,
+    publisher: MqttPublisher | None = None,
 ) -> None:
-    """Publish readings until they end (then say `offline`) or cancelled. Never raises for
-    broker trouble; the broker learns whether readings are fresh from `expire_after`."""
-    link = _Link(settings)
+    """Publish readings (and what other parts hand `publisher`) until they end (then say
+    `offline`) or cancelled. Never raises for broker trouble; the broker learns whether
+    readings are fresh from `expire_after`."""
+    link = _Link(settings, publisher or MqttPublisher())
     backoff = backoff or Backoff(1.0, 60.0)
     problems = ProblemLog()
     with contextlib.suppress(EndOfReadings):
@@ -79,8 +84,9 @@ async def run_mqtt_sink(
 class _Link:
     """What outlives one connection: the latest reading and the discovery already sent."""
 
-    def __init__(self, settings: MqttSettings) -> None:
+    def __init__(self, settings: MqttSettings, publisher: MqttPublisher) -> None:
         self.settings = settings
+        self.publisher = publisher
         self.connected = False
         self.latest: Reading | None = None
         self._latest_at = 0.0
@@ -129,7 +135,8 @@ class _Link:
         if not names or (names <= known and not again):
             return []
         self._announced[topic] = known | names
-        return [discovery_message(self.settings, reading, known | names)]
+        extra = self.publisher.components
+        return [discovery_message(self.settings, reading, known | names, extra)]
 
 
 async def _session(
@@ -167,9 +174,11 @@ async def _serve(client: aiomqtt.Client, link: _Link, readings: Subscription) ->
     _still_running()
     if link.latest is not None:
         await link.send(client, link.latest, state=link.fresh())
+    link.publisher.reconnected()
     tasks = {
         asyncio.create_task(_listen(client, link)),
         asyncio.create_task(_pump(client, link, readings)),
+        asyncio.create_task(_hand_on(client, link)),
     }
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -189,6 +198,19 @@ async def _pump(client: aiomqtt.Client, link: _Link, readings: Subscription) -> 
         link.take(waiting[-1] if waiting else reading)
         assert link.latest is not None
         await link.send(client, link.latest)
+
+
+async def _hand_on(client: aiomqtt.Client, link: _Link) -> None:
+    """Send what other parts handed the publisher; discovery again when they added components."""
+    qos = link.settings.qos
+    while True:
+        await link.publisher.wake.wait()
+        messages, rediscover = link.publisher.take()
+        if rediscover and link.latest is not None:
+            await link.send(client, link.latest, state=False, rediscover=True)
+        for message in messages:
+            await client.publish(message.topic, message.payload, qos=qos, retain=message.retain)
+            _still_running()
 
 
 async def _listen(client: aiomqtt.Client, link: _Link) -> None:
