@@ -13,17 +13,21 @@ the template asks for `{name:n}` (`4 215 300` in Estonian), and anything that ha
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
 from string import Formatter
-from typing import TypeVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and pathlib are not imported at run time: the first sentence is quick
+    from typing import TypeVar
+
+    _M = TypeVar("_M", bound="Message")
 
 __all__ = ["LANGUAGES", "Message", "catalogue", "fields", "has", "plural", "plural_code", "render"]
 
 LANGUAGES = ("en", "et")
-_FOLDER = Path(__file__).parent
-_M = TypeVar("_M", bound="Message")
+_FOLDER = os.path.dirname(__file__)
 _LOADED: dict[str, dict[str, str]] = {}
 
 
@@ -33,8 +37,11 @@ def catalogue(language: str) -> dict[str, str]:
     if found is None:
         import tomllib  # on first use only: `import hanport` does not read the catalogues
 
-        path = _FOLDER / f"{language}.toml"
-        document = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        path = os.path.join(_FOLDER, f"{language}.toml")
+        document = {}
+        if os.path.exists(path):
+            with open(path, "rb") as handle:
+                document = tomllib.load(handle)
         found = _LOADED[language] = dict(_flatten(document, ""))
     return found
 
