@@ -809,7 +809,7 @@ def test_the_setup_code_is_asked_when_the_server_wants_it(fresh: Server, browser
             browser.close()
 
 
-def test_the_app_asks_for_errors_in_its_language(server: Server, browser_path: str) -> None:
+def test_the_app_asks_for_errors_in_its_language(fresh: Server, browser_path: str) -> None:
     """api.js sends the app's language as Accept-Language; the server's sentence comes back in
     it and is shown as it comes (errorText), with its code beside it."""
     probe = """async () => {
@@ -825,7 +825,7 @@ def test_the_app_asks_for_errors_in_its_language(server: Server, browser_path: s
             page = context.new_page()
             languages: list[str | None] = []
             page.on("request", lambda r: languages.append(r.headers.get("accept-language")))
-            _sign_in(page, server)
+            _sign_in(page, fresh)
             said = page.evaluate(probe)
             assert said[0].startswith("period='week' pole lubatud; kasuta üht järgmistest:")
             assert said[1:] == ["web.parameter_not_allowed", "period"]
