@@ -18,6 +18,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: `import hanport` stays light
     from typing import TypeAlias
 
+    from hanport.errors import HanError
+
 __all__ = ["READING_FIELDS", "Reading", "Register", "Rejected", "Value", "new_reading"]
 
 Value: TypeAlias = "Decimal | int | str | bytes | datetime | tuple[Register, ...] | None"
@@ -119,6 +121,7 @@ class Rejected:
 
     `reason` is the English sentence for a person; `raw` is the bytes it was about; `code` and
     `params` say the same for the catalogues (`hanport.i18n`), to render it in any language.
+    The decoder makes them with `Rejected.of(code, raw, **params)` or `Rejected.of_error`.
     """
 
     reason: str
@@ -126,8 +129,22 @@ class Rejected:
     code: str = ""
     params: Mapping[str, object] = field(default_factory=lambda: _EMPTY_PARAMS)
 
+    @classmethod
+    def of(cls, code: str, raw: bytes = b"", /, **params: object) -> Rejected:
+        """The rejection `code` of the catalogue's `[decoder]` table, about `raw`."""
+        from hanport.i18n.catalogue import Message
+
+        return cls(Message(code, **params), raw, code, params)
+
+    @classmethod
+    def of_error(cls, error: HanError, raw: bytes) -> Rejected:
+        """The rejection an error raised while decoding `raw` stands for."""
+        from hanport.i18n.catalogue import Message
+
+        return cls(Message(error.code, **error.params), raw, error.code, error.params)
+
     def text(self, language: str) -> str:
-        """The reason in `language` (English when it has no code)."""
+        """The reason in `language` (as it is when it was made without a code)."""
         if not self.code:
             return self.reason
         from hanport.i18n.catalogue import render

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from hanport.fields import FIELD_BY_NAME
-from hanport.i18n import number
+from hanport.i18n import number, text
 from hanport.model import READING_FIELDS, Reading, Register, Value
 
 __all__ = ["columns", "reading_json", "reading_table", "value_json"]
@@ -79,15 +79,9 @@ def reading_table(reading: Reading, language: str = "en") -> str:
     for obis, register in reading.extra.items():
         rows.append((obis, _register_text(register, language)))
     if not reading.verified:
-        rows.append(_UNVERIFIED.get(language, _UNVERIFIED["en"]))
+        rows.append((text("cli.unverified_label", language), text("cli.unverified", language)))
     width = max((len(label) for label, _ in rows), default=0)
-    return "\n".join(f"  {label:<{width}}  {text}" for label, text in rows)
-
-
-_UNVERIFIED = {
-    "en": ("Checksum", "none: the meter sent no checksum, so this reading is not verified"),
-    "et": ("Kontrollsumma", "puudub: arvesti ei saatnud kontrollsummat, see näit on kontrollimata"),
-}
+    return "\n".join(f"  {label:<{width}}  {shown}" for label, shown in rows)
 
 
 def _register_text(register: Register, language: str) -> str:

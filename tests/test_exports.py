@@ -98,7 +98,7 @@ def test_error_hierarchy() -> None:
     assert issubclass(DecodeError, HanError)
     assert issubclass(DecryptionError, HanError)
     assert not issubclass(DecryptionError, DecodeError)
-    error = ChecksumError("P1 telegram", 0x1234, 0xABCD)
+    error = ChecksumError("decoder.part_p1", 0x1234, 0xABCD)
     assert (error.expected, error.computed) == (0x1234, 0xABCD)
     assert "1234" in str(error)
     assert "ABCD" in str(error)

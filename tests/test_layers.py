@@ -23,7 +23,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "grid": CORE,
     "sim": CORE | {"codec"},
     "sources": CORE | {"codec", "sim"},
-    "settings": CORE | {"grid", "sources"},
+    "settings": CORE | {"codec", "grid", "sources"},
     "store": CORE | {"codec"},
     "runtime": CORE | {"codec", "grid", "settings", "sources", "store"},
     "mqtt": CORE | {"grid", "runtime", "settings", "sources", "store"},

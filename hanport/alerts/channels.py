@@ -23,8 +23,9 @@ from urllib.parse import urlsplit
 
 from hanport.alerts.messages import Message
 from hanport.alerts.settings import EmailSettings, NtfySettings, TelegramSettings, WebhookSettings
-from hanport.alerts.texts import text
 from hanport.backoff import Backoff
+from hanport.errors import HanError
+from hanport.i18n import text
 
 __all__ = [
     "Channel",
@@ -42,14 +43,12 @@ _NTFY_PRIORITY = {"critical": "5", "warning": "4", "info": "3"}
 _NTFY_TAGS = {"critical": "rotating_light", "warning": "warning", "info": "information_source"}
 
 
-class ChannelError(Exception):
-    def __init__(self, key: str, **values: object) -> None:
-        self.key, self.values = key, values
-        self.body = b""
-        super().__init__(text(key, "en", **values))
+class ChannelError(HanError):
+    """An alert channel that could not deliver: a code of `[alerts]` (`alerts.detail_*`)."""
 
-    def text(self, language: str) -> str:
-        return text(self.key, language, **self.values)
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(code, **params)
+        self.body = b""
 
 
 class Channel(Protocol):
@@ -75,11 +74,11 @@ class _Http:
             async with httpx.AsyncClient(timeout=self.timeout_s) as client:
                 response = await client.post(url, **request)  # type: ignore[arg-type]
         except httpx.TimeoutException:
-            raise ChannelError("detail_timeout", host=self.host) from None
+            raise ChannelError("alerts.detail_timeout", host=self.host) from None
         except httpx.HTTPError as error:
             raise _explain(error, self.host) from None
         if response.status_code >= 300:
-            refused = ChannelError("detail_status", status=response.status_code)
+            refused = ChannelError("alerts.detail_status", status=response.status_code)
             refused.body = response.content[:500]
             raise refused
         return response.content
@@ -123,7 +122,7 @@ class NtfyChannel(_Http):
 
 class TelegramChannel(_Http):
     name = "telegram"
-    setting = "alerts.telegram_token and alerts.telegram_chat_id"
+    setting = "alerts.telegram_token, alerts.telegram_chat_id"
 
     def __init__(self, settings: TelegramSettings, timeout_s: float = TIMEOUT_S) -> None:
         super().__init__(settings.api, timeout_s)
@@ -139,11 +138,13 @@ class TelegramChannel(_Http):
         try:
             answer = await self._post(url, json=body)
         except ChannelError as error:
-            if error.key != "detail_status":
+            if error.code != "alerts.detail_status":
                 raise
-            raise ChannelError("detail_telegram", reply=_description(error.body, error)) from None
+            raise ChannelError(
+                "alerts.detail_telegram", reply=_description(error.body, error)
+            ) from None
         if b'"ok":true' not in answer.replace(b" ", b""):
-            raise ChannelError("detail_telegram", reply=_description(answer, None))
+            raise ChannelError("alerts.detail_telegram", reply=_description(answer, None))
 
 
 class EmailChannel:
@@ -180,7 +181,7 @@ class EmailChannel:
                 if not settings.implicit_tls:
                     server.ehlo()
                     if not server.has_extn("starttls"):
-                        raise ChannelError("detail_no_starttls")
+                        raise ChannelError("alerts.detail_no_starttls")
                     server.starttls(context=context)
                     server.ehlo()
                 if settings.username:
@@ -189,12 +190,12 @@ class EmailChannel:
         except ChannelError:
             raise
         except smtplib.SMTPAuthenticationError:
-            raise ChannelError("detail_login") from None
+            raise ChannelError("alerts.detail_login") from None
         except smtplib.SMTPResponseException as error:
             said = error.smtp_error
             said_text = said.decode(errors="replace") if isinstance(said, bytes) else str(said)
             reply = f"{error.smtp_code} {said_text}"
-            raise ChannelError("detail_smtp", reply=reply) from None
+            raise ChannelError("alerts.detail_smtp", reply=reply) from None
         except (smtplib.SMTPException, OSError) as error:
             raise _explain(error, settings.host) from None
 
@@ -228,7 +229,10 @@ class Courier:
             self._dropped += 1
             if self._dropped == 1:
                 log.warning(
-                    "%s", text("channel_dropped", self.language, count=1, channel=self.channel.name)
+                    "%s",
+                    text(
+                        "alerts.channel_dropped", self.language, count=1, channel=self.channel.name
+                    ),
                 )
         self._waiting.append(message)
         self._wake.set()
@@ -259,7 +263,7 @@ class Courier:
             try:
                 await self.channel.send(message)
             except ChannelError as error:
-                if self.problem is None or self.problem.key != error.key:
+                if self.problem is None or self.problem.code != error.code:
                     log.error("%s", self._said(error, self.language))
                 self.problem = error
                 await self._sleep(self.backoff.next())
@@ -268,7 +272,7 @@ class Courier:
                 log.error(
                     "%s",
                     text(
-                        "channel_failed",
+                        "alerts.channel_failed",
                         self.language,
                         channel=self.channel.name,
                         detail=type(error).__name__,
@@ -285,7 +289,7 @@ class Courier:
                 log.info(
                     "%s",
                     text(
-                        "channel_recovered",
+                        "alerts.channel_recovered",
                         self.language,
                         channel=self.channel.name,
                         count=1 + len(self._waiting),
@@ -296,7 +300,7 @@ class Courier:
 
     def _said(self, error: ChannelError, language: str) -> str:
         return text(
-            "channel_failed",
+            "alerts.channel_failed",
             language,
             channel=self.channel.name,
             detail=error.text(language),
@@ -312,7 +316,7 @@ def _description(body: bytes, error: ChannelError | None) -> str:
         answer = json.loads(body)
         return f"{answer.get('error_code', '')} {answer['description']}".strip()
     except (ValueError, KeyError, TypeError, AttributeError):
-        return f"HTTP {error.values['status']}" if error else body[:100].decode(errors="replace")
+        return f"HTTP {error.params['status']}" if error else body[:100].decode(errors="replace")
 
 
 def _header(value: str) -> str:
@@ -329,12 +333,12 @@ def _explain(error: BaseException, host: str) -> ChannelError:
     for found in (error, cause):
         if isinstance(found, ssl.SSLCertVerificationError):
             return ChannelError(
-                "detail_tls", host=host, reason=found.verify_message or found.reason
+                "alerts.detail_tls", host=host, reason=found.verify_message or found.reason
             )
         if isinstance(found, ConnectionRefusedError):
-            return ChannelError("detail_refused", host=host)
+            return ChannelError("alerts.detail_refused", host=host)
         if isinstance(found, socket.gaierror):
-            return ChannelError("detail_unknown_host", host=host)
+            return ChannelError("alerts.detail_unknown_host", host=host)
         if isinstance(found, TimeoutError | socket.timeout):
-            return ChannelError("detail_timeout", host=host)
-    return ChannelError("detail_other", reply=str(error) or type(error).__name__)
+            return ChannelError("alerts.detail_timeout", host=host)
+    return ChannelError("alerts.detail_other", reply=str(error) or type(error).__name__)

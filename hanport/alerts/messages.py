@@ -15,9 +15,9 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from hanport.alerts.engine import Notice
-from hanport.alerts.texts import text
+from hanport.i18n.catalogue import render
+from hanport.i18n.formats import duration, moment, rounded
 from hanport.quality.jsontext import json_text
-from hanport.quality.texts import duration, moment, number
 
 __all__ = ["Message", "render_notice", "render_summary"]
 
@@ -72,10 +72,10 @@ class Message:
 def render_notice(notice: Notice, language: str, zone: tzinfo, withheld: int = 0) -> Message:
     values = _values(notice, language, zone)
     stem = _stem(notice)
-    title = text(f"{stem}_title", language, **values)
+    title = _say(f"alerts.{stem}_title", language, **values)
     if notice.event == "repeated":
-        title = text("repeated_prefix", language) + title
-    body = text(f"{stem}_body", language, **values)
+        title = _say("alerts.repeated_prefix", language) + title
+    body = _say(f"alerts.{stem}_body", language, **values)
     body += _footer(notice.at, language, zone, withheld)
     payload: dict[str, object] = {
         "event": notice.event,
@@ -118,24 +118,28 @@ def render_summary(
         if notice.event == "cleared":
             cleared = notice.cleared or notice.at
         spans[notice.id] = (first, cleared)
-    lines = [text("summary_intro", language, quiet=quiet)]
+    lines = [_say("alerts.summary_intro", language, quiet=quiet)]
     for first, cleared in spans.values():
         title = render_notice(first, language, zone).title.removeprefix(
-            text("repeated_prefix", language)
+            _say("alerts.repeated_prefix", language)
         )
-        end = moment(cleared, zone, language)[-5:] if cleared else text("summary_active", language)
+        end = (
+            moment(cleared, zone, language)[-5:]
+            if cleared
+            else _say("alerts.summary_active", language)
+        )
         if first.event == "cleared":
             title = render_notice(first, language, zone).title
         lines.append(
-            text(
-                "summary_line",
+            _say(
+                "alerts.summary_line",
                 language,
                 title=title,
                 start=moment(first.started, zone, language),
                 end=end,
             )
         )
-    title = text("summary_title", language, count=len(spans))
+    title = _say("alerts.summary_title", language, count=len(spans))
     body = "\n".join(lines) + _footer(at, language, zone, withheld)
     worst = "critical" if any(n.severity == "critical" for n in notices) else "warning"
     payload: dict[str, object] = {
@@ -176,27 +180,34 @@ def _values(notice: Notice, language: str, zone: tzinfo) -> dict[str, object]:
             places = _PEAK_PLACES.get(notice.rule, 1) if name == "peak" else _PLACES.get(name, 0)
             if name in _LIMITS and Decimal(value) == Decimal(value).to_integral_value():
                 places = 0
-            values[name] = number(value, places, language)
+            values[name] = rounded(value, places, language)
         else:
             values[name] = value
     values["lasted"] = duration(int(str(notice.figures.get("lasted_s", 0))), language)
     values["duration"] = duration(int(str(notice.figures.get("duration_s", 0))), language)
     if notice.figures.get("voltage_v", 0) is None:
-        values["voltage_v"] = text("no_voltage", language)
+        values["voltage_v"] = _say("alerts.no_voltage", language)
     elif "voltage_v" in values:
         values["voltage_v"] = f"{values['voltage_v']} V"
-    values["wide"] = text("voltage_band_wide", language, **values) if values.get("wide") else ""
+    values["wide"] = (
+        _say("alerts.voltage_band_wide", language, **values) if values.get("wide") else ""
+    )
     reason = notice.figures.get("reason")
-    values["reason"] = text("reason", language, reason=reason) if reason else ""
+    values["reason"] = _say("alerts.reason", language, reason=reason) if reason else ""
     values.setdefault("peak", "–")
     return values
 
 
 def _footer(at: datetime, language: str, zone: tzinfo, withheld: int) -> str:
-    footer = "\n\n" + text("footer", language, when=moment(at, zone, language))
+    footer = "\n\n" + _say("alerts.footer", language, when=moment(at, zone, language))
     if withheld:
-        footer = "\n\n" + text("withheld", language, count=withheld) + footer
+        footer = "\n\n" + _say("alerts.withheld", language, count=withheld) + footer
     return footer
+
+
+def _say(code: str, language: str, **values: object) -> str:
+    """An alert's sentence; a figure the notice lacks shows as a dash, never as a crash."""
+    return render(code, values, language, missing="–")
 
 
 def _plain(value: object, zone: tzinfo) -> object:

@@ -22,24 +22,12 @@ from datetime import tzinfo
 
 from hanport.alerts.engine import Notice
 from hanport.alerts.messages import render_notice
-from hanport.alerts.rules import MOMENTS, Rule, RuleKind
+from hanport.alerts.rules import MOMENTS, Rule
+from hanport.i18n import text
 from hanport.mqtt.payloads import Message, Topics
 from hanport.quality.jsontext import json_text
 
-__all__ = ["RULE_NAMES", "alert_components", "alert_messages", "gateway_component"]
-
-RULE_NAMES: dict[RuleKind, dict[str, str]] = {
-    "overcurrent": {"en": "Phase over the fuse", "et": "Faas üle peakaitse"},
-    "import_power": {"en": "Import over the limit", "et": "Võrgust võtmine üle piiri"},
-    "voltage_band": {"en": "Voltage outside EN 50160", "et": "Pinge väljaspool EN 50160"},
-    "phase_lost": {"en": "Phase lost", "et": "Faas kadunud"},
-    "broken_neutral": {"en": "Broken neutral", "et": "Nulljuhtme katkestus"},
-    "data_lost": {"en": "No meter data", "et": "Arvesti andmed puuduvad"},
-    "ev_failsafe": {"en": "EV charging fail-safe", "et": "Laadimise turvarežiim"},
-    "meter_changed": {"en": "Meter changed", "et": "Arvesti muutus"},
-    "decoder_errors": {"en": "Damaged frames", "et": "Vigased kaadrid"},
-    "monthly_peak": {"en": "New monthly peak", "et": "Kuu uus tipp"},
-}
+__all__ = ["alert_components", "alert_messages", "gateway_component"]
 
 
 def alert_messages(
@@ -74,7 +62,7 @@ def alert_components(
         if not rule.enabled:
             continue
         base = f"{where.base}/alert/{rule.kind}"
-        name = RULE_NAMES[rule.kind][language]
+        name = text(f"alerts.rule_{rule.kind}", language)
         if rule.kind not in MOMENTS:
             unique = f"{where.device_id}_alert_{rule.kind}"
             components[f"alert_{rule.kind}"] = {
@@ -104,7 +92,7 @@ def alert_components(
 def gateway_component(prefix: str, device_id: str, language: str) -> dict[str, dict[str, object]]:
     """`hanport running` as a connectivity sensor: the last will turns it off."""
     unique = f"{device_id}_gateway"
-    name = {"en": "Gateway running", "et": "Lüüs töötab"}[language]
+    name = text("alerts.gateway_running", language)
     return {
         "gateway": {
             "p": "binary_sensor",

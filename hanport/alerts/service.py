@@ -35,6 +35,7 @@ from hanport.alerts.rules import DecoderRejections, Observation, ReadingSeen, Wi
 from hanport.alerts.settings import AlertSettings
 from hanport.backoff import Backoff
 from hanport.grid import Site
+from hanport.i18n import text
 from hanport.model import Reading
 from hanport.quality.analysis import QualityState, advance
 from hanport.quality.settings import QualitySettings
@@ -201,7 +202,7 @@ class AlertService:
         try:
             callback(*args)
         except Exception as error:  # the history or MQTT failing must not stop the alerts
-            log.error("An alert could not be recorded or published (%s); alerts go on.", error)
+            log.error("%s", text("alerts.record_failed", "en", error=error))
 
 
 async def run_alert_sink(

@@ -53,7 +53,6 @@ from urllib.parse import unquote, urlsplit
 
 from hanport.alerts.outbox import QuietHours
 from hanport.alerts.rules import DEFAULT_RULES, Rule, RuleKind
-from hanport.alerts.texts import text
 from hanport.quality.settings import (
     SettingProblem,
     decimal_setting,
@@ -176,11 +175,6 @@ class AlertSettings:
     """The channels set up, in the order above (mqtt not included)."""
 
 
-class _Problem(SettingProblem):
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key, text, **values)
-
-
 def alert_settings(raw: Raw) -> AlertSettings:
     rules = tuple(_rule(raw, default) for default in DEFAULT_RULES)
     webhook, email = _webhook(raw), _email(raw)
@@ -214,7 +208,9 @@ def _rule(raw: Raw, default: Rule) -> Rule:
     if kind == "import_power" and raw.get("import_power_w") is not None and raw.get(kind) is None:
         enabled = True  # giving the power is asking for the alert
     if enabled and threshold is None and kind == "import_power":
-        raise _Problem("setting_needs", where=f"alerts.{kind}", needs="alerts.import_power_w")
+        raise SettingProblem(
+            "alerts.setting_needs", where=f"alerts.{kind}", needs="alerts.import_power_w"
+        )
     duration = default.duration_s
     if kind in _DURATIONS:
         duration = whole_setting(raw.get(f"{kind}_s"), duration, 0, 86400)
@@ -232,10 +228,10 @@ def _quiet(item: tuple[object, str] | None) -> QuietHours | None:
         or int(match[2]) > 59
         or (int(match[4]) > 59)
     ):
-        raise _Problem("setting_quiet", where=item[1], value=item[0])
+        raise SettingProblem("alerts.setting_quiet", where=item[1], value=item[0])
     start, end = time(int(match[1]), int(match[2])), time(int(match[3]), int(match[4]))
     if start == end:
-        raise _Problem("setting_quiet", where=item[1], value=item[0])
+        raise SettingProblem("alerts.setting_quiet", where=item[1], value=item[0])
     return QuietHours(start, end)
 
 
@@ -252,7 +248,7 @@ def _url(raw: Raw, name: str) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _Problem("setting_url", where=raw[name][1], value=value)
+        raise SettingProblem("alerts.setting_url", where=raw[name][1], value=value)
     return value.rstrip("/") if name == "telegram_api" else value
 
 
@@ -272,22 +268,22 @@ def _email(raw: Raw) -> EmailSettings | None:
     where = raw["email_smtp"][1]
     parts = urlsplit(value)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise _Problem("setting_smtp", where=where, value=parts.hostname or value[:40])
+        raise SettingProblem("alerts.setting_smtp", where=where, value=parts.hostname or value[:40])
     try:
         port = parts.port
     except ValueError:
-        raise _Problem("setting_smtp", where=where, value=parts.hostname) from None
+        raise SettingProblem("alerts.setting_smtp", where=where, value=parts.hostname) from None
     sender = _text(raw, "email_from")
     recipients = tuple(a.strip() for a in (_text(raw, "email_to") or "").split(",") if a.strip())
     if sender is None or not recipients:
-        raise _Problem(
-            "setting_needs",
+        raise SettingProblem(
+            "alerts.setting_needs",
             where="alerts.email_smtp",
-            needs="alerts.email_from and alerts.email_to",
+            needs="alerts.email_from, alerts.email_to",
         )
     for address in (sender, *recipients):
         if not _ADDRESS.match(address):
-            raise _Problem("setting_address", value=address)
+            raise SettingProblem("alerts.setting_address", value=address)
     implicit = parts.scheme == "smtps"
     return EmailSettings(
         host=parts.hostname,
@@ -297,7 +293,7 @@ def _email(raw: Raw) -> EmailSettings | None:
         recipients=recipients,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
-        ca_file=existing_file(raw.get("email_ca_file"), "e-mail CA file"),
+        ca_file=existing_file(raw.get("email_ca_file"), "settings.what.email_ca"),
     )
 
 
@@ -306,7 +302,7 @@ def _ntfy(raw: Raw) -> NtfySettings | None:
     if url is None:
         return None
     if len(urlsplit(url).path.strip("/")) == 0:
-        raise _Problem("setting_ntfy", where=raw["ntfy_url"][1])
+        raise SettingProblem("alerts.setting_ntfy", where=raw["ntfy_url"][1])
     return NtfySettings(url, _text(raw, "ntfy_token"))
 
 
@@ -315,12 +311,14 @@ def _telegram(raw: Raw) -> TelegramSettings | None:
     if token is None and chat is None:
         return None
     if token is None or chat is None:
-        raise _Problem(
-            "setting_needs", where="alerts.telegram_token", needs="alerts.telegram_chat_id"
+        raise SettingProblem(
+            "alerts.setting_needs", where="alerts.telegram_token", needs="alerts.telegram_chat_id"
         )
     if not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", token):
-        raise _Problem("setting_telegram_token", where=raw["telegram_token"][1])
+        raise SettingProblem("alerts.setting_telegram_token", where=raw["telegram_token"][1])
     if not re.fullmatch(r"-?\d+|@[A-Za-z0-9_]{5,}", chat):
-        raise _Problem("setting_telegram_chat", where=raw["telegram_chat_id"][1], value=chat)
+        raise SettingProblem(
+            "alerts.setting_telegram_chat", where=raw["telegram_chat_id"][1], value=chat
+        )
     api = _url(raw, "telegram_api") or "https://api.telegram.org"
     return TelegramSettings(token, chat, api)

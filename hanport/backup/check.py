@@ -13,8 +13,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hanport.backup.copy import open_existing
+from hanport.backup.errors import BackupProblem
 from hanport.backup.restore import HANPORT_TABLES
-from hanport.backup.texts import Problem, say, size_text
+from hanport.i18n import text
+from hanport.i18n.formats import size_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckError", "DbReport", "MeterSummary", "TableSize", "check_database", "report_lines"]
 
 
-class CheckError(Problem):
+class CheckError(BackupProblem):
     pass
 
 
@@ -80,35 +82,37 @@ def check_database(path: str | Path, zone: str = "Europe/Tallinn") -> DbReport:
 
 
 def report_lines(report: DbReport, language: str) -> list[str]:
-    lines = [say("check_title", language, path=report.path)]
+    lines = [text("backup.check_title", language, path=report.path)]
     if report.intact:
-        lines.append(say("check_integrity_ok", language))
+        lines.append(text("backup.check_integrity_ok", language))
     else:
         detail = "; ".join([*report.integrity[:3], report.quick][:3])
-        lines.append(say("check_integrity_bad", language, detail=detail))
-    lines.append(say("check_schema", language, version=report.user_version))
+        lines.append(text("backup.check_integrity_bad", language, detail=detail))
+    lines.append(text("backup.check_schema", language, version=report.user_version))
     lines.append(
-        say(
-            "check_files",
+        text(
+            "backup.check_files",
             language,
-            size=size_text(report.file_size),
-            wal=size_text(report.wal_size),
+            size=size_text(report.file_size, language),
+            wal=size_text(report.wal_size, language),
             pages=report.page_count,
             page_size=report.page_size,
             free=report.freelist_count,
         )
     )
     for table in report.tables:
-        size = size_text(table.size) if table.size is not None else "?"
-        lines.append(say("check_table", language, name=table.name, rows=table.rows, size=size))
+        size = size_text(table.size, language) if table.size is not None else "?"
+        lines.append(
+            text("backup.check_table", language, name=table.name, rows=table.rows, size=size)
+        )
     if not report.hanport:
-        lines.append(say("check_not_hanport", language))
+        lines.append(text("backup.check_not_hanport", language))
     elif report.intact and not report.meters:
-        lines.append(say("check_no_meter", language))
+        lines.append(text("backup.check_no_meter", language))
     for meter in report.meters:
         lines.append(
-            say(
-                "check_meter",
+            text(
+                "backup.check_meter",
                 language,
                 meter=meter.meter or "''",
                 count=meter.readings,

@@ -19,14 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanport.backup.texts import Problem
+from hanport.backup.errors import BackupProblem
 
 __all__ = ["BackupError", "BackupResult", "backup_database", "open_existing"]
 
 _PAGES_PER_STEP = 256  # 1 MiB of 4 KiB pages per step
 
 
-class BackupError(Problem):
+class BackupError(BackupProblem):
     """The backup could not be made; nothing is left at the target."""
 
 
@@ -49,9 +49,9 @@ def backup_database(
     is called in pages after each step. Raises BackupError with one sentence."""
     source_path, target_path = Path(database), Path(target)
     if target_path.exists():
-        raise BackupError("target_exists", path=target_path)
+        raise BackupError("backup.target_exists", path=target_path)
     if not target_path.parent.is_dir():
-        raise BackupError("no_folder", folder=target_path.parent)
+        raise BackupError("backup.no_folder", folder=target_path.parent)
     source = open_existing(source_path, BackupError)
     partial = target_path.with_name(f".{target_path.name}.partial")
     try:
@@ -61,9 +61,9 @@ def backup_database(
     except OSError as failure:
         _remove(partial)
         if failure.errno == errno.ENOSPC:
-            raise BackupError("disk_full", path=target_path) from None
+            raise BackupError("backup.disk_full", path=target_path) from None
         detail = failure.strerror or str(failure)
-        raise BackupError("backup_failed", path=target_path, detail=detail) from None
+        raise BackupError("backup.backup_failed", path=target_path, detail=detail) from None
     except BaseException:
         _remove(partial)
         raise
@@ -72,20 +72,20 @@ def backup_database(
     return BackupResult(target_path, target_path.stat().st_size, total)
 
 
-def open_existing(path: Path, error: type[Problem]) -> sqlite3.Connection:
+def open_existing(path: Path, error: type[BackupProblem]) -> sqlite3.Connection:
     """A connection to an existing SQLite file (never creating one), checked to be SQLite."""
     if not path.is_file():
-        raise error("no_database", path=path)
+        raise error("backup.no_database", path=path)
     try:
         db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
     except sqlite3.Error as failure:
-        raise error("not_sqlite", path=path, detail=failure) from None
+        raise error("backup.not_sqlite", path=path, detail=failure) from None
     try:
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as failure:
         db.close()
-        raise error("not_sqlite", path=path, detail=failure) from None
+        raise error("backup.not_sqlite", path=path, detail=failure) from None
     return db
 
 
@@ -114,11 +114,11 @@ def _copy(
         copy.execute("PRAGMA journal_mode=DELETE")
         verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
-            raise BackupError("copy_damaged", path=target, detail=verdict)
+            raise BackupError("backup.copy_damaged", path=target, detail=verdict)
     except sqlite3.Error as failure:
         if "full" in str(failure).lower() or _short_of_space(partial, source):
-            raise BackupError("disk_full", path=target) from None
-        raise BackupError("backup_failed", path=target, detail=failure) from None
+            raise BackupError("backup.disk_full", path=target) from None
+        raise BackupError("backup.backup_failed", path=target, detail=failure) from None
     finally:
         if source.in_transaction:
             source.execute("ROLLBACK")

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hanport.backup.copy import backup_database, open_existing
-from hanport.backup.texts import Problem
+from hanport.backup.errors import BackupProblem
 
 __all__ = ["HANPORT_TABLES", "RestoreError", "RestoreResult", "restore_database"]
 
 HANPORT_TABLES = ("meters", "blocks", "rollups")
 
 
-class RestoreError(Problem):
+class RestoreError(BackupProblem):
     """Nothing was restored (or, after a failed copy, the old database is in `.before-restore`)."""
 
 
@@ -45,7 +45,7 @@ def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
     try:
         target = open_existing(database_path, RestoreError)
     except RestoreError as error:
-        if error.key != "not_sqlite":
+        if error.code != "backup.not_sqlite":
             raise
         _set_aside(database_path, before)  # unreadable: no hanport can be running on it
         _copy_new(backup_path, database_path)
@@ -66,14 +66,14 @@ def _check_backup(path: Path) -> None:
             rows = [row[0] for row in db.execute("PRAGMA integrity_check")]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         except sqlite3.Error as failure:
-            raise RestoreError("backup_damaged", path=path, detail=failure) from None
+            raise RestoreError("backup.backup_damaged", path=path, detail=failure) from None
     finally:
         db.close()
     if rows != ["ok"]:
-        raise RestoreError("backup_damaged", path=path, detail="; ".join(rows[:3]))
+        raise RestoreError("backup.backup_damaged", path=path, detail="; ".join(rows[:3]))
     missing = [table for table in HANPORT_TABLES if table not in tables]
     if missing:
-        raise RestoreError("not_hanport", path=path, table=missing[0])
+        raise RestoreError("backup.not_hanport", path=path, table=missing[0])
 
 
 def _lock(target: sqlite3.Connection, path: Path) -> None:
@@ -85,8 +85,8 @@ def _lock(target: sqlite3.Connection, path: Path) -> None:
         target.execute("COMMIT")  # the lock stays: exclusive locking mode keeps it until close
     except sqlite3.OperationalError as failure:
         if "locked" in str(failure) or "busy" in str(failure):
-            raise RestoreError("in_use", path=path) from None
-        raise RestoreError("not_sqlite", path=path, detail=failure) from None
+            raise RestoreError("backup.in_use", path=path) from None
+        raise RestoreError("backup.not_sqlite", path=path, detail=failure) from None
 
 
 def _keep(target: sqlite3.Connection, before: Path) -> None:
@@ -97,7 +97,7 @@ def _keep(target: sqlite3.Connection, before: Path) -> None:
         target.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.Error as failure:
-        raise RestoreError("backup_failed", path=before, detail=failure) from None
+        raise RestoreError("backup.backup_failed", path=before, detail=failure) from None
     finally:
         copy.close()
 
@@ -110,11 +110,13 @@ def _overwrite(target: sqlite3.Connection, backup: Path, database: Path, before:
         target.execute("PRAGMA journal_mode=WAL")
         verdict = target.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.Error as failure:
-        raise RestoreError("restore_failed", path=database, detail=failure, before=before) from None
+        raise RestoreError(
+            "backup.restore_failed", path=database, detail=failure, before=before
+        ) from None
     finally:
         source.close()
     if verdict != "ok":
-        raise RestoreError("restore_failed", path=database, detail=verdict, before=before)
+        raise RestoreError("backup.restore_failed", path=database, detail=verdict, before=before)
 
 
 def _set_aside(database: Path, before: Path) -> None:
@@ -129,8 +131,8 @@ def _copy_new(backup: Path, database: Path) -> None:
     """No database yet: the backup becomes it (0600), in WAL mode like one hanport made."""
     try:
         backup_database(backup, database)
-    except Problem as failure:
-        raise RestoreError("restore_new_failed", path=database, detail=failure) from None
+    except BackupProblem as failure:
+        raise RestoreError("backup.restore_new_failed", path=database, detail=failure) from None
     db = sqlite3.connect(str(database), isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode=WAL")

@@ -16,7 +16,8 @@ from pathlib import Path
 from hanport.backup.copy import BackupError, BackupResult, backup_database
 from hanport.backup.rotation import backup_name, next_due, to_remove
 from hanport.backup.settings import BackupSettings
-from hanport.backup.texts import say, size_text
+from hanport.i18n import text
+from hanport.i18n.formats import size_text
 
 __all__ = ["run_scheduled_backups"]
 
@@ -46,26 +47,34 @@ async def run_scheduled_backups(
         try:
             done = await _backup(database, folder, now())
         except BackupError as error:
-            log.error(say("scheduled_failed", language, reason=error.text(language)))
+            log.error(text("backup.scheduled_failed", language, reason=error.text(language)))
             await asyncio.sleep(_RETRY_S)
             continue
         log.info(
-            say(
-                "scheduled", language, path=done.path, size=size_text(done.size), keep=settings.keep
+            text(
+                "backup.scheduled",
+                language,
+                path=done.path,
+                size=size_text(done.size, language),
+                keep=settings.keep,
             )
         )
         for name in to_remove(_names(folder), settings.keep):
             try:
                 (folder / name).unlink()
             except OSError as error:
-                log.error(say("remove_failed", language, path=folder / name, detail=error.strerror))
+                log.error(
+                    text(
+                        "backup.remove_failed", language, path=folder / name, detail=error.strerror
+                    )
+                )
 
 
 async def _backup(database: str | Path, folder: Path, moment: datetime) -> BackupResult:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
-        raise BackupError("no_folder", folder=folder) from None
+        raise BackupError("backup.no_folder", folder=folder) from None
     work = asyncio.ensure_future(
         asyncio.to_thread(backup_database, database, folder / backup_name(moment))
     )

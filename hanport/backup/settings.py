@@ -38,8 +38,8 @@ class BackupSettings:
 
 def backup_settings(raw: Raw) -> BackupSettings:
     return BackupSettings(
-        every_days=whole(raw.get("every_days"), 7, 0, 365, "backup interval in days"),
-        keep=whole(raw.get("keep"), 4, 1, 1000, "number of backups to keep"),
+        every_days=whole(raw.get("every_days"), 7, 0, 365, "settings.what.backup_every"),
+        keep=whole(raw.get("keep"), 4, 1, 1000, "settings.what.backup_keep"),
         folder=_folder(raw.get("folder")),
     )
 
@@ -50,14 +50,9 @@ def _folder(item: tuple[object, str] | None) -> str | None:
     value, where = item
     text = str(value).strip()
     if not text:
-        raise ConfigError(
-            f"The backup folder from {where} is empty; name a folder, or leave the setting out "
-            "for a folder backups beside the database."
-        )
+        raise ConfigError("backup.setting_folder_empty", where=where)
     if Path(text).exists() and not Path(text).is_dir():
-        raise ConfigError(
-            f"The backup folder {text} (from {where}) is a file; name a folder for the backups."
-        )
+        raise ConfigError("backup.setting_folder_file", folder=text, where=where)
     return text
 
 

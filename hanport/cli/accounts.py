@@ -77,42 +77,42 @@ def _accounts(args: argparse.Namespace) -> Iterator[Accounts]:
 def _password(args: argparse.Namespace, language: str) -> str:
     if args.password_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass(text("password", language))
-    if getpass.getpass(text("password_again", language)) != first:
-        raise AccountError(text("password_mismatch", language))
+    first = getpass.getpass(text("accounts.password_prompt", language))
+    if getpass.getpass(text("accounts.password_again_prompt", language)) != first:
+        raise AccountError("accounts.password_mismatch")
     return first
 
 
-def _existing(accounts: Accounts, name: str, language: str) -> User:
+def _existing(accounts: Accounts, name: str) -> User:
     """The user `name`, or the sentence that there is none (before any password is asked)."""
     user = next((user for user in accounts.users() if user.name == name), None)
     if user is None:
-        raise AccountError(text("no_user", language, name=name))
+        raise AccountError("accounts.no_user", name=name)
     return user
 
 
 def _user_add(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
         if any(user.name == args.name.strip() for user in accounts.users()):
-            raise AccountError(text("user_exists", language, name=args.name.strip()))
+            raise AccountError("accounts.user_exists", name=args.name.strip())
         user = accounts.add_user(args.name, _password(args, language), args.role)
-    print(text("user_added", language, name=user.name, role=user.role))
+    print(text("accounts.user_added", language, name=user.name, role=user.role))
     return 0
 
 
 def _user_password(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
-        _existing(accounts, args.name, language)
+        _existing(accounts, args.name)
         accounts.set_password(args.name, _password(args, language))
-    print(text("password_set", language, name=args.name))
+    print(text("accounts.password_set", language, name=args.name))
     return 0
 
 
 def _user_remove(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
-        _existing(accounts, args.name, language)
+        _existing(accounts, args.name)
         accounts.remove_user(args.name)
-    print(text("user_removed", language, name=args.name))
+    print(text("accounts.user_removed", language, name=args.name))
     return 0
 
 
@@ -120,18 +120,18 @@ def _user_list(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
         users = accounts.users()
     if not users:
-        print(text("no_accounts", language))
+        print(text("accounts.none", language))
         return 0
-    header = (text("column_user", language), text("column_role", language))
+    header = (text("accounts.column_user", language), text("accounts.column_role", language))
     _table(header, [(user.name, user.role) for user in users])
     return 0
 
 
 def _token_create(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
-        owner = _existing(accounts, args.user, language)
+        owner = _existing(accounts, args.user)
         secret, token = accounts.create_token(owner, args.name)
-    print(text("token_created", language, id=token.id, name=token.name))
+    print(text("accounts.token_created", language, id=token.id, name=token.name))
     print(secret)
     return 0
 
@@ -140,10 +140,10 @@ def _token_list(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
         tokens = accounts.tokens()
     if not tokens:
-        print(text("no_tokens", language))
+        print(text("accounts.no_tokens", language))
         return 0
-    names = ("column_number", "column_user", "column_token", "column_created", "column_used")
-    never = text("never", language)
+    names = ("number", "user", "token", "created", "used")
+    never = text("accounts.never", language)
     rows = [
         (
             str(token.id),
@@ -154,7 +154,7 @@ def _token_list(args: argparse.Namespace, language: str) -> int:
         )
         for token in tokens
     ]
-    _table(tuple(text(name, language) for name in names), rows)
+    _table(tuple(text(f"accounts.column_{name}", language) for name in names), rows)
     return 0
 
 
@@ -170,6 +170,6 @@ def _day(epoch_s: int) -> str:
 def _token_revoke(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
         if not accounts.revoke_token(args.id):
-            raise AccountError(text("no_token", language, id=args.id))
-    print(text("token_revoked", language, id=args.id))
+            raise AccountError("accounts.no_token", id=args.id)
+    print(text("accounts.token_revoked", language, id=args.id))
     return 0

@@ -43,7 +43,8 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
 def _backup(args: argparse.Namespace, language: str) -> int:
     from hanport.backup.copy import backup_database
     from hanport.backup.rotation import backup_name
-    from hanport.backup.texts import say, size_text
+    from hanport.i18n import text
+    from hanport.i18n.formats import size_text
 
     def work() -> str:
         database = _database(args)
@@ -51,8 +52,12 @@ def _backup(args: argparse.Namespace, language: str) -> int:
         if target.is_dir():
             target = target / backup_name(datetime.now(UTC))
         done = backup_database(database, target)
-        return say(
-            "backed_up", language, database=database, path=done.path, size=size_text(done.size)
+        return text(
+            "backup.backed_up",
+            language,
+            database=database,
+            path=done.path,
+            size=size_text(done.size, language),
         )
 
     return _said(work, language)
@@ -60,14 +65,18 @@ def _backup(args: argparse.Namespace, language: str) -> int:
 
 def _restore(args: argparse.Namespace, language: str) -> int:
     from hanport.backup.restore import restore_database
-    from hanport.backup.texts import say
+    from hanport.i18n import text
 
     def work() -> str:
         done = restore_database(args.file, _database(args))
         if done.before is None:
-            return say("restored_new", language, database=done.database, backup=done.backup)
-        return say(
-            "restored", language, database=done.database, backup=done.backup, before=done.before
+            return text("backup.restored_new", language, database=done.database, backup=done.backup)
+        return text(
+            "backup.restored",
+            language,
+            database=done.database,
+            backup=done.backup,
+            before=done.before,
         )
 
     return _said(work, language)
@@ -103,7 +112,5 @@ def _said(work: Callable[[], str], language: str) -> int:
 
 
 def _fail(error: HanError, language: str) -> int:
-    text = getattr(error, "text", None)
-    sentence = text(language) if callable(text) else str(error)
-    print(f"hanport: {sentence}", file=sys.stderr)
+    print(f"hanport: {error.text(language)}", file=sys.stderr)
     return 2

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, language: str) -> int:
     else:
         source = Source("sim", speed=SIMULATOR_INTERVAL_S / args.interval, seed=args.seed)
         interval = number(Decimal(f"{args.interval:g}"), language)
-        print(text("simulator", language, interval=interval), flush=True)
+        print(text("simulator.running", language, interval=interval), flush=True)
     decoder = Decoder(
         key=settings.key,
         auth_key=settings.auth_key,
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace, language: str) -> int:
     running = run_runtime(source, decoder, settings, database, sinks, show, args.count, language)
     stopped_by = asyncio.run(running)
     if stopped_by is not None:  # SIGTERM or Ctrl-C: stopped cleanly
-        print(text("stopped", language), file=sys.stderr)
+        print(text("cli.stopped", language), file=sys.stderr)
     return 130 if stopped_by == signal.SIGINT else 0
 
 
@@ -106,16 +106,16 @@ def capture(args: argparse.Namespace, language: str) -> int:
     except OSError as error:
         from hanport.sources.line_errors import why
 
-        raise UsageError("cannot_write", path=args.file, why=why(error)) from None
+        raise UsageError("cli.cannot_write", path=args.file, why=why(error)) from None
     try:
         with output:
             frames, size = asyncio.run(_capture(source, output, args.count, args.seconds, language))
     except OSError as error:  # a full disk, a pulled USB stick
         from hanport.sources.line_errors import why
 
-        raise UsageError("write_failed", path=args.file, why=why(error)) from None
+        raise UsageError("capture.write_failed", path=args.file, why=why(error)) from None
     values = {"size": number(size, language), "path": args.file, "frames": frames}
-    print(plural("captured", language, frames, **values))
+    print(plural("capture.captured", language, frames, **values))
     return 0
 
 
@@ -134,7 +134,9 @@ async def _capture(
                 size += len(chunk)
                 frames += sum(isinstance(item, Reading) for item in decoder.feed(chunk))
                 elapsed = time.monotonic() - started
-                line.show(text("capturing", language, bytes=number(size, language), frames=frames))
+                line.show(
+                    text("capture.progress", language, bytes=number(size, language), frames=frames)
+                )
                 if (count and frames >= count) or (seconds and elapsed >= seconds):
                     break
     finally:
@@ -153,10 +155,10 @@ def simulate(args: argparse.Namespace, language: str) -> int:
 
     if args.tcp is not None:
         if not 0 < args.tcp < 65536:
-            raise UsageError("flag_port", flag="--tcp", value=args.tcp)
+            raise UsageError("cli.flag_port", flag="--tcp", value=args.tcp)
         return asyncio.run(_serve_tcp(args.tcp, make, speed, args.count, language))
     master, path = open_pty()
-    print(text("pty", language, path=path), flush=True)
+    print(text("simulator.pty", language, path=path), flush=True)
     asyncio.run(serve_pty(master, make(), speed, args.count))
     return 0
 
@@ -169,7 +171,7 @@ def _speed(value: str) -> float | None:
     except ValueError:
         speed = 0.0
     if not 0 < speed < float("inf"):
-        raise UsageError("flag_speed", value=value)
+        raise UsageError("cli.flag_speed", value=value)
     return speed
 
 
@@ -185,8 +187,8 @@ async def _serve_tcp(
     except OSError as error:
         from hanport.sources.line_errors import why
 
-        raise UsageError("cannot_listen", port=port, why=why(error)) from None
-    print(text("tcp", language, port=port), flush=True)
+        raise UsageError("simulator.cannot_listen", port=port, why=why(error)) from None
+    print(text("simulator.tcp", language, port=port), flush=True)
     async with server:
         await server.serve_forever()
     return 0
@@ -209,4 +211,4 @@ def live_line(reading: Reading, language: str) -> str:
     shown = {
         name: "—" if value is None else number(value, language) for name, value in values.items()
     }
-    return text("live", language, time=stamp, **shown)
+    return text("cli.live", language, time=stamp, **shown)

@@ -48,7 +48,7 @@ def doctor(args: argparse.Namespace, language: str) -> int:
 def _progress(found: Diagnosis, left_s: float, language: str) -> str:
     frames = found.readings + found.rejected
     return plural(
-        "doctor_listening",
+        "doctor.listening",
         language,
         frames,
         source=found.source,

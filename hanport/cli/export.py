@@ -31,10 +31,10 @@ def export_command(args: argparse.Namespace, language: str) -> int:
     zone = ZoneInfo(settings.timezone)
     database = Path(settings.database or "hanport.db")
     if not database.exists():
-        raise ExportError("export_no_database", database=database)
+        raise ExportError("export.no_database", database=database)
     start, end = _moment(args.start, zone, "--from"), _moment(args.end, zone, "--to")
     if end <= start:
-        raise ExportError("export_order")
+        raise ExportError("export.order")
     store = SqliteStore(database, zone)
     try:
         meter = _pick_meter(store, args.meter)
@@ -48,7 +48,7 @@ def export_command(args: argparse.Namespace, language: str) -> int:
                 out.close()
     finally:
         store.close()
-    print(plural("exported", language, rows, rows=number(rows, language)), file=sys.stderr)
+    print(plural("export.exported", language, rows, rows=number(rows, language)), file=sys.stderr)
     return 0
 
 
@@ -58,7 +58,7 @@ def _open(path: str) -> TextIO:
     except OSError as error:
         from hanport.sources.line_errors import why
 
-        raise ExportError("cannot_write", path=path, why=why(error)) from None
+        raise ExportError("cli.cannot_write", path=path, why=why(error)) from None
 
 
 def _bar(args: argparse.Namespace, language: str) -> Progress | None:
@@ -72,7 +72,7 @@ def _moment(value: str, zone: ZoneInfo, flag: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ExportError("export_moment", flag=flag, value=value) from None
+        raise ExportError("export.moment", flag=flag, value=value) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
@@ -82,13 +82,13 @@ def _pick_meter(store: SqliteStore, wanted: str | None) -> str:
     if wanted is not None:
         if wanted not in meters:
             if not meters:
-                raise ExportError("export_empty", database=store.path)
-            raise ExportError("export_no_meter", meter=wanted, known=known)
+                raise ExportError("export.empty", database=store.path)
+            raise ExportError("export.no_meter", meter=wanted, known=known)
         return wanted
     if not meters:
-        raise ExportError("export_empty", database=store.path)
+        raise ExportError("export.empty", database=store.path)
     if len(meters) != 1:
-        raise ExportError("export_which_meter", count=len(meters), known=known)
+        raise ExportError("export.which_meter", count=len(meters), known=known)
     return meters[0]
 
 
@@ -100,7 +100,7 @@ def terminal_progress(stream: TextIO | None = None, language: str = "en") -> Pro
 
     def show(fraction: float, rows: int) -> None:
         done = fraction >= 1
-        counted = plural("export_rows", language, rows, rows=number(rows, language))
+        counted = plural("export.rows", language, rows, rows=number(rows, language))
         line.show(f"{bar(fraction)}  {counted}", now=done)
         if done:
             line.close()

@@ -20,7 +20,7 @@ from hanport.cli.service import add_service_commands
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
 from hanport.codec.hexdump import unhex_if_hex
 from hanport.errors import HanError
-from hanport.i18n import default_language, reason, sentence, text
+from hanport.i18n import default_language, sentence, text
 from hanport.model import Reading, Rejected
 from hanport.output import reading_json, reading_table
 
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hanport: {sentence(error, language)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(text("stopped", language), file=sys.stderr)
+        print(text("cli.stopped", language), file=sys.stderr)
         return 130
     except OSError as error:  # a full disk, a file that vanished: the system's reason
         print(f"hanport: {_os_sentence(error, language)}", file=sys.stderr)
@@ -64,8 +64,8 @@ def _os_sentence(error: OSError, language: str) -> str:
     from hanport.sources.line_errors import why
 
     if error.filename is not None:
-        return text("os_error", language, path=error.filename, why=why(error))
-    return text("os_error_plain", language, why=why(error))
+        return text("cli.os_error", language, path=error.filename, why=why(error))
+    return text("cli.os_error_plain", language, why=why(error))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -188,19 +188,19 @@ def _decode(args: argparse.Namespace, language: str) -> int:
         if args.json:
             print(reading_json(reading))
         else:
-            title = text("reading", language, n=number)
-            print(f"{title} ({text('format', language, format=decoder.format)})")
+            title = text("cli.reading", language, n=number)
+            print(f"{title} ({text('cli.format', language, format=decoder.format)})")
             print(reading_table(reading, language))
     for item in rejected:
         if readings:
-            print(text("skipped", language, reason=reason(item.reason, language)), file=sys.stderr)
+            print(text("cli.skipped", language, reason=item.text(language)), file=sys.stderr)
     if readings:
         return 0
     if rejected:
-        first = reason(rejected[0].reason, language)
-        print(text("nothing_decoded", language, reason=first), file=sys.stderr)
+        first = rejected[0].text(language)
+        print(text("cli.nothing_decoded", language, reason=first), file=sys.stderr)
     else:
-        print(text("nothing", language, size=len(data)), file=sys.stderr)
+        print(text("cli.nothing", language, size=len(data)), file=sys.stderr)
     return 1
 
 
@@ -211,4 +211,4 @@ def _read_input(path: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as error:
-        raise UsageError("no_file", path=path, error=error.strerror) from None
+        raise UsageError("cli.no_file", path=path, error=error.strerror) from None

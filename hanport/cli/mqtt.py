@@ -43,7 +43,7 @@ def mqtt_test(args: argparse.Namespace, language: str) -> int:
     import aiomqtt
 
     from hanport.i18n import sentence
-    from hanport.mqtt.problems import Problem, SetupProblem, explain
+    from hanport.mqtt.problems import SetupProblem, explain
     from hanport.mqtt.settings import MQTT, MqttSettings
     from hanport.plugins import load_settings
 
@@ -54,7 +54,7 @@ def mqtt_test(args: argparse.Namespace, language: str) -> int:
     except HanError as error:
         return _fail(sentence(error, language))
     if settings is None:
-        _fail(text("mqtt_not_configured", language))
+        _fail(text("mqtt.not_configured", language))
         _show_preview(MqttSettings(host="localhost"), language)
         return 2
     try:
@@ -62,19 +62,17 @@ def mqtt_test(args: argparse.Namespace, language: str) -> int:
 
         asyncio.run(_connect(settings))
     except (aiomqtt.MqttError, OSError, SetupProblem) as error:
-        problem = explain(error, settings)
-        if args.url is not None:  # name the flag the URL came from, not the setting
-            problem = Problem(problem.key, (*problem.values, ("setting", "--url")))
-        _fail(problem.text(language))
+        given = "--url" if args.url is not None else "mqtt.url"  # the flag, or the setting
+        _fail(explain(error, settings, setting=given).text(language))
         _show_preview(settings, language)
         return 2
-    print(text("mqtt_connected", language, url=settings.safe_url))
+    print(text("mqtt.connected", language, url=settings.safe_url))
     _show_preview(settings, language)
     return 0
 
 
 def _show_preview(settings: MqttSettings, language: str) -> None:
-    print(text("mqtt_would_publish", language))
+    print(text("mqtt.would_publish", language))
     for message in preview(settings):
         retained = " [retained]" if message.retain else ""
         print(f"\n{message.topic}{retained}\n{_shown(message, settings)}")

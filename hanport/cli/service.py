@@ -41,7 +41,7 @@ def _install(args: argparse.Namespace, language: str) -> int:
             args.dry_run, user=args.user, group=args.group, config=args.config, language=language
         )
     except InstallError as error:
-        print(f"hanport: {error}", file=sys.stderr)
+        print(f"hanport: {error.text(language)}", file=sys.stderr)
         return 2
     return 0
 
@@ -50,6 +50,6 @@ def _uninstall(args: argparse.Namespace, language: str) -> int:
     try:
         uninstall(args.dry_run, user=args.user, config=args.config, language=language)
     except InstallError as error:
-        print(f"hanport: {error}", file=sys.stderr)
+        print(f"hanport: {error.text(language)}", file=sys.stderr)
         return 2
     return 0

@@ -57,9 +57,9 @@ def parse_notification(apdu: bytes) -> Notification:
 def parse_notification_header(apdu: bytes) -> tuple[bytes | None, int]:
     """The date-time of a data-notification (None when empty) and where its body starts."""
     if not apdu or apdu[0] != DATA_NOTIFICATION:
-        raise DecodeError("The frame does not hold a DLMS data-notification.")
+        raise DecodeError("decoder.not_notification")
     if len(apdu) < 6:
-        raise TruncatedError("The DLMS data-notification ends inside its header.")
+        raise TruncatedError("decoder.notification_header_cut")
     pos = 5
     date_time: bytes | None = None
     if apdu[pos] == 0x09:
@@ -69,15 +69,15 @@ def parse_notification_header(apdu: bytes) -> tuple[bytes | None, int]:
         date_time = apdu[pos : pos + length]
         pos += length
     if pos > len(apdu):
-        raise TruncatedError("The DLMS data-notification ends inside its date-time.")
+        raise TruncatedError("decoder.notification_time_cut")
     return date_time, pos
 
 
 def parse_block(apdu: bytes) -> Block:
     if len(apdu) < 7 or apdu[0] != GENERAL_BLOCK_TRANSFER:
-        raise DecodeError("The frame does not hold a DLMS general block transfer.")
+        raise DecodeError("decoder.not_block_transfer")
     length, pos = read_length(apdu, 6)
     data = apdu[pos : pos + length]
     if len(data) != length:
-        raise DecodeError("A DLMS block is shorter than its header says.")
+        raise DecodeError("decoder.block_short")
     return Block(bool(apdu[1] & 0x80), int.from_bytes(apdu[2:4], "big"), data)

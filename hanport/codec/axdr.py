@@ -60,15 +60,15 @@ _MAX_DEPTH = 16
 def read_length(data: bytes, pos: int) -> tuple[int, int]:
     """A-XDR length: one byte below 0x80, else 0x8N followed by N big-endian bytes."""
     if pos >= len(data):
-        raise TruncatedError("DLMS data ends inside a length field.")
+        raise TruncatedError("decoder.axdr_length_cut")
     first = data[pos]
     if first < 0x80:
         return first, pos + 1
     size = first & 0x7F
     if size == 0 or size > 4:
-        raise DecodeError("DLMS data has an invalid length field.")
+        raise DecodeError("decoder.axdr_bad_length")
     if pos + 1 + size > len(data):
-        raise TruncatedError("DLMS data ends inside a length field.")
+        raise TruncatedError("decoder.axdr_length_cut")
     return int.from_bytes(data[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
 
 
@@ -92,19 +92,19 @@ def decode_axdr(data: bytes, pos: int = 0) -> tuple[AxdrValue, int]:
             continue
         remaining -= 1
         if pos >= size:
-            raise TruncatedError("DLMS data ends before a value that was announced.")
+            raise TruncatedError("decoder.axdr_value_missing")
         tag = data[pos]
         pos += 1
         fixed = _FIXED_INT.get(tag)
         if fixed is not None:
             end = pos + fixed.size
             if end > size:
-                raise TruncatedError("DLMS data ends in the middle of a value.")
+                raise TruncatedError("decoder.axdr_value_cut")
             items.append(fixed.unpack_from(data, pos)[0])
             pos = end
         elif tag in {0x01, 0x02}:
             if len(stack) >= _MAX_DEPTH:
-                raise DecodeError("DLMS data is nested too deeply to be a meter list.")
+                raise DecodeError("decoder.axdr_nested")
             count, pos = read_length(data, pos)
             stack.append((items, remaining, structure))
             items, remaining, structure = [], count, tag == 0x02
@@ -112,7 +112,7 @@ def decode_axdr(data: bytes, pos: int = 0) -> tuple[AxdrValue, int]:
             length, pos = read_length(data, pos)
             end = pos + length
             if end > size:
-                raise TruncatedError("DLMS data ends in the middle of a value.")
+                raise TruncatedError("decoder.axdr_value_cut")
             items.append(data[pos:end])
             pos = end
         else:
@@ -130,7 +130,7 @@ def _decode_small(data: bytes, pos: int, tag: int) -> tuple[AxdrValue, int]:
         try:
             return data[pos:end].decode("utf-8" if tag == 0x0C else "latin-1"), end
         except UnicodeDecodeError:
-            raise DecodeError("DLMS data has a text value that is not valid UTF-8.") from None
+            raise DecodeError("decoder.axdr_utf8") from None
     if tag in (0x03, 0x0D, 0x16):
         _need(data, pos + 1)
         byte = data[pos]
@@ -149,9 +149,9 @@ def _decode_small(data: bytes, pos: int, tag: int) -> tuple[AxdrValue, int]:
         end = pos + floating.size
         _need(data, end)
         return Decimal(repr(floating.unpack_from(data, pos)[0])), end
-    raise DecodeError(f"DLMS data has a value of unknown type 0x{tag:02X}.")
+    raise DecodeError("decoder.axdr_type", tag=f"0x{tag:02X}")
 
 
 def _need(data: bytes, end: int) -> None:
     if end > len(data):
-        raise TruncatedError("DLMS data ends in the middle of a value.")
+        raise TruncatedError("decoder.axdr_value_cut")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from hanport.codec.axdr import read_length
 from hanport.codec.p1 import NEED_MORE, NOT_A_FRAME
 from hanport.codec.record import Record
-from hanport.errors import DecodeError, DecryptionError
+from hanport.errors import DecodeError, DecryptionError, KeyFormatError
 
 __all__ = [
     "GLO_CIPHERING",
@@ -21,6 +21,7 @@ __all__ = [
     "decrypt",
     "frame_ciphered",
     "frame_length",
+    "key_bytes",
     "parse_ciphered",
 ]
 
@@ -106,26 +107,37 @@ def _announced_end(buf: bytes | bytearray, start: int) -> int:
     return pos + length
 
 
+def key_bytes(key: bytes | str) -> bytes | None:
+    """The 16-byte AES key in `key` (16 bytes, or the 32 hexadecimal digits a grid operator
+    gives, in either case, pairs may be separated by spaces); None when it is neither.
+
+    The one check of a key's form: the decoder, the command line (`--key`) and the settings
+    (`meter.key`) all use it, each saying in its own words where the wrong key came from."""
+    if isinstance(key, bytes):
+        return key if len(key) == 16 else None
+    try:
+        raw = bytes.fromhex(key)
+    except ValueError:
+        return None
+    return raw if len(raw) == 16 else None
+
+
 def aes_key(key: bytes | str | None, name: str) -> bytes | None:
-    """A key as given by the user (16 bytes or 32 hex digits) → bytes; ValueError otherwise."""
-    if key is None or (isinstance(key, bytes) and len(key) == 16):
-        return key
-    if isinstance(key, str):
-        try:
-            raw = bytes.fromhex(key)
-        except ValueError:
-            raw = b""
-        if len(raw) == 16:
-            return raw
-    raise ValueError(f"The {name} must be 16 bytes (32 hexadecimal digits).")
+    """A key as given to the `Decoder` → bytes; `KeyFormatError` (a ValueError) otherwise."""
+    if key is None:
+        return None
+    found = key_bytes(key)
+    if found is None:
+        raise KeyFormatError(name)
+    return found
 
 
 def parse_ciphered(apdu: bytes) -> CipheredApdu:
     if len(apdu) < 16 or apdu[0] != GLO_CIPHERING or apdu[1] != 8:
-        raise DecodeError("The encrypted frame's header is not general-glo-ciphering.")
+        raise DecodeError("decoder.not_glo_ciphering")
     length, pos = read_length(apdu, 10)
     if pos + length > len(apdu) or length < 5:
-        raise DecodeError("The encrypted frame is shorter than its header says.")
+        raise DecodeError("decoder.ciphered_short")
     return CipheredApdu(
         apdu[2:10], apdu[pos], apdu[pos + 1 : pos + 5], apdu[pos + 5 : pos + length]
     )
@@ -135,22 +147,13 @@ def decrypt(ciphered: CipheredApdu, key: bytes | None, auth_key: bytes | None) -
     """The plaintext APDU or P1 telegram. Raises DecryptionError with what to do."""
     sc = ciphered.security_control
     if auth_key is not None and not sc & _AUTHENTICATED:
-        raise DecryptionError(
-            "The frame is not authenticated although an authentication key is set; it is "
-            "dropped (damaged on the line, or not from your meter)."
-        )
+        raise DecryptionError("decoder.not_authenticated")
     if not sc & (_ENCRYPTED | _AUTHENTICATED):
         return ciphered.payload
     if sc & _ENCRYPTED and key is None:
-        raise DecryptionError(
-            f"The meter sends encrypted frames (system title {ciphered.sender}) and no key was "
-            "given; ask your grid operator for the encryption key and pass it with --key."
-        )
+        raise DecryptionError("decoder.no_key", title=ciphered.sender)
     if sc & _AUTHENTICATED and auth_key is None:
-        raise DecryptionError(
-            "The meter authenticates its frames and no authentication key was given; "
-            "pass it with --auth-key."
-        )
+        raise DecryptionError("decoder.no_auth_key")
     nonce = ciphered.system_title + ciphered.frame_counter
     if sc & _AUTHENTICATED:
         assert auth_key is not None
@@ -172,7 +175,7 @@ def _decrypt_gcm(ciphered: CipheredApdu, key: bytes | None, auth_key: bytes, non
 
     payload = ciphered.payload
     if len(payload) < _TAG_LENGTH:
-        raise DecodeError("The encrypted frame is too short to hold its authentication tag.")
+        raise DecodeError("decoder.tag_short")
     body, tag = payload[:-_TAG_LENGTH], payload[-_TAG_LENGTH:]
     aad = bytes([ciphered.security_control]) + auth_key
     encrypted = bool(ciphered.security_control & _ENCRYPTED)
@@ -185,8 +188,5 @@ def _decrypt_gcm(ciphered: CipheredApdu, key: bytes | None, auth_key: bytes, non
     try:
         plaintext = decryptor.update(body if encrypted else b"") + decryptor.finalize()
     except InvalidTag:
-        raise DecryptionError(
-            "Wrong key: the frame's authentication tag does not match; check the encryption "
-            "key (--key) and the authentication key (--auth-key)."
-        ) from None
+        raise DecryptionError("decoder.wrong_key") from None
     return plaintext if encrypted else body

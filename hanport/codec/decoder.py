@@ -31,11 +31,13 @@ from hanport.codec.record import Record
 from hanport.errors import ChecksumError, DecodeError, HanError
 from hanport.model import Reading, Rejected
 
-__all__ = ["DEFAULT_ZONE", "Decoder", "DecoderStats", "decode"]
+__all__ = ["DEFAULT_ZONE", "INTERNAL", "Decoder", "DecoderStats", "decode"]
 
 DEFAULT_ZONE = "Europe/Tallinn"
 _FILLER = b"\x7e\x00\r\n\t "
 Item = Reading | Rejected
+INTERNAL = "decoder.internal"
+"""The code of a rejection that is a bug in hanport, not bad line data (tests look for it)."""
 
 
 class DecoderStats(Record):
@@ -172,7 +174,7 @@ class Decoder:
             stats.junk_bytes += 1
             pos = start + 1
         if noise_cut >= 0 and not out and buf[noise_cut:].strip(_FILLER):
-            self._reject(Rejected(CUT_SHORT, bytes(buf[noise_cut:])), out)
+            self._reject(Rejected.of(CUT_SHORT, bytes(buf[noise_cut:])), out)
         self._claimed = claimed - pos if claimed > pos else 0
         self._sealed = sealed - pos if sealed > pos else 0
         if isinstance(buf, bytearray):
@@ -208,7 +210,8 @@ class Decoder:
         found = given_up(buf, start, cut_short)
         if found is None:
             return False
-        self._reject(Rejected(found[0], bytes(buf[start : found[1]])), out)
+        code, params, end = found
+        self._reject(Rejected.of(code, bytes(buf[start:end]), **params), out)
         return True
 
     def _handle(self, frame: bytes, out: list[Item], received_at: datetime | None) -> bool:
@@ -223,13 +226,12 @@ class Decoder:
         except HanError as error:
             if not raw_ciphered:  # never glue the pieces around a bad frame into one message
                 self._messages.clear()
-            item = Rejected(str(error), frame, error.code, error.params)
+            item = Rejected.of_error(error, frame)
             mistaken = raw_ciphered or (isinstance(error, ChecksumError) and _noise(frame))
         except Exception as error:  # a decoder bug must not stop the reader
             self._messages.clear()
             mistaken = raw_ciphered
-            internal = HanError("decoder.internal", error=f"{type(error).__name__}: {error}")
-            item = Rejected(str(internal), frame, internal.code, internal.params)
+            item = Rejected.of(INTERNAL, frame, error=f"{type(error).__name__}: {error}")
         if self._messages.abandoned:
             self._report_abandoned(out)
         if item is None:
@@ -253,8 +255,8 @@ class Decoder:
     def _report_abandoned(self, out: list[Item]) -> None:
         abandoned = self._messages.abandoned
         if abandoned:
-            for reason, raw in abandoned:
-                self._reject(Rejected(reason, raw), out)
+            for code, raw in abandoned:
+                self._reject(Rejected.of(code, raw), out)
             abandoned.clear()
 
     def _decode_frame(self, frame: bytes, received_at: datetime | None) -> Item | None:
@@ -285,7 +287,7 @@ class Decoder:
     def _without_crc(self, telegram: bytes) -> None:
         problem = missing_crc(telegram, self._crc_seen)
         if problem is not None:
-            raise DecodeError(problem)
+            raise DecodeError(problem[0], **problem[1])
 
     def _apdu(self, apdu: bytes, carrier: str, received_at: datetime | None) -> Item:
         """`carrier` "dlms" is no frame at all: only an authentication tag can check its bytes."""

@@ -29,10 +29,7 @@ _AUTHENTICATED = 0x10
 _NOTIFICATION = bytes([DATA_NOTIFICATION])
 _CIPHERED = bytes([GLO_CIPHERING])
 _MAKERS = {b"LGZ": "landis+gyr", b"KAM": "kamstrup", b"KFM": "kaifa", b"AID": "aidon"}
-_INCOMPLETE = (
-    "The decrypted frame is not one complete DLMS data-notification; the key is wrong or the "
-    "frame was damaged, and it carries no authentication tag to tell, so it is dropped."
-)
+_INCOMPLETE = "decoder.incomplete"
 
 
 class Opened(Record):
@@ -88,10 +85,7 @@ def read_notification(
     plaintext decrypted without tag, which must be exactly one notification.
     """
     if apdu[:1] != _NOTIFICATION:
-        raise DecodeError(
-            f"The frame holds a DLMS message of type 0x{apdu[:1].hex().upper() or '--'}, "
-            "not a data-notification; hanport reads pushed meter data only."
-        )
+        raise DecodeError("decoder.dlms_type", type=f"0x{apdu[:1].hex().upper() or '--'}")
     if unauthenticated and _incomplete(apdu):
         raise DecodeError(_INCOMPLETE)
     date_time, body_start = parse_notification_header(apdu)

@@ -86,7 +86,7 @@ def add_entries(
                 continue
         known += _add_entry(builder, obis, value, scaler_unit, scalers, ambiguous, zone)
     if not known and "meter_time" not in builder.values:
-        raise UnknownLayoutError(unknown_layout(None, [obis for obis, _, _ in entries]))
+        raise unknown_layout(None, [obis for obis, _, _ in entries])
 
 
 NumberPlan = tuple["str | None", int, int, bool]
@@ -232,13 +232,9 @@ def maker_from_list_id(entries: list[Entry]) -> str | None:
     return None
 
 
-def unknown_layout(body: AxdrValue, codes: list[str] | None = None) -> str:
+def unknown_layout(body: AxdrValue, codes: list[str] | None = None) -> UnknownLayoutError:
+    """The error for a list no layout fits, naming the first of its OBIS `codes` if it has any."""
     if codes:
         shown = ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
-        return (
-            f"Unknown list layout: the frame holds no register hanport knows (OBIS codes {shown})."
-        )
-    return (
-        "Unknown list layout: the frame holds no OBIS codes and matches no known meter list; "
-        "please send a capture (hanport capture) so that it can be added."
-    )
+        return UnknownLayoutError("decoder.unknown_layout_codes", codes=shown)
+    return UnknownLayoutError("decoder.unknown_layout")

@@ -21,6 +21,10 @@ from hanport.codec.axdr import TruncatedError
 from hanport.codec.cipher import GLO_CIPHERING, ciphered_extent
 from hanport.errors import DecodeError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hanport.codec.p1_frame import Why
+
 __all__ = [
     "CUT_SHORT",
     "MAX_APDU",
@@ -40,7 +44,8 @@ WAIT_FOR_END = -3
 MAX_APDU = 8192
 MAX_BUFFER = 2 * p1.MAX_TELEGRAM
 """The most a decoder keeps between chunks; the bounds above keep it below MAX_TELEGRAM."""
-CUT_SHORT = "The data ends in the middle of a frame; the rest of that frame never arrived."
+CUT_SHORT = "decoder.cut_short"
+"""The code of the reason for bytes that began a frame the input ended in."""
 _START = re.compile(rb"[/\x7e\x68\xdb\x0f\xe6]")
 """The first byte of every frame kind: P1, HDLC, M-Bus, ciphered APDU, bare APDU (with LLC)."""
 _LLC_APDU = frozenset(header + b"\x0f" for header in LLC_HEADERS)
@@ -73,25 +78,27 @@ def frame_bare(buf: bytes | bytearray, start: int, at_end: bool) -> int:
     return len(buf) if at_end else WAIT_FOR_END
 
 
-def given_up(buf: bytes | bytearray, start: int, cut_short: bool) -> tuple[str, int] | None:
+def given_up(buf: bytes | bytearray, start: int, cut_short: bool) -> Why | None:
     """Why the candidate at `start`, given up by framing (or `cut_short` by the end of the
-    input), cannot be read, and where the bytes that reason is about end; None when it never
-    looked like a frame (line noise)."""
+    input), cannot be read (a `[decoder]` code and its parameters), and where the bytes that
+    reason is about end; None when it never looked like a frame (line noise)."""
     mark = buf[start]
     if mark == 0x2F:
         if cut_short:
-            return (CUT_SHORT, len(buf)) if p1.looks_like_p1(buf, start) else None
+            return (CUT_SHORT, {}, len(buf)) if p1.looks_like_p1(buf, start) else None
         return p1.unusable_p1(buf, start)
     if mark == 0x7E:
         if not hdlc.looks_like_hdlc(buf, start):
             return None
-        return (CUT_SHORT if cut_short else hdlc.UNTERMINATED_HDLC), hdlc.hdlc_extent(buf, start)
+        code = CUT_SHORT if cut_short else hdlc.UNTERMINATED_HDLC
+        return code, {}, hdlc.hdlc_extent(buf, start)
     if mark == 0x68:
         if not mbus.looks_like_mbus(buf, start):
             return None
-        return (CUT_SHORT if cut_short else mbus.UNTERMINATED_MBUS), mbus.mbus_extent(buf, start)
+        code = CUT_SHORT if cut_short else mbus.UNTERMINATED_MBUS
+        return code, {}, mbus.mbus_extent(buf, start)
     if mark == GLO_CIPHERING and cut_short and ciphered_extent(buf, start) > start:
-        return CUT_SHORT, len(buf)
+        return CUT_SHORT, {}, len(buf)
     return None
 
 

@@ -63,10 +63,7 @@ def hdlc_extent(buf: bytes | bytearray, start: int) -> int:
     return min(len(buf), start + 2 + length) if length >= 7 else start
 
 
-UNTERMINATED_HDLC = (
-    "The HDLC frame does not end where its length field says (no closing flag 7E there); it "
-    "was cut short or damaged and is dropped."
-)
+UNTERMINATED_HDLC = "decoder.hdlc_unterminated"
 
 
 def looks_like_hdlc(buf: bytes | bytearray, start: int) -> bool:
@@ -92,13 +89,13 @@ def parse_hdlc(frame: bytes) -> HdlcFrame:
         hcs_expected = int.from_bytes(frame[pos : pos + 2], "little")
         hcs = crc16_x25(frame[:pos])
         if hcs != hcs_expected:
-            raise ChecksumError("HDLC frame header (HCS)", hcs_expected, hcs)
+            raise ChecksumError("decoder.part_hdlc_header", hcs_expected, hcs)
         information = frame[pos + 2 : -2]
     else:
         information = b""
     fcs = crc16_x25(frame[:-2])
     if fcs != fcs_expected:
-        raise ChecksumError("HDLC frame (FCS)", fcs_expected, fcs)
+        raise ChecksumError("decoder.part_hdlc", fcs_expected, fcs)
     return HdlcFrame(information, bool(frame[0] & 0x08))
 
 
@@ -107,4 +104,4 @@ def _skip_address(frame: bytes, pos: int) -> int:
     for end in range(pos, min(pos + 4, len(frame) - 2)):
         if frame[end] & 0x01:
             return end + 1
-    raise FrameError("The HDLC frame has no valid address field.")
+    raise FrameError("decoder.hdlc_address")

@@ -27,7 +27,6 @@ from hanport.codec.entries import (
 from hanport.codec.normalize import ReadingBuilder
 from hanport.codec.obis import obis_text
 from hanport.codec.units import DLMS_UNITS
-from hanport.errors import UnknownLayoutError
 
 __all__ = ["read_list"]
 
@@ -85,7 +84,7 @@ def read_list(
     """Add the values of a notification body to `builder`. Raises UnknownLayoutError."""
     entries, maker = _entries(body, maker)
     if not entries:
-        raise UnknownLayoutError(unknown_layout(body))
+        raise unknown_layout(body)
     add_entries(entries, builder, zone, maker, energy_scale)
 
 

@@ -56,10 +56,7 @@ def mbus_extent(buf: bytes | bytearray, start: int) -> int:
     return min(len(buf), start + buf[start + 1] + 6)
 
 
-UNTERMINATED_MBUS = (
-    "The M-Bus frame does not end where its length field says (no stop byte 16 there); it was "
-    "cut short or damaged and is dropped."
-)
+UNTERMINATED_MBUS = "decoder.mbus_unterminated"
 
 
 def looks_like_mbus(buf: bytes | bytearray, start: int) -> bool:
@@ -75,8 +72,8 @@ def parse_mbus(frame: bytes) -> MbusFrame:
     body = frame[4:-2]
     computed = sum(body) & 0xFF
     if computed != frame[-2]:
-        raise ChecksumError("M-Bus frame", frame[-2], computed)
+        raise ChecksumError("decoder.part_mbus", frame[-2], computed)
     if len(body) < 5:
-        raise FrameError("The M-Bus frame is too short to carry DLMS data.")
+        raise FrameError("decoder.mbus_short")
     control_info = body[2]
     return MbusFrame(body[5:], bool(control_info & 0x10), control_info & 0x0F)

@@ -17,17 +17,10 @@ __all__ = ["INTERRUPTED", "MAX_MESSAGE", "TOO_LONG", "UNFINISHED", "Reassembly"]
 _BLOCK_TRANSFER = bytes([GENERAL_BLOCK_TRANSFER])
 MAX_MESSAGE = 65536
 """The most a message in several frames may hold (meters push a few KiB at most)."""
-TOO_LONG = (
-    "A DLMS message in several frames grew beyond 64 KiB without its last frame; it is dropped."
-)
-INTERRUPTED = (
-    "A DLMS message in several frames was interrupted: a new message began before its last "
-    "frame arrived, so the unfinished one is dropped."
-)
-UNFINISHED = (
-    "The data ends before the last frame of a DLMS message in several frames arrived; the "
-    "unfinished message is dropped."
-)
+TOO_LONG = "decoder.dlms_too_long"
+INTERRUPTED = "decoder.dlms_interrupted"
+UNFINISHED = "decoder.dlms_unfinished"
+"""The codes of the reasons for abandoning a message (catalogue table `[decoder]`)."""
 
 
 class Reassembly:
@@ -73,11 +66,7 @@ class Reassembly:
             if self._blocks:
                 self._abandon(INTERRUPTED, self._blocks)
         elif block.number != len(self._blocks) + 1:
-            raise DecodeError(
-                f"Block {block.number} of a DLMS block transfer arrived after block "
-                f"{len(self._blocks)}; the blocks in between were lost, so the message is "
-                "dropped."
-            )
+            raise DecodeError("decoder.block_lost", block=block.number, after=len(self._blocks))
         self._blocks.append(block.data)
         if not block.last:
             self._bound(self._blocks)
@@ -93,8 +82,7 @@ class Reassembly:
             self._abandon(INTERRUPTED, self._mbus_segments)
         elif parsed.sequence != pending % 16:
             raise DecodeError(
-                f"M-Bus segment {parsed.sequence} arrived after {len(self._mbus_segments)} "
-                "segments; one was lost, so the message is dropped."
+                "decoder.segment_lost", segment=parsed.sequence, after=len(self._mbus_segments)
             )
         self._mbus_segments.append(parsed.segment)
         if not parsed.last:

@@ -63,17 +63,17 @@ def parse_p1(
     """
     bang = telegram.rfind(b"!")
     if not telegram.startswith(b"/") or bang < 0:
-        raise FrameError("This is not a P1 telegram: it must run from '/' to '!'.")
+        raise FrameError("decoder.not_p1")
     digits = telegram[bang + 1 : bang + 5].rstrip(b"\r\n")
     verified = True
     if digits:
         try:
             expected = int(digits, 16)
         except ValueError:
-            raise FrameError("The P1 telegram's checksum is not a hexadecimal number.") from None
+            raise FrameError("decoder.p1_crc_not_hex") from None
         computed = crc16_arc(telegram[: bang + 1])
         if computed != expected:
-            raise ChecksumError("P1 telegram", expected, computed)
+            raise ChecksumError("decoder.part_p1", expected, computed)
     elif without_crc is not None:
         without_crc(telegram)
         verified = False

@@ -23,28 +23,19 @@ __all__ = ["missing_crc"]
 
 _VERSION = re.compile(rb"[\r\n](1-3:0\.2\.8|0-0:96\.1\.4)\(([^)\r\n]{0,16})\)")
 _CRC_FAMILIES = frozenset({b"LGF", b"KAM", b"ADN", b"ELL", b"ESO"})
-_CONSEQUENCE = "it may have been damaged or altered, so it is dropped."
 
 
-def missing_crc(telegram: bytes, stream_has_crcs: bool) -> str | None:
-    """Why the CRC-less `telegram` is refused (one sentence), or None when it is acceptable."""
+def missing_crc(telegram: bytes, stream_has_crcs: bool) -> tuple[str, dict[str, str]] | None:
+    """Why the CRC-less `telegram` is refused (a `[decoder]` code and its parameters), or None
+    when it is acceptable."""
     if stream_has_crcs:
-        return (
-            "The P1 telegram has no checksum, although this meter sent checksums before; "
-            + _CONSEQUENCE
-        )
+        return "decoder.p1_no_crc_seen", {}
     version = _VERSION.search(telegram)
     if version is not None:
         obis, value = version.group(1).decode(), version.group(2).decode("ascii", "replace")
-        return (
-            f"The P1 telegram has no checksum, although its version ({obis} = {value}) always "
-            f"carries one; {_CONSEQUENCE}"
-        )
+        return "decoder.p1_no_crc_version", {"obis": obis, "value": value}
     family = telegram[1:4]
     if family in _CRC_FAMILIES:
         line = telegram[1 : telegram.find(b"\n")].rstrip(b"\r").decode("ascii", "replace")
-        return (
-            f"The P1 telegram has no checksum, although meters that identify as {line} always "
-            f"send one; {_CONSEQUENCE}"
-        )
+        return "decoder.p1_no_crc_family", {"identification": line}
     return None

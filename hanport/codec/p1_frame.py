@@ -9,6 +9,14 @@ from __future__ import annotations
 
 import re
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    Why: TypeAlias = tuple[str, dict[str, object], int]
+    """Why bytes that looked like a frame are given up: a `[decoder]` code, its parameters, and
+    where the bytes the reason is about end."""
+
 __all__ = [
     "MAX_IDENTIFICATION",
     "MAX_TELEGRAM",
@@ -91,10 +99,11 @@ def _line_end(buf: bytes | bytearray, start: int) -> int:
     return lf if lf >= 0 else cr
 
 
-def unusable_p1(buf: bytes | bytearray, start: int) -> tuple[str, int] | None:
-    """Why the telegram at `start` (which frame_p1 gave up) cannot be read, and where the bytes
-    the reason is about end; None when they never looked like a telegram (no identification
-    line `/XXX…`), which is line noise rather than a damaged telegram."""
+def unusable_p1(buf: bytes | bytearray, start: int) -> Why | None:
+    """Why the telegram at `start` (which frame_p1 gave up) cannot be read (a `[decoder]` code
+    and its parameters), and where the bytes the reason is about end; None when they never
+    looked like a telegram (no identification line `/XXX…`), which is line noise rather than a
+    damaged telegram."""
     if _IDENTIFIED.match(buf, start) is None:
         return None
     limit = min(len(buf), start + MAX_TELEGRAM)
@@ -102,19 +111,10 @@ def unusable_p1(buf: bytes | bytearray, start: int) -> tuple[str, int] | None:
     if bad is None:
         if limit - start < MAX_TELEGRAM:
             return None
-        reason = f"The P1 telegram has no end line (!) within {MAX_TELEGRAM} bytes; it is dropped."
-        return reason, limit
+        return "decoder.p1_no_end", {"size": MAX_TELEGRAM}, limit
     if buf[bad.start()] == 0x2F:
-        reason = (
-            "The P1 telegram was cut off: a new telegram began before its end line (!); the "
-            "incomplete one is dropped."
-        )
-    else:
-        reason = (
-            f"The P1 telegram holds a byte that is not text (0x{buf[bad.start()]:02X}); it was "
-            "damaged on the line and is dropped."
-        )
-    return reason, bad.start()
+        return "decoder.p1_cut_off", {}, bad.start()
+    return "decoder.p1_not_text", {"byte": f"0x{buf[bad.start()]:02X}"}, bad.start()
 
 
 def looks_like_p1(buf: bytes | bytearray, start: int) -> bool:

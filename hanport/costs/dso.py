@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hanport.costs.errors import DsoFileError
-from hanport.costs.texts import Phrase
+from hanport.i18n.catalogue import Message
 
 __all__ = ["DsoColumns", "DsoFile", "DsoInterval", "dso_columns", "parse_dso_csv"]
 
@@ -83,7 +83,7 @@ def dso_columns(text: str) -> DsoColumns:
     """A mapping from text: comma-separated key=value pairs, keys as in `DsoColumns` (`import`
     for import_); an empty value means the file has no such column."""
     keys = [item.name.rstrip("_") for item in fields(DsoColumns)]
-    problem = DsoFileError("dso_mapping", value=text, keys=", ".join(keys))
+    problem = DsoFileError("costs.dso_mapping", value=text, keys=", ".join(keys))
     changes: dict[str, Any] = {}
     for pair in (part for part in text.split(",") if part.strip()):
         key, equals, value = pair.partition("=")
@@ -104,9 +104,11 @@ def parse_dso_csv(
     data: bytes | str,
     columns: DsoColumns = DsoColumns(),
     zone: tzinfo = TALLINN,
-    source: str = "the consumption file",
+    source: str | None = None,
 ) -> DsoFile:
-    """Every interval of the file, in UTC, energy in Wh as exact decimals."""
+    """Every interval of the file, in UTC, energy in Wh as exact decimals. `source` names the
+    file in the sentences of its errors (by default "the consumption file")."""
+    source = source or Message("costs.source_consumption_file")
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=columns.delimiter))
     header_at = _header_row(rows, columns.start, source)
@@ -131,24 +133,28 @@ def parse_dso_csv(
         try:
             interval = _interval(row, at, columns.decimal, scale, zone, previous)
         except _RowError as error:
-            raise DsoFileError("dso_row", source=source, line=line, detail=error.phrase) from None
+            raise DsoFileError(
+                "costs.dso_row", source=source, line=line, detail=error.phrase
+            ) from None
         if interval is None:
             continue
         last = intervals[-1] if intervals else None
         if last is not None and (interval.start <= last.start or interval.start < last.end):
-            detail = Phrase("dso_order", {"value": interval.start.isoformat()})
-            raise DsoFileError("dso_row", source=source, line=line, detail=detail)
+            detail = Message("costs.dso_order", value=interval.start.isoformat())
+            raise DsoFileError("costs.dso_row", source=source, line=line, detail=detail)
         intervals.append(interval)
         previous = interval.start
     if not intervals:
-        raise DsoFileError("dso_empty", source=source)
+        raise DsoFileError("costs.dso_empty", source=source)
     return DsoFile(tuple(_with_ends(intervals)), meta)
 
 
 class _RowError(Exception):
-    def __init__(self, key: str, value: object) -> None:
-        super().__init__(key)
-        self.phrase = Phrase(key, {"value": value})
+    """What is wrong with one row: a `[costs]` code, for the sentence that names the line."""
+
+    def __init__(self, code: str, value: object) -> None:
+        super().__init__(code)
+        self.phrase = Message(code, value=value)
 
 
 def _interval(
@@ -218,14 +224,14 @@ def _time(text: str, zone: tzinfo, after: datetime | None) -> datetime:
         except ValueError:
             continue
         return _from_local(local, zone, after, text)
-    raise _RowError("dso_time", text)
+    raise _RowError("costs.dso_time", text)
 
 
 def _from_local(local: datetime, zone: tzinfo, after: datetime | None, text: str) -> datetime:
     early = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
     late = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
     if early.astimezone(zone).replace(tzinfo=None) != local:
-        raise _RowError("dso_missing_time", text)  # the hour the clocks skip in spring
+        raise _RowError("costs.dso_missing_time", text)  # the hour the clocks skip in spring
     # the repeated autumn hour: the first time it appears is the earlier one
     return late if early != late and after is not None and early <= after else early
 
@@ -237,11 +243,11 @@ def _energy(text: str, decimal: str, scale: Decimal) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise _RowError("dso_number", text) from None
+        raise _RowError("costs.dso_number", text) from None
     if not value.is_finite():
-        raise _RowError("dso_number", text)
+        raise _RowError("costs.dso_number", text)
     if value < 0:
-        raise _RowError("dso_negative", text)
+        raise _RowError("costs.dso_negative", text)
     return value * scale
 
 
@@ -250,7 +256,7 @@ def _header_row(rows: list[list[str]], start: str, source: str) -> int:
     for index, row in enumerate(rows):
         if any(_norm(cell) == wanted or _norm(cell).startswith(wanted + " ") for cell in row):
             return index
-    raise DsoFileError("dso_header", source=source, column=start)
+    raise DsoFileError("costs.dso_header", source=source, column=start)
 
 
 def _column(header: list[str], wanted: str | None, source: str, required: bool) -> int | None:
@@ -264,7 +270,10 @@ def _column(header: list[str], wanted: str | None, source: str, required: bool) 
         return prefixed[0]
     if required:
         raise DsoFileError(
-            "dso_column", source=source, column=wanted, columns=", ".join(header) or "none"
+            "costs.dso_column",
+            source=source,
+            column=wanted,
+            columns=", ".join(header) or Message("costs.detail_no_columns"),
         )
     return None
 

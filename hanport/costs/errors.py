@@ -1,6 +1,9 @@
 """The errors of `hanport.costs`, each one plain sentence in English or Estonian.
 
-CostError                 (HanError)  str(error) is English; error.in_language("et")
+Their codes are in the catalogues' `[costs]` table; `str(error)` is English, `error.text("et")`
+Estonian.
+
+CostError                 (HanError)
 ├── PriceDataError        a price file or response cannot be read as prices
 ├── PriceFetchError       a price provider could not be reached or refused the request
 ├── TariffError           a tariff component is not known for a moment
@@ -10,7 +13,6 @@ CostError                 (HanError)  str(error) is English; error.in_language("
 
 from __future__ import annotations
 
-from hanport.costs.texts import text
 from hanport.errors import HanError
 from hanport.settings.values import ConfigError
 
@@ -25,15 +27,7 @@ __all__ = [
 
 
 class CostError(HanError):
-    """An error whose sentence comes from the costs catalogue (`hanport.costs.texts`)."""
-
-    def __init__(self, key: str, /, **values: object) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(text(key, "en", **values))
-
-    def in_language(self, language: str) -> str:
-        return text(self.key, language, **self.values)
+    """Prices, tariffs or a bill that cannot be worked out."""
 
 
 class PriceDataError(CostError):

@@ -22,6 +22,7 @@ from hanport.costs.prices_elering import ELERING_URL, parse_elering_json
 from hanport.costs.prices_entsoe import EE_DOMAIN, ENTSOE_URL, parse_entsoe_xml
 from hanport.costs.settings import PricesSettings
 from hanport.costs.slots import PriceSlot
+from hanport.i18n.catalogue import Message
 
 __all__ = [
     "ELERING_URL",
@@ -125,7 +126,7 @@ async def fetch_prices(
     """The slots of [start, end) from the provider the [prices] settings name (for
     `hanport prices fetch --from --to` and the daily fetch)."""
     if settings.source == "none":
-        raise PriceFetchError("fetch_none")
+        raise PriceFetchError("costs.fetch_none")
     own = client is None
     http = client or httpx.AsyncClient(timeout=30.0, headers={"User-Agent": "hanport"})
     try:
@@ -154,13 +155,13 @@ async def _get(
     sleep: Sleep,
     token: bool = False,
 ) -> bytes:
-    problem = ""
+    problem: str = ""
     for attempt in range(retry.attempts):
         wait_s = retry.delay_s(attempt)
         try:
             response = await client.get(url, params=params)
         except httpx.TimeoutException:
-            problem = "no answer in time"
+            problem = Message("costs.detail_timeout")
         except httpx.TransportError as error:
             problem = str(error) or type(error).__name__
         else:
@@ -168,17 +169,17 @@ async def _get(
             if status == 200 or (token and b"Acknowledgement_MarketDocument" in response.content):
                 return response.content
             if token and status in (401, 403):
-                raise PriceFetchError("fetch_token", status=status)
+                raise PriceFetchError("costs.fetch_token", status=status)
             if status != 429 and status < 500:
                 raise PriceFetchError(
-                    "fetch_status", source=source, status=status, detail=_excerpt(response)
+                    "costs.fetch_status", source=source, status=status, detail=_excerpt(response)
                 )
-            problem = f"HTTP {status}"
+            problem = Message("costs.detail_http", status=status)
             wait_s = max(wait_s, min(_retry_after_s(response), retry.max_delay_s))
         if attempt + 1 < retry.attempts:
             await sleep(wait_s)
     raise PriceFetchError(
-        "fetch_unreachable", source=source, attempts=retry.attempts, detail=problem
+        "costs.fetch_unreachable", source=source, attempts=retry.attempts, detail=problem
     )
 
 

@@ -56,10 +56,10 @@ def parse_duration(text: str) -> timedelta:
     """ "3h", "45m", "1h30m" (or "90min") → a duration of at most 48 hours."""
     match = _DURATION.fullmatch(text.strip().lower())
     if not match or not any(match.groups()):
-        raise CostError("plan_duration", value=text, limit_h=48)
+        raise CostError("costs.plan_duration", value=text, limit_h=48)
     duration = timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0))
     if not timedelta(0) < duration <= MAX_DURATION:
-        raise CostError("plan_duration", value=text, limit_h=48)
+        raise CostError("costs.plan_duration", value=text, limit_h=48)
     return duration
 
 

@@ -128,7 +128,7 @@ def national_fees() -> dict[str, NationalFee]:
             for key in FEES
         }
     except (KeyError, TypeError, ValueError) as error:
-        raise TariffError("preset_bad", name="national.toml", detail=repr(error)) from None
+        raise TariffError("costs.preset_bad", name="national.toml", detail=repr(error)) from None
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def _load(name: str) -> dict[str, Any]:
         text = files("hanport.costs").joinpath("presets").joinpath(name).read_text("utf-8")
         return tomllib.loads(text, parse_float=Decimal)
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise TariffError("preset_bad", name=name, detail=str(error)) from None
+        raise TariffError("costs.preset_bad", name=name, detail=str(error)) from None
 
 
 def _package(raw: dict[str, Any], name: str) -> NetworkPackage:
@@ -161,7 +161,7 @@ def _package(raw: dict[str, Any], name: str) -> NetworkPackage:
             else None,
         )
     except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise TariffError("preset_bad", name=name, detail=repr(error)) from None
+        raise TariffError("costs.preset_bad", name=name, detail=repr(error)) from None
 
 
 def _price_list(raw: dict[str, Any]) -> PriceList:

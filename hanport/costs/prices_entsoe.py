@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from hanport.costs.errors import PriceDataError
 from hanport.costs.slots import PriceSlot
+from hanport.i18n.catalogue import Message
 
 __all__ = ["EE_DOMAIN", "ENTSOE_URL", "MAX_DOCUMENT_BYTES", "parse_entsoe_xml"]
 
@@ -53,10 +54,12 @@ def parse_entsoe_xml(body: bytes, source: str = "ENTSO-E") -> list[PriceSlot]:
         if code == _NO_DATA:
             return []
         raise PriceDataError(
-            "price_refused", source=source, detail=_find_text(root, "Reason/text") or code
+            "costs.price_refused", source=source, detail=_find_text(root, "Reason/text") or code
         )
     if name != "Publication_MarketDocument":
-        raise PriceDataError("xml_bad", source=source, detail=f"root element {name}")
+        raise PriceDataError(
+            "costs.xml_bad", source=source, detail=Message("costs.detail_root", name=name)
+        )
     best: dict[datetime, tuple[int, PriceSlot]] = {}
     for series in _children(root, "TimeSeries"):
         rank = _whole(
@@ -74,20 +77,22 @@ def parse_entsoe_xml(body: bytes, source: str = "ENTSO-E") -> list[PriceSlot]:
 
 def _safe_root(body: bytes, source: str) -> ET.Element:
     if len(body) > MAX_DOCUMENT_BYTES:
-        raise PriceDataError("xml_size", source=source, limit_mb=MAX_DOCUMENT_BYTES // 1_000_000)
+        raise PriceDataError(
+            "costs.xml_size", source=source, limit_mb=MAX_DOCUMENT_BYTES // 1_000_000
+        )
     if _UNSAFE.search(body):
-        raise PriceDataError("xml_unsafe", source=source)
+        raise PriceDataError("costs.xml_unsafe", source=source)
     try:
         return ET.fromstring(body)
     except ET.ParseError as error:
-        raise PriceDataError("xml_bad", source=source, detail=str(error)) from None
+        raise PriceDataError("costs.xml_bad", source=source, detail=str(error)) from None
 
 
 def _period_slots(period: ET.Element, source: str) -> list[PriceSlot]:
     resolution = _find_text(period, "resolution")
     step = _RESOLUTIONS.get(resolution or "")
     if step is None:
-        raise PriceDataError("entsoe_resolution", resolution=resolution)
+        raise PriceDataError("costs.entsoe_resolution", resolution=resolution)
     start = _utc(_find_text(period, "timeInterval/start"), source)
     end = _utc(_find_text(period, "timeInterval/end"), source)
     count = int((end - start) / step)
@@ -95,7 +100,7 @@ def _period_slots(period: ET.Element, source: str) -> list[PriceSlot]:
     for point in _children(period, "Point"):
         position = _whole(_find_text(point, "position") or "", source)
         if not 1 <= position <= count:
-            raise PriceDataError("entsoe_position", position=position, count=count)
+            raise PriceDataError("costs.entsoe_position", position=position, count=count)
         prices[position] = _amount(_find_text(point, "price.amount"), source)
     slots: list[PriceSlot] = []
     price: Decimal | None = None
@@ -111,14 +116,16 @@ def _check_units(series: ET.Element) -> None:
     currency = _find_text(series, "currency_Unit.name") or "EUR"
     unit = _find_text(series, "price_Measure_Unit.name") or "MWH"
     if currency != "EUR" or unit != "MWH":
-        raise PriceDataError("entsoe_unit", currency=currency, unit=unit)
+        raise PriceDataError("costs.entsoe_unit", currency=currency, unit=unit)
 
 
 def _utc(value: str | None, source: str) -> datetime:
     try:
         moment = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
     except ValueError:
-        raise PriceDataError("xml_bad", source=source, detail=f"time {value!r}") from None
+        raise PriceDataError(
+            "costs.xml_bad", source=source, detail=Message("costs.detail_time", value=value)
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -128,15 +135,17 @@ def _amount(value: str | None, source: str) -> Decimal:
     try:
         amount = Decimal((value or "").strip())
     except InvalidOperation:
-        raise PriceDataError("price_value", source=source, value=value) from None
+        raise PriceDataError("costs.price_value", source=source, value=value) from None
     if not amount.is_finite():
-        raise PriceDataError("price_value", source=source, value=value)
+        raise PriceDataError("costs.price_value", source=source, value=value)
     return amount
 
 
 def _whole(value: str, source: str) -> int:
     if not value.isdigit():
-        raise PriceDataError("xml_bad", source=source, detail=f"position {value!r}")
+        raise PriceDataError(
+            "costs.xml_bad", source=source, detail=Message("costs.detail_position", value=value)
+        )
     return int(value)
 
 

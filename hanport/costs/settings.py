@@ -141,7 +141,7 @@ def prices_settings(raw: Raw) -> PricesSettings:
     item = raw.get("entsoe_token")
     token = str(item[0]).strip() if item is not None and item[0] not in ("", None) else None
     if source == "entsoe" and not token:
-        raise CostSettingError("setting_token")
+        raise CostSettingError("costs.setting_token")
     return PricesSettings(cast(Literal["elering", "entsoe", "none"], source), url, token)
 
 
@@ -151,7 +151,7 @@ def tariff_settings(raw: Raw, fuse_a: Decimal = Decimal(25), phases: int = 3) ->
     seller = _choice(raw.get("seller"), "spot", ("spot", "fixed"))
     fixed = _price(raw.get("seller_fixed_c_kwh"), "c_kwh")
     if seller == "fixed" and fixed is None:
-        raise CostSettingError("setting_fixed")
+        raise CostSettingError("costs.setting_fixed")
     components = {
         key: override
         for key in COMPONENT_KEYS
@@ -182,7 +182,7 @@ def _choice(item: tuple[object, str] | None, default: str, choices: tuple[str, .
     value = str(item[0]).strip().lower()
     if value not in choices:
         raise CostSettingError(
-            "setting_choice", where=item[1], choices=", ".join(choices), value=item[0]
+            "costs.setting_choice", where=item[1], choices=", ".join(choices), value=item[0]
         )
     return value
 
@@ -193,7 +193,7 @@ def _network(item: tuple[object, str] | None) -> str:
     value = str(item[0]).strip().lower()
     if value not in network_choices():
         raise CostSettingError(
-            "setting_network",
+            "costs.setting_network",
             where=item[1],
             value=item[0],
             choices=", ".join(network_packages()),
@@ -207,7 +207,7 @@ def _url(item: tuple[object, str] | None, default: str) -> str:
     value = str(item[0]).strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CostSettingError("setting_url", where=item[1], value=item[0])
+        raise CostSettingError("costs.setting_url", where=item[1], value=item[0])
     return value.rstrip("/")
 
 
@@ -217,7 +217,7 @@ def _price(item: tuple[object, str] | None, kind: str) -> Override | None:
     value, where = item
     low, high, unit = _LIMITS[kind]
     problem = CostSettingError(
-        "setting_price", where=where, low=low, high=high, unit=unit, value=value
+        "costs.setting_price", where=where, low=low, high=high, unit=unit, value=value
     )
     if isinstance(value, bool):
         raise problem

@@ -71,7 +71,7 @@ def slots_from_starts(records: Iterable[tuple[datetime, Decimal]], source: str) 
     ordered = sorted(records, key=lambda item: item[0])
     for (first, _), (second, _) in itertools.pairwise(ordered):
         if first == second:
-            raise PriceDataError("price_duplicate", source=source, start=_show(first))
+            raise PriceDataError("costs.price_duplicate", source=source, start=_show(first))
     before = [item for item in ordered if item[0] < MTU_SWITCH]
     after = [item for item in ordered if item[0] >= MTU_SWITCH]
     slots: list[PriceSlot] = []
@@ -79,7 +79,7 @@ def slots_from_starts(records: Iterable[tuple[datetime, Decimal]], source: str) 
         step = _step(era, default, source)
         for start, price in era:
             if start.timestamp() % step.total_seconds():
-                raise PriceDataError("price_misaligned", source=source, start=_show(start))
+                raise PriceDataError("costs.price_misaligned", source=source, start=_show(start))
             slots.append(PriceSlot(start, start + step, price))
     return slots
 
@@ -100,7 +100,9 @@ def _step(era: list[tuple[datetime, Decimal]], default: timedelta, source: str) 
         return default
     step = min(second - first for (first, _), (second, _) in itertools.pairwise(era))
     if step not in _LENGTHS:
-        raise PriceDataError("price_step", source=source, minutes=int(step.total_seconds() // 60))
+        raise PriceDataError(
+            "costs.price_step", source=source, minutes=int(step.total_seconds() // 60)
+        )
     return step
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -27,8 +27,8 @@ from hanport.costs.presets import (
     network_packages,
 )
 from hanport.costs.settings import Override, TariffSettings
-from hanport.costs.texts import Phrase
 from hanport.costs.windows import WINDOWS, Window, window
+from hanport.i18n.catalogue import Message
 
 __all__ = ["DayRates", "MonthlyFees", "Tariff", "build_tariff"]
 
@@ -86,7 +86,7 @@ class Tariff:
         self._rates: dict[date, DayRates] = {}
         if package and package.min_fuse_a and settings.fuse_a < package.min_fuse_a:
             raise TariffError(
-                "tariff_fuse",
+                "costs.tariff_fuse",
                 preset=package.key,
                 limit=package.min_fuse_a - 1,
                 fuse=settings.fuse_a,
@@ -170,13 +170,13 @@ class Tariff:
             export_margin_c_kwh=_value(settings.export_margin_c_kwh, day),
         )
 
-    def _component(self, key: str, day: date, preset: tuple[Decimal | None, Phrase]) -> Decimal:
+    def _component(self, key: str, day: date, preset: tuple[Decimal | None, _Why]) -> Decimal:
         override = self.settings.components.get(key, _NONE)
         return _need(override.value(day, preset[0]), day, key, preset[1])
 
-    def _preset_energy(self, day: date, where: str) -> tuple[Decimal | None, Phrase]:
+    def _preset_energy(self, day: date, where: str) -> tuple[Decimal | None, _Why]:
         if self.package is None:
-            return None, Phrase("tariff_custom")
+            return None, _Why("costs.tariff_custom")
         price_list = self.package.price_list(day)
         if price_list is None:
             return None, self._missing(day)
@@ -184,37 +184,37 @@ class Tariff:
         if value is None and where in ("peak", "restday_peak"):
             value = price_list.energy_c_kwh.get("day")
         if value is None:
-            return None, Phrase("tariff_not_in_package", {"preset": self.package.key})
-        return value, Phrase("tariff_custom")
+            return None, _Why("costs.tariff_not_in_package", {"preset": self.package.key})
+        return value, _Why("costs.tariff_custom")
 
-    def _national(self, key: str, day: date) -> tuple[Decimal | None, Phrase]:
+    def _national(self, key: str, day: date) -> tuple[Decimal | None, _Why]:
         step = self.fees[key].in_force(day)
         if step is None:
             first = self.fees[key].steps[0].valid_from
-            return None, Phrase("tariff_before", {"preset": "national.toml", "first": first})
-        return step.value, Phrase("tariff_custom")
+            return None, _Why("costs.tariff_before", {"preset": "national.toml", "first": first})
+        return step.value, _Why("costs.tariff_custom")
 
     def _network_monthly(self, day: date) -> Decimal:
-        preset: tuple[Decimal | None, Phrase]
+        preset: tuple[Decimal | None, _Why]
         if self.package is None:
-            preset = (None, Phrase("tariff_custom"))
+            preset = (None, _Why("costs.tariff_custom"))
         else:
             price_list = self.package.price_list(day)
             preset = (
-                (_connection_fee(price_list, self.settings), Phrase("tariff_custom"))
+                (_connection_fee(price_list, self.settings), _Why("costs.tariff_custom"))
                 if price_list
                 else (None, self._missing(day))
             )
         return self._component("network_monthly_eur", day, preset)
 
-    def _missing(self, day: date) -> Phrase:
+    def _missing(self, day: date) -> _Why:
         assert self.package is not None
         if day < self.package.first_day:
-            return Phrase(
-                "tariff_before", {"preset": self.package.key, "first": self.package.first_day}
+            return _Why(
+                "costs.tariff_before", {"preset": self.package.key, "first": self.package.first_day}
             )
         last = self.package.price_lists[-1].valid_until
-        return Phrase("tariff_after", {"preset": self.package.key, "last": last})
+        return _Why("costs.tariff_after", {"preset": self.package.key, "last": last})
 
 
 _NONE = Override(())
@@ -263,13 +263,22 @@ def _value(override: Override, day: date) -> Decimal:
     return Decimal(0) if value is None else value
 
 
-def _need(value: Decimal | None, day: date, key: str, why: Phrase) -> Decimal:
+@dataclass(frozen=True)
+class _Why:
+    """Why a preset has no value for a day: a `[costs]` code and its parameters, made into a
+    sentence only when the value is needed and missing."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def _need(value: Decimal | None, day: date, key: str, why: _Why) -> Decimal:
     if value is None:
         raise TariffError(
-            "tariff_unknown",
-            what=Phrase(f"component_{key}"),
+            "costs.tariff_unknown",
+            what=Message(f"costs.component_{key}"),
             day=day.isoformat(),
-            why=why,
+            why=Message(why.code, **why.params),
             key=key,
             env=key.upper(),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from hanport.ev.model import ChargerSpec
+from hanport.i18n.catalogue import Message
 from hanport.settings.values import ConfigError, Raw
 
 __all__ = ["CHARGER_KEYS", "KINDS", "ChargerSettings", "amps", "charger_tables", "choice"]
@@ -69,7 +70,7 @@ def amps(
     except InvalidOperation:
         result = low - 1
     if isinstance(value, bool) or not result.is_finite() or not low <= result <= high:
-        raise ConfigError(f"The {what} from {where} must be a number from {low} to {high}.")
+        raise ConfigError("ev.setting_number", what=Message(what), where=where, low=low, high=high)
     return result
 
 
@@ -81,7 +82,11 @@ def choice(
     value = str(item[0]).strip().lower()
     if value not in choices:
         raise ConfigError(
-            f"The {what} from {item[1]} must be one of {', '.join(choices)}, not {item[0]!r}."
+            "ev.setting_choice",
+            what=Message(what),
+            where=item[1],
+            choices=", ".join(choices),
+            value=item[0],
         )
     return value
 
@@ -93,46 +98,43 @@ def charger_tables(
         return ()
     value, where = item
     if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-        raise ConfigError(f"The chargers from {where} must be [[ev.chargers]] tables.")
+        raise ConfigError("ev.setting_chargers", where=where)
     chargers = tuple(
-        _charger(table, f"[[ev.chargers]] number {n}", min_a, max_a)
+        _charger(table, Message("ev.where_charger", number=n), min_a, max_a)
         for n, table in enumerate(value, start=1)
     )
     seen: set[str] = set()
     for charger in chargers:
         if charger.id in seen:
-            raise ConfigError(f"Two [[ev.chargers]] have the id {charger.id!r}; ids must differ.")
+            raise ConfigError("ev.setting_same_id", id=charger.id)
         seen.add(charger.id)
     return chargers
 
 
 def _charger(
-    table: Mapping[str, object], where: str, min_a: Decimal, max_a: Decimal
+    table: Mapping[str, object], where: Message, min_a: Decimal, max_a: Decimal
 ) -> ChargerSettings:
     unknown = sorted(set(table) - set(CHARGER_KEYS))
     if unknown:
         raise ConfigError(
-            f"Unknown setting {unknown[0]} in {where}; the settings are {', '.join(CHARGER_KEYS)}."
+            "ev.setting_unknown", name=unknown[0], where=where, known=", ".join(CHARGER_KEYS)
         )
-    raw: Raw = {name: (v, f"{name} in {where}") for name, v in table.items()}
+    raw: Raw = {
+        name: (v, Message("ev.where_in", name=name, where=where)) for name, v in table.items()
+    }
     charger_id = str(table.get("id", "")).strip()
     if not charger_id or len(charger_id) > 48 or any(c in charger_id for c in "/?#% "):
-        raise ConfigError(
-            f"The id in {where} must be 1 to 48 characters without spaces, /, ?, # or %: the "
-            "OCPP charge point id, or a name."
-        )
-    kind = choice(raw.get("kind"), "ocpp", KINDS, "kind of charger")
-    low = amps(raw.get("min_a"), min_a, Decimal(6), Decimal(32), "minimum current")
-    high = amps(raw.get("max_a"), max_a, low, Decimal(80), "maximum current")
+        raise ConfigError("ev.setting_id", where=where)
+    kind = choice(raw.get("kind"), "ocpp", KINDS, "ev.what.kind")
+    low = amps(raw.get("min_a"), min_a, Decimal(6), Decimal(32), "ev.what.min")
+    high = amps(raw.get("max_a"), max_a, low, Decimal(80), "ev.what.max")
     wiring = _wiring(raw.get("wiring"), raw.get("phases"), where)
     address = str(table["address"]).strip() if table.get("address") else None
     if kind == "go-e" and not address:
-        raise ConfigError(
-            f'The go-e charger in {where} needs its address (address = "192.168.1.40").'
-        )
+        raise ConfigError("ev.setting_goe_address", where=where)
     password = str(table["password"]) if table.get("password") else None
     if password is not None and kind != "ocpp":
-        raise ConfigError(f"The password in {where} is for OCPP chargers only.")
+        raise ConfigError("ev.setting_password", where=where)
     return ChargerSettings(
         id=charger_id,
         kind=kind,
@@ -141,19 +143,23 @@ def _charger(
         min_a=low,
         wiring=wiring,
         switch_phases=_flag(raw.get("switch_phases"), where) and len(wiring) == 3,
-        priority=int(amps(raw.get("priority"), Decimal(0), Decimal(0), Decimal(99), "priority")),
+        priority=int(
+            amps(raw.get("priority"), Decimal(0), Decimal(0), Decimal(99), "ev.what.priority")
+        ),
         address=address,
         topic=str(table["topic"]).strip("/ ") if table.get("topic") else None,
-        profiles=choice(raw.get("profiles"), "station_max", ("station_max", "tx"), "profiles"),
+        profiles=choice(
+            raw.get("profiles"), "station_max", ("station_max", "tx"), "ev.what.profiles"
+        ),
     )
 
 
 def _wiring(
-    wiring: tuple[object, str] | None, phases: tuple[object, str] | None, where: str
+    wiring: tuple[object, str] | None, phases: tuple[object, str] | None, where: Message
 ) -> tuple[int, ...]:
     count = 3 if phases is None else str(phases[0]).strip()
     if count not in (3, "3", "1"):
-        raise ConfigError(f"The phases in {where} must be 1 or 3.")
+        raise ConfigError("ev.setting_phases", where=where)
     wanted = int(count)
     if wiring is None:
         return (1, 2, 3)[:wanted]
@@ -161,15 +167,14 @@ def _wiring(
     valid = all(n in ("L1", "L2", "L3") for n in names) and len(set(names)) == len(names)
     if not valid or len(names) != wanted:
         example = "L1 L2 L3" if wanted == 3 else "L2"
-        raise ConfigError(
-            f"The wiring in {where} must name {wanted} different phase(s), such as {example!r}."
-        )
+        code = "ev.setting_wiring" if wanted == 3 else "ev.setting_wiring_one"
+        raise ConfigError(code, where=where, wanted=wanted, example=example)
     return tuple(int(n[1]) for n in names)
 
 
-def _flag(item: tuple[object, str] | None, where: str) -> bool:
+def _flag(item: tuple[object, str] | None, where: Message) -> bool:
     if item is None:
         return False
     if isinstance(item[0], bool):
         return item[0]
-    raise ConfigError(f"The switch_phases in {where} must be true or false.")
+    raise ConfigError("ev.setting_switch_phases", where=where)

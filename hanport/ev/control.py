@@ -22,8 +22,9 @@ from hanport.ev.controller import Controller, Event
 from hanport.ev.limits_log import LimitsLog
 from hanport.ev.settings import MODES, EvSettings, ev_departure, mode_of
 from hanport.ev.sink import run_ev_sink
-from hanport.ev.texts import text
+from hanport.ev.wording import say
 from hanport.grid import Site
+from hanport.i18n import catalogue
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message
 from hanport.settings.values import ConfigError
@@ -80,10 +81,13 @@ class EvControl:
     def set_mode(self, mode: str, departure: str | None = None) -> None:
         """Change the mode (and the departure time); raises ConfigError for a wrong value."""
         if mode not in MODES:
-            raise ConfigError(f"The mode must be one of {', '.join(MODES)}, not {mode!r}.")
+            raise ConfigError("ev.mode_invalid", modes=", ".join(MODES), value=mode)
         changed = replace(self.settings, mode=mode)
         if departure is not None:
-            changed = replace(changed, departure=ev_departure((departure, "the departure time")))
+            changed = replace(
+                changed,
+                departure=ev_departure((departure, catalogue.Message("ev.where_departure"))),
+            )
         self.settings = changed
         self.controller.set_mode(mode_of(changed, self.zone))
 
@@ -130,10 +134,7 @@ class EvControl:
         from hanport.ev.mqtt_charger import MqttCharger
 
         if publish is None:
-            raise ConfigError(
-                f"The charger {charger_id} is driven over MQTT, but no broker is set: add "
-                "[mqtt] url to the settings."
-            )
+            raise ConfigError("ev.mqtt_without_broker", charger=charger_id)
         where = topic or f"hanport/ev/{charger_id}/set"
 
         def reason() -> Any:
@@ -149,7 +150,7 @@ class EvControl:
     def _event(self, event: Event) -> None:
         key, params = event
         level = logging.WARNING if key == "event.went_stale" else logging.INFO
-        log.log(level, text(key, "en", **params))
+        log.log(level, say(f"ev.{key}", "en", **params))
         if self._on_event is not None:
             self._on_event(event)
 
@@ -157,7 +158,7 @@ class EvControl:
 def _check_phases(settings: EvSettings, site: Site) -> None:
     for charger in settings.chargers:
         if max(charger.wiring) > site.phases:
+            code = "ev.wired_beyond_site_one" if site.phases == 1 else "ev.wired_beyond_site"
             raise ConfigError(
-                f"The charger {charger.id} is wired to L{max(charger.wiring)}, but the site has "
-                f"{site.phases} phase(s): fix its wiring or [site] phases."
+                code, charger=charger.id, phase=max(charger.wiring), phases=site.phases
             )

@@ -25,7 +25,8 @@ import httpx
 
 from hanport.ev.charger import ChargerReport
 from hanport.ev.model import Vehicle
-from hanport.ev.texts import text
+from hanport.ev.wording import say
+from hanport.i18n.catalogue import Message
 
 __all__ = ["GoeCharger", "goe_report", "set_query"]
 
@@ -139,7 +140,7 @@ class GoeCharger:
             response.raise_for_status()
             status = response.json()
             if not isinstance(status, dict):
-                raise ValueError("the answer is not a JSON object")
+                raise ValueError(Message("ev.error.goe_not_json"))
         except (httpx.HTTPError, ValueError) as error:
             self._failed(error, now)
             return
@@ -170,8 +171,8 @@ class GoeCharger:
         if not self._failing:
             self._failing = True
             log.warning(
-                text(
-                    "error.goe_unreachable",
+                say(
+                    "ev.error.goe_unreachable",
                     charger=self._id,
                     address=self.address,
                     detail=str(error) or type(error).__name__,
@@ -181,7 +182,7 @@ class GoeCharger:
     def _recovered(self) -> None:
         if self._failing:
             self._failing = False
-            log.info("The go-e charger %s answers again.", self._id)
+            log.info("%s", say("ev.event.goe_back", charger=self._id))
 
 
 def _decimal(value: object) -> Decimal | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from hanport.ev.model import Reason
-from hanport.ev.texts import reason_text
+from hanport.ev.wording import reason_text
 
 __all__ = ["LimitRecord", "LimitsLog"]
 

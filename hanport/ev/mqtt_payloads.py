@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from hanport.ev.model import Reason
-from hanport.ev.texts import reason_text
+from hanport.ev.wording import reason_text
 from hanport.grid import phase_loads
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message

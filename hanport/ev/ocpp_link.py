@@ -22,7 +22,7 @@ from hanport.ev.charger import ChargerReport
 from hanport.ev.meter_values import Sample
 from hanport.ev.model import Vehicle
 from hanport.ev.profiles import TTL_S, Profile, Strategy, profiles_to_send
-from hanport.ev.texts import text
+from hanport.ev.wording import say
 
 __all__ = ["StationLink"]
 
@@ -159,4 +159,4 @@ class StationLink:
             return
         if not self._refused:
             self._refused = True
-            log.warning(text("event.limit_refused", charger=self._id, detail=answer))
+            log.warning(say("ev.event.limit_refused", charger=self._id, detail=answer))

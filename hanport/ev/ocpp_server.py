@@ -27,9 +27,10 @@ from websockets.http11 import Request, Response
 
 from hanport.ev.charger import Fleet
 from hanport.ev.charger_settings import ChargerSettings
+from hanport.ev.errors import EvError
 from hanport.ev.ocpp_link import StationLink
 from hanport.ev.profiles import Strategy
-from hanport.ev.texts import text
+from hanport.ev.wording import say
 
 __all__ = ["SUBPROTOCOLS", "OcppServer", "charge_point_id", "tls_context"]
 
@@ -98,7 +99,7 @@ class OcppServer:
             )
         except OSError as error:
             address = f"{self.host}:{self.port}"
-            raise OSError(text("error.ocpp_listen", address=address, detail=str(error))) from None
+            raise EvError("ev.error.ocpp_listen", address=address, detail=str(error)) from None
         self._server = server
         async with server:
             if started is not None:
@@ -121,7 +122,7 @@ class OcppServer:
         if user != charger_id or not hmac.compare_digest(
             password.encode(errors="surrogateescape"), listed.password.encode()
         ):
-            log.warning("OCPP station %s sent a wrong user name or password.", charger_id)
+            log.warning("%s", say("ev.event.ocpp_wrong_password", charger=charger_id))
             return _unauthorized(connection, "Invalid credentials\n")
         return None
 
@@ -139,7 +140,7 @@ class OcppServer:
         if self.ttl_s is not None:
             link.ttl_s = self.ttl_s
         station = _station(version, charger_id, connection, link, self.heartbeat_s)
-        log.info(text("event.charger_connected", charger=charger_id, detail=f"OCPP {version}"))
+        log.info(say("ev.event.charger_connected", charger=charger_id, detail=f"OCPP {version}"))
         self.fleet.add(link)
         tasks = [asyncio.create_task(station.start()), asyncio.create_task(link.run_sender())]
         tasks.append(asyncio.create_task(_configure(station)))
@@ -152,7 +153,7 @@ class OcppServer:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             self.fleet.remove(link)
-            log.info(text("event.charger_lost", charger=charger_id))
+            log.info(say("ev.event.charger_lost", charger=charger_id))
 
 
 def _station(
@@ -171,7 +172,7 @@ async def _configure(station: _Station) -> None:
     try:
         await station.configure()
     except Exception as error:  # a station may refuse or not know these settings
-        log.info("OCPP station %s kept its meter value settings (%s).", station.id, error)
+        log.info("%s", say("ev.event.ocpp_kept_settings", charger=station.id, detail=error))
 
 
 def _unauthorized(connection: ServerConnection, body: str) -> Response:

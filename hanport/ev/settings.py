@@ -113,33 +113,36 @@ class EvSettings:
 def ev_settings(raw: Raw) -> EvSettings:
     """`[ev]` from its raw values; raises `ConfigError` with one sentence per problem."""
     host, port = _listen(raw.get("ocpp_listen"))
-    cert = existing_file(raw.get("ocpp_cert_file"), "OCPP TLS certificate")
-    key = existing_file(raw.get("ocpp_key_file"), "OCPP TLS key")
+    cert = existing_file(raw.get("ocpp_cert_file"), "settings.what.ocpp_cert")
+    key = existing_file(raw.get("ocpp_key_file"), "settings.what.ocpp_key")
     if (cert is None) != (key is None):
-        raise ConfigError("OCPP over TLS needs both ev.ocpp_cert_file and ev.ocpp_key_file.")
-    min_a = amps(raw.get("min_a"), Decimal(6), Decimal(6), Decimal(32), "minimum current")
-    failsafe = amps(raw.get("failsafe_a"), Decimal(0), Decimal(0), Decimal(80), "fail-safe")
+        raise ConfigError("ev.setting_tls_pair")
+    min_a = amps(raw.get("min_a"), Decimal(6), Decimal(6), Decimal(32), "ev.what.min")
+    failsafe = amps(raw.get("failsafe_a"), Decimal(0), Decimal(0), Decimal(80), "ev.what.failsafe")
     if 0 < failsafe < min_a:
         where = raw["failsafe_a"][1]
-        raise ConfigError(
-            f"The fail-safe current from {where} must be 0 (pause) or at least the minimum "
-            f"current ({min_a} A): a car cannot charge below it."
-        )
-    max_a = amps(raw.get("max_a"), Decimal(16), min_a, Decimal(80), "maximum current")
+        raise ConfigError("ev.setting_failsafe", where=where, min_a=min_a)
+    max_a = amps(raw.get("max_a"), Decimal(16), min_a, Decimal(80), "ev.what.max")
     return EvSettings(
         ocpp_host=host,
         ocpp_port=port,
         ocpp_cert_file=cert,
         ocpp_key_file=key,
-        mode=choice(raw.get("mode"), "guard", MODES, "mode"),
-        margin_a=amps(raw.get("margin_a"), Decimal(1), Decimal(0), Decimal(10), "margin"),
-        stale_s=float(amps(raw.get("stale_s"), Decimal(25), Decimal(5), Decimal(300), "stale_s")),
+        mode=choice(raw.get("mode"), "guard", MODES, "ev.what.mode"),
+        margin_a=amps(raw.get("margin_a"), Decimal(1), Decimal(0), Decimal(10), "ev.what.margin"),
+        stale_s=float(
+            amps(raw.get("stale_s"), Decimal(25), Decimal(5), Decimal(300), "ev.what.stale")
+        ),
         failsafe_a=failsafe,
         min_a=min_a,
         max_a=max_a,
-        fixed_a=amps(raw.get("fixed_a"), Decimal(10), min_a, Decimal(80), "fixed current"),
+        fixed_a=amps(raw.get("fixed_a"), Decimal(10), min_a, Decimal(80), "ev.what.fixed"),
         surplus_import_w=amps(
-            raw.get("surplus_import_w"), Decimal(0), Decimal(0), Decimal(50_000), "import"
+            raw.get("surplus_import_w"),
+            Decimal(0),
+            Decimal(0),
+            Decimal(50_000),
+            "ev.what.surplus_import",
         ),
         windows=_windows(raw.get("windows")),
         departure=ev_departure(raw.get("departure")),
@@ -154,10 +157,7 @@ def _listen(item: tuple[object, str] | None) -> tuple[str | None, int]:
     host, _, port = value.rpartition(":")
     host = host.strip("[]")
     if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ConfigError(
-            f"The OCPP address {value!r} (from {where}) must look like 127.0.0.1:9000, or "
-            "0.0.0.0:9000 for chargers on the local network."
-        )
+        raise ConfigError("ev.setting_listen", value=value, where=where)
     return host, int(port)
 
 
@@ -167,11 +167,11 @@ def _windows(item: tuple[object, str] | None) -> tuple[Window, ...]:
     value, where = item
     texts = value.split(",") if isinstance(value, str) else value
     if not isinstance(texts, list | tuple) or not texts:
-        raise ConfigError(f"The charging windows from {where} must be a list like ['22:00-07:00'].")
+        raise ConfigError("ev.setting_windows", where=where)
     try:
         return tuple(parse_window(str(text)) for text in texts)
     except ValueError as error:
-        raise ConfigError(f"In the charging windows from {where}: {error}") from None
+        raise ConfigError("ev.setting_window", where=where, window=error.args[0]) from None
 
 
 def ev_departure(item: tuple[object, str] | None) -> str:
@@ -181,9 +181,7 @@ def ev_departure(item: tuple[object, str] | None) -> str:
     try:
         parse_window(f"{value}-{value}")
     except ValueError:
-        raise ConfigError(
-            f"The departure time from {item[1]} must be a time of day like 07:00."
-        ) from None
+        raise ConfigError("ev.setting_departure", where=item[1]) from None
     return value
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from hanport.ev.charger import Fleet
 from hanport.ev.controller import Controller
+from hanport.ev.wording import say
 from hanport.model import Reading
 
 __all__ = ["run_ev_sink", "step_once", "utc_now"]
@@ -84,4 +85,4 @@ async def _service(service: Coroutine[Any, Any, None]) -> None:
     except asyncio.CancelledError:
         raise
     except Exception as error:  # one charger's failure must not stop the control of the others
-        log.error("EV charging: %s", error)
+        log.error("%s", say("ev.event.service_failed", error=error))

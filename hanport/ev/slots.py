@@ -42,12 +42,13 @@ class PricedSlot:
 
 
 def parse_window(text: str) -> Window:
-    """`"22:00-07:00"` → Window(22:00, 07:00). Raises ValueError with a sentence."""
+    """`"22:00-07:00"` → Window(22:00, 07:00). Raises ValueError carrying `text` (the settings
+    say in a sentence what is wrong with it)."""
     parts = text.replace("–", "-").split("-")
     try:
         start, end = (time.fromisoformat(part.strip()) for part in parts)
     except ValueError:
-        raise ValueError(f"{text!r} is not a window like 22:00-07:00.") from None
+        raise ValueError(text) from None
     return Window(start, end)
 
 

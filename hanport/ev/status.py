@@ -11,7 +11,7 @@ from hanport.ev.charger import ChargerReport
 from hanport.ev.controller import Controller
 from hanport.ev.model import ChargerState, Held
 from hanport.ev.room import room_of
-from hanport.ev.texts import reason_text
+from hanport.ev.wording import reason_text
 
 if TYPE_CHECKING:
     from hanport.ev.control import EvControl

@@ -8,7 +8,7 @@ import ssl
 import aiomqtt
 
 from hanport.mqtt.payloads import availability_topic
-from hanport.mqtt.problems import Problem, SetupProblem
+from hanport.mqtt.problems import SetupProblem
 from hanport.mqtt.settings import MqttSettings
 
 __all__ = ["OFFLINE", "ONLINE", "make_client", "tls_context"]
@@ -57,5 +57,5 @@ def tls_context(settings: MqttSettings) -> ssl.SSLContext:
             context.load_cert_chain(settings.cert_file, settings.key_file)
     except (ssl.SSLError, OSError) as error:
         detail = getattr(error, "reason", None) or error.strerror or str(error)
-        raise SetupProblem(Problem("mqtt_tls_files", (("detail", str(detail)),))) from None
+        raise SetupProblem("mqtt.tls_files", detail=str(detail)) from None
     return context

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from hanport import __version__
 from hanport.fields import FIELDS, Field
+from hanport.i18n import text
 from hanport.model import READING_FIELDS, Reading
 from hanport.mqtt.settings import MqttSettings
 from hanport.output import reading_json, value_json
@@ -41,7 +42,6 @@ __all__ = [
 ]
 
 ORIGIN = {"name": "hanport", "sw": __version__, "url": "https://github.com/hanport/hanport"}
-DEVICE_NAME = {"en": "Electricity meter", "et": "Elektriarvesti"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -121,7 +121,7 @@ def discovery_message(
     where = topics(settings, reading)
     device: dict[str, object] = {
         "ids": [where.device_id],
-        "name": DEVICE_NAME[settings.language],
+        "name": text("mqtt.device_name", settings.language),
     }
     if reading.meter_model:
         device["mdl"] = reading.meter_model

@@ -85,39 +85,39 @@ class MqttSettings:
 
 def mqtt_settings(raw: Raw) -> MqttSettings | None:
     item = raw.get("url")
-    value = text_value(item, "MQTT broker URL")
+    value = text_value(item, "settings.what.mqtt_url")
     if item is None or value is None:
         return None
     where = item[1]
     parts = urlsplit(value)
     if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-        raise SettingError("mqtt_setting_url", value=value, where=where)
+        raise SettingError("mqtt.setting_url", value=value, where=where)
     try:
         port = parts.port
     except ValueError:
-        raise SettingError("mqtt_setting_port", where=where) from None
+        raise SettingError("mqtt.setting_port", where=where) from None
     tls = parts.scheme == "mqtts"
-    cert = existing_file(raw.get("cert_file"), "MQTT client certificate")
-    key = existing_file(raw.get("key_file"), "MQTT client key")
+    cert = existing_file(raw.get("cert_file"), "settings.what.mqtt_cert")
+    key = existing_file(raw.get("key_file"), "settings.what.mqtt_key")
     if (cert is None) != (key is None):
-        raise SettingError("mqtt_setting_pair")
+        raise SettingError("mqtt.setting_pair")
     return MqttSettings(
         host=parts.hostname,
         port=port or (8883 if tls else 1883),
         tls=tls,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
-        client_id=_name(raw.get("client_id"), "hanport", "client id"),
+        client_id=_name(raw.get("client_id"), "hanport", "settings.what.mqtt_client_id"),
         prefix=_topic(raw.get("prefix"), "hanport"),
-        qos=whole(raw.get("qos"), 0, 0, 2, "MQTT QoS"),
+        qos=whole(raw.get("qos"), 0, 0, 2, "settings.what.mqtt_qos"),
         retain=boolean(raw.get("retain"), False),
         per_field_topics=boolean(raw.get("per_field_topics"), False),
         discovery=boolean(raw.get("discovery"), True),
         discovery_prefix=_topic(raw.get("discovery_prefix"), "homeassistant"),
-        ca_file=existing_file(raw.get("ca_file"), "MQTT CA file"),
+        ca_file=existing_file(raw.get("ca_file"), "settings.what.mqtt_ca"),
         cert_file=cert,
         key_file=key,
-        expire_after_s=whole(raw.get("expire_after_s"), 30, 0, 86_400, "MQTT expire_after_s"),
+        expire_after_s=whole(raw.get("expire_after_s"), 30, 0, 86_400, "settings.what.mqtt_expire"),
         language=_language(raw.get("language")),
     )
 
@@ -125,19 +125,18 @@ def mqtt_settings(raw: Raw) -> MqttSettings | None:
 def _name(item: tuple[object, str] | None, default: str, what: str) -> str:
     if item is None:
         return default
-    what = f"MQTT {what}"
     value = (text_value(item, what) or "").strip()
     if not value or len(value) > 128:
-        raise SettingError("mqtt_setting_name", what=described(what), where=item[1])
+        raise SettingError("mqtt.setting_name", what=described(what), where=item[1])
     return value
 
 
 def _topic(item: tuple[object, str] | None, default: str) -> str:
     if item is None:
         return default
-    value = (text_value(item, "MQTT topic prefix") or "").strip().strip("/")
+    value = (text_value(item, "settings.what.mqtt_prefix") or "").strip().strip("/")
     if not value or any(c in value for c in "#+\0"):
-        raise SettingError("mqtt_setting_topic", value=item[0], where=item[1])
+        raise SettingError("mqtt.setting_topic", value=item[0], where=item[1])
     return value
 
 
@@ -146,7 +145,7 @@ def _language(item: tuple[object, str] | None) -> str:
         return "en"
     value = str(item[0]).strip().lower()
     if not isinstance(item[0], str) or value not in ("en", "et"):
-        raise SettingError("mqtt_setting_language", value=item[0], where=item[1])
+        raise SettingError("mqtt.setting_language", value=item[0], where=item[1])
     return value
 
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
-from hanport.quality.texts import number
+from hanport.i18n import text
+from hanport.i18n.formats import rounded
 from hanport.quality.weeks import WeekFigures
 from hanport.quality.windows import WINDOW, Method, Window
 
@@ -23,10 +24,6 @@ PHASE_COLOURS = (colors.HexColor("#8c4a0c"), colors.HexColor("#000000"), colors.
 BAND_COLOUR = colors.HexColor("#d9f0d3")
 WIDE_COLOUR = colors.HexColor("#fde9b8")
 OUTSIDE_COLOUR = colors.HexColor("#f9d3d0")
-_DAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "et": ("E", "T", "K", "N", "R", "L", "P"),
-}
 FONT = "HanportSans"
 
 
@@ -139,7 +136,7 @@ def _axes(
             String(
                 left + plot_w - 2,
                 to_y(float(limit)) + 1.5,
-                f"{number(limit, 1, language)} V",
+                f"{rounded(limit, 1, language)} V",
                 fontName=FONT,
                 fontSize=6,
                 textAnchor="end",
@@ -152,7 +149,9 @@ def _axes(
         at = to_x(moment)
         drawing.add(Line(at, bottom, at, bottom - 3, strokeColor=colors.black, strokeWidth=0.4))
         if day < 7:
-            label = f"{_DAYS[language][moment.weekday()]} {moment.day}.{moment.month}."
+            label = (
+                f"{text(f'quality.day_{moment.weekday()}', language)} {moment.day}.{moment.month}."
+            )
             drawing.add(
                 String(
                     at + plot_w / 14,

@@ -10,9 +10,9 @@ import csv
 import io
 from datetime import datetime
 
+from hanport.i18n import text
 from hanport.quality.events import Event
 from hanport.quality.report import QualityReport
-from hanport.quality.texts import text
 
 __all__ = ["report_csv"]
 
@@ -81,12 +81,12 @@ def report_csv(report: QualityReport) -> str:
     language = report.language
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([text("csv_events", language)])
+    writer.writerow([text("quality.csv_events", language)])
     writer.writerow(_header(EVENT_COLUMNS, language))
     for event in report.events:
         writer.writerow(_event_row(event, report, language))
     writer.writerow([])
-    writer.writerow([text("csv_weeks", language)])
+    writer.writerow([text("quality.csv_weeks", language)])
     writer.writerow(_header(WEEK_COLUMNS, language))
     method = report.method
     for week in report.weeks:
@@ -119,7 +119,7 @@ def _header(columns: tuple[str, ...], language: str) -> list[str]:
 def _event_row(event: Event, report: QualityReport, language: str) -> list[object]:
     return [
         event.kind,
-        text(f"kind_{event.kind}", language),
+        text(f"quality.kind_{event.kind}", language),
         " ".join(f"L{n}" for n in event.phases),
         _time(event.start, report),
         _time(event.end, report),

@@ -32,10 +32,11 @@ from reportlab.platypus import (
 )
 
 from hanport import __version__
+from hanport.i18n import text
+from hanport.i18n.formats import duration, moment, rounded
 from hanport.quality.chart import FONT, week_chart
 from hanport.quality.events import Event
 from hanport.quality.report import QualityReport
-from hanport.quality.texts import duration, moment, number, text
 
 __all__ = ["MAX_EVENT_ROWS", "report_pdf"]
 
@@ -56,9 +57,9 @@ def report_pdf(report: QualityReport) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=16 * mm,
-        title=text("report_title", lang),
+        title=text("quality.report_title", lang),
         author="hanport",
-        subject=text("report_subtitle", lang),
+        subject=text("quality.report_subtitle", lang),
         creator=f"hanport {__version__}",
         invariant=True,
     )
@@ -68,14 +69,14 @@ def report_pdf(report: QualityReport) -> bytes:
     story += _charts(report)
     story += _events(report)
     story += [
-        Paragraph(text("heading_cannot_see", lang), _H2),
-        Paragraph(text("cannot_see", lang), _BODY),
+        Paragraph(text("quality.heading_cannot_see", lang), _H2),
+        Paragraph(text("quality.cannot_see", lang), _BODY),
     ]
 
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.setFont(FONT, 7)
         canvas.drawRightString(
-            A4[0] - 18 * mm, 9 * mm, text("page", lang, version=__version__, page=doc.page)
+            A4[0] - 18 * mm, 9 * mm, text("quality.page", lang, version=__version__, page=doc.page)
         )
 
     document.build(story, onFirstPage=footer, onLaterPages=footer)
@@ -92,27 +93,27 @@ _H2 = ParagraphStyle("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8
 def _front(report: QualityReport) -> list[Flowable]:
     lang, info, method = report.language, report.info, report.method
     settings, zone = method.settings, method.zone
-    given = text("not_given", lang)
+    given = text("quality.not_given", lang)
     meter = " · ".join(part for part in (info.meter_id, info.meter_model) if part) or given
     rows = [
-        (text("label_site", lang), info.site_name or given),
-        (text("label_metering_point", lang), info.metering_point or given),
-        (text("label_meter", lang), meter),
+        (text("quality.label_site", lang), info.site_name or given),
+        (text("quality.label_metering_point", lang), info.metering_point or given),
+        (text("quality.label_meter", lang), meter),
         (
-            text("label_connection", lang),
+            text("quality.label_connection", lang),
             text(
-                "connection",
+                "quality.connection",
                 lang,
-                phases=text(f"phases_{method.phases}", lang),
-                fuse=number(info.fuse_a, 0, lang),
-                nominal=number(info.nominal_v, 0, lang),
+                phases=text(f"quality.phases_{method.phases}", lang),
+                fuse=rounded(info.fuse_a, 0, lang),
+                nominal=rounded(info.nominal_v, 0, lang),
             ),
         ),
         (
-            text("label_period", lang),
+            text("quality.label_period", lang),
             f"{_day(report.first_day, lang)} – {_day(report.last_day, lang)}",
         ),
-        (text("label_created", lang), moment(report.created, zone, lang)),
+        (text("quality.label_created", lang), moment(report.created, zone, lang)),
     ]
     table = Table(
         [[Paragraph(a, _BODY), Paragraph(b, _BODY)] for a, b in rows], colWidths=[42 * mm, 130 * mm]
@@ -127,13 +128,13 @@ def _front(report: QualityReport) -> list[Flowable]:
         )
     )
     story: list[Flowable] = [
-        Paragraph(text("report_title", lang), _TITLE),
-        Paragraph(text("report_subtitle", lang), _BODY),
+        Paragraph(text("quality.report_title", lang), _TITLE),
+        Paragraph(text("quality.report_subtitle", lang), _BODY),
         Spacer(1, 4),
         table,
         Spacer(1, 4),
-        Paragraph(text("fee_note", lang), _SMALL),
-        Paragraph(text("heading_summary", lang), _H2),
+        Paragraph(text("quality.fee_note", lang), _SMALL),
+        Paragraph(text("quality.heading_summary", lang), _H2),
     ]
     for phase in range(1, method.phases + 1):
         verdict = report.verdict(phase)
@@ -143,63 +144,63 @@ def _front(report: QualityReport) -> list[Flowable]:
         low = min((v for v in lows if v is not None), default=None)
         high = max((v for v in highs if v is not None), default=None)
         colour = _VERDICT_COLOURS[verdict]
-        label = f'<font color="{colour}"><b>{text(f"verdict_{verdict}", lang)}</b></font>'
+        label = f'<font color="{colour}"><b>{text(f"quality.verdict_{verdict}", lang)}</b></font>'
         story.append(
             Paragraph(
                 text(
-                    "summary_phase",
+                    "quality.summary_phase",
                     lang,
                     phase=f"L{phase}",
                     verdict=label,
                     failing=failing,
                     weeks=len(report.weeks),
-                    low=number(low, 2, lang),
-                    high=number(high, 2, lang),
+                    low=rounded(low, 2, lang),
+                    high=rounded(high, 2, lang),
                 ),
                 _BODY,
             )
         )
-    story.append(Paragraph(text("heading_method", lang), _H2))
-    weekday = text(f"weekday_{settings.week_start}", lang)
+    story.append(Paragraph(text("quality.heading_method", lang), _H2))
+    weekday = text(f"quality.weekday_{settings.week_start}", lang)
     story.append(
         Paragraph(
             text(
-                "method",
+                "quality.method",
                 lang,
                 interval=method.interval_s,
                 zone=getattr(zone, "key", str(zone)),
                 min_samples=settings.min_samples,
                 expected=method.expected_samples,
                 weekday=weekday,
-                low=number(settings.band_low_v, 1, lang),
-                high=number(settings.band_high_v, 1, lang),
-                wide=number(settings.wide_low_v, 1, lang),
-                coverage=number(settings.min_coverage_pct, 0, lang),
-                unbalance=number(settings.unbalance_pct, 1, lang),
+                low=rounded(settings.band_low_v, 1, lang),
+                high=rounded(settings.band_high_v, 1, lang),
+                wide=rounded(settings.wide_low_v, 1, lang),
+                coverage=rounded(settings.min_coverage_pct, 0, lang),
+                unbalance=rounded(settings.unbalance_pct, 1, lang),
             ),
             _BODY,
         )
     )
     if not settings.is_en50160:
-        story.append(Paragraph(f"<b>{text('limits_not_en50160', lang)}</b>", _BODY))
+        story.append(Paragraph(f"<b>{text('quality.limits_not_en50160', lang)}</b>", _BODY))
     return story
 
 
 def _weeks(report: QualityReport) -> list[Flowable]:
     lang, method = report.language, report.method
     settings = method.settings
-    low, high = number(settings.band_low_v, 1, lang), number(settings.band_high_v, 1, lang)
-    wide = number(settings.wide_low_v, 1, lang)
+    low, high = rounded(settings.band_low_v, 1, lang), rounded(settings.band_high_v, 1, lang)
+    wide = rounded(settings.wide_low_v, 1, lang)
     header = [
-        text("col_week", lang),
-        text("col_phase", lang),
-        text("col_complete", lang),
-        text("col_incomplete", lang),
-        text("col_band", lang, low=low, high=high),
-        text("col_band", lang, low=wide, high=high),
-        text("col_trip", lang, trip=number(settings.pv_trip_v, 0, lang)),
-        text("col_mean_range", lang),
-        text("col_verdict", lang),
+        text("quality.col_week", lang),
+        text("quality.col_phase", lang),
+        text("quality.col_complete", lang),
+        text("quality.col_incomplete", lang),
+        text("quality.col_band", lang, low=low, high=high),
+        text("quality.col_band", lang, low=wide, high=high),
+        text("quality.col_trip", lang, trip=rounded(settings.pv_trip_v, 0, lang)),
+        text("quality.col_mean_range", lang),
+        text("quality.col_verdict", lang),
     ]
     rows: list[list[object]] = [[Paragraph(h, _HEAD) for h in header]]
     styles: list[tuple[object, ...]] = []
@@ -216,8 +217,8 @@ def _weeks(report: QualityReport) -> list[Flowable]:
                     _pct(phase.band_pct, lang),
                     _pct(phase.wide_pct, lang),
                     duration(phase.at_trip * method.interval_s, lang),
-                    f"{number(phase.min_mean_v, 2, lang)}–{number(phase.max_mean_v, 2, lang)}",
-                    text(f"verdict_{verdict}", lang),
+                    f"{rounded(phase.min_mean_v, 2, lang)}–{rounded(phase.max_mean_v, 2, lang)}",
+                    text(f"quality.verdict_{verdict}", lang),
                 ]
             )
             styles.append(
@@ -246,10 +247,16 @@ def _weeks(report: QualityReport) -> list[Flowable]:
             ]
         )
     )
-    story: list[Flowable] = [Paragraph(text("heading_weeks", lang), _H2), table, Spacer(1, 3)]
+    story: list[Flowable] = [
+        Paragraph(text("quality.heading_weeks", lang), _H2),
+        table,
+        Spacer(1, 3),
+    ]
     story.append(
         Paragraph(
-            text("weeks_note", lang, expected=1008, trip=number(settings.pv_trip_v, 0, lang)),
+            text(
+                "quality.weeks_note", lang, expected=1008, trip=rounded(settings.pv_trip_v, 0, lang)
+            ),
             _SMALL,
         )
     )
@@ -259,13 +266,13 @@ def _weeks(report: QualityReport) -> list[Flowable]:
                 story.append(
                     Paragraph(
                         text(
-                            "unbalance_week",
+                            "quality.unbalance_week",
                             lang,
                             week=_day(week.start.astimezone(method.zone).date(), lang),
-                            limit=number(settings.unbalance_pct, 1, lang),
-                            share=number(week.unbalance_share_pct, 2, lang),
+                            limit=rounded(settings.unbalance_pct, 1, lang),
+                            share=rounded(week.unbalance_share_pct, 2, lang),
                             windows=week.unbalance_windows,
-                            peak=number(week.unbalance_max_pct, 2, lang),
+                            peak=rounded(week.unbalance_max_pct, 2, lang),
                         ),
                         _SMALL,
                     )
@@ -282,14 +289,16 @@ def _charts(report: QualityReport) -> list[Flowable]:
         if not windows:
             continue
         title = text(
-            "heading_chart", lang, week=_day(week.start.astimezone(method.zone).date(), lang)
+            "quality.heading_chart",
+            lang,
+            week=_day(week.start.astimezone(method.zone).date(), lang),
         )
         legend = text(
-            "chart_legend",
+            "quality.chart_legend",
             lang,
-            low=number(settings.band_low_v, 1, lang),
-            high=number(settings.band_high_v, 1, lang),
-            wide=number(settings.wide_low_v, 1, lang),
+            low=rounded(settings.band_low_v, 1, lang),
+            high=rounded(settings.band_high_v, 1, lang),
+            wide=rounded(settings.wide_low_v, 1, lang),
         )
         story.append(
             KeepTogether(
@@ -305,11 +314,11 @@ def _charts(report: QualityReport) -> list[Flowable]:
 
 def _events(report: QualityReport) -> list[Flowable]:
     lang = report.language
-    story: list[Flowable] = [Paragraph(text("heading_events", lang), _H2)]
+    story: list[Flowable] = [Paragraph(text("quality.heading_events", lang), _H2)]
     if not report.events:
-        return [*story, Paragraph(text("no_events", lang), _BODY)]
+        return [*story, Paragraph(text("quality.no_events", lang), _BODY)]
     header = [
-        text(k, lang)
+        text(f"quality.{k}", lang)
         for k in (
             "col_kind",
             "col_phase",
@@ -326,13 +335,13 @@ def _events(report: QualityReport) -> list[Flowable]:
         end = moment(event.end, report.method.zone, lang)
         rows.append(
             [
-                Paragraph(text(f"kind_{event.kind}", lang), _SMALL),
+                Paragraph(text(f"quality.kind_{event.kind}", lang), _SMALL),
                 " ".join(f"L{n}" for n in event.phases),
                 moment(event.start, report.method.zone, lang, seconds=True),
-                f"{end} ({text('ongoing', lang)})" if event.ongoing else end,
+                f"{end} ({text('quality.ongoing', lang)})" if event.ongoing else end,
                 duration(event.duration_s, lang),
-                number(event.min_v, 1, lang),
-                number(event.max_v, 1, lang),
+                rounded(event.min_v, 1, lang),
+                rounded(event.max_v, 1, lang),
                 Paragraph(_detail(event, lang), _SMALL),
             ]
         )
@@ -357,22 +366,22 @@ def _events(report: QualityReport) -> list[Flowable]:
     story.append(table)
     if len(report.events) > MAX_EVENT_ROWS:
         more = len(report.events) - MAX_EVENT_ROWS
-        story.append(Paragraph(text("events_more", lang, more=more), _SMALL))
+        story.append(Paragraph(text("quality.events_more", lang, more=more), _SMALL))
     return story
 
 
 def _detail(event: Event, lang: str) -> str:
     if event.mean_v is not None:
-        return text("detail_mean", lang, mean=number(event.mean_v, 2, lang))
+        return text("quality.detail_mean", lang, mean=rounded(event.mean_v, 2, lang))
     if event.unbalance_pct is not None:
-        return text("detail_unbalance", lang, pct=number(event.unbalance_pct, 2, lang))
+        return text("quality.detail_unbalance", lang, pct=rounded(event.unbalance_pct, 2, lang))
     if event.current_a is not None:
-        return text("detail_current", lang, current=number(event.current_a, 1, lang))
+        return text("quality.detail_current", lang, current=rounded(event.current_a, 1, lang))
     return ""
 
 
 def _pct(value: Decimal | None, lang: str) -> str:
-    return "–" if value is None else f"{number(value, 2, lang)} %"
+    return "–" if value is None else f"{rounded(value, 2, lang)} %"
 
 
 def _day(day: date, lang: str) -> str:

@@ -23,12 +23,10 @@ The defaults are EVS-EN 50160's: a report made with other limits says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from hanport.grid import BAND_V, PV_TRIP_V, WIDE_BAND_V
-from hanport.quality.texts import text
 from hanport.settings.values import ConfigError, Raw, boolean
 
 __all__ = [
@@ -65,18 +63,7 @@ _EN50160 = (BAND_V[0], BAND_V[1], WIDE_BAND_V[0])
 
 
 class SettingProblem(ConfigError):
-    """A `ConfigError` whose sentence exists in English (`str()`) and Estonian (`text("et")`)."""
-
-    def __init__(
-        self, key: str, catalogue: Callable[..., str] | None = None, **values: object
-    ) -> None:
-        self.key = key
-        self.values = values
-        self._text = catalogue or text
-        super().__init__(self._text(key, "en", **values))
-
-    def text(self, language: str) -> str:
-        return self._text(self.key, language, **self.values)
+    """A `[quality]` setting that cannot work (a code of the catalogues' `[quality]` table)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +97,7 @@ def quality_settings(raw: Raw) -> QualitySettings:
     high = decimal_setting(raw.get("band_high_v"), BAND_V[1], Decimal(100), Decimal(300))
     wide = decimal_setting(raw.get("wide_low_v"), WIDE_BAND_V[0], Decimal(100), Decimal(300))
     if not wide <= low < high:
-        raise SettingProblem("setting_band_order", low=low, high=high, wide=wide)
+        raise SettingProblem("quality.setting_band_order", low=low, high=high, wide=wide)
     neutral_high = decimal_setting(raw.get("neutral_high_v"), Decimal(260), high, Decimal(500))
     neutral_low = decimal_setting(raw.get("neutral_low_v"), Decimal(200), Decimal(0), low)
     return QualitySettings(
@@ -144,15 +131,15 @@ def decimal_setting(
         return default
     value, where = item
     if isinstance(value, bool):
-        raise SettingProblem("setting_number", where=where, low=low, high=high, value=value)
+        raise SettingProblem("quality.setting_number", where=where, low=low, high=high, value=value)
     try:
         result = Decimal(str(value).strip())
     except InvalidOperation:
         raise SettingProblem(
-            "setting_number", where=where, low=low, high=high, value=value
+            "quality.setting_number", where=where, low=low, high=high, value=value
         ) from None
     if not result.is_finite() or not low <= result <= high:
-        raise SettingProblem("setting_number", where=where, low=low, high=high, value=value)
+        raise SettingProblem("quality.setting_number", where=where, low=low, high=high, value=value)
     return result
 
 
@@ -162,7 +149,7 @@ def whole_setting(item: tuple[object, str] | None, default: int, low: int, high:
     value, where = item
     text_value = str(value).strip()
     if isinstance(value, bool) or not text_value.isdigit() or not low <= int(text_value) <= high:
-        raise SettingProblem("setting_whole", where=where, low=low, high=high, value=value)
+        raise SettingProblem("quality.setting_whole", where=where, low=low, high=high, value=value)
     return int(text_value)
 
 
@@ -171,7 +158,7 @@ def language_setting(item: tuple[object, str] | None) -> str:
         return "en"
     value = str(item[0]).strip().lower()
     if value not in ("en", "et"):
-        raise SettingProblem("setting_language", where=item[1], value=item[0])
+        raise SettingProblem("quality.setting_language", where=item[1], value=item[0])
     return value
 
 
@@ -180,7 +167,7 @@ def _weekday(item: tuple[object, str] | None) -> int:
         return 0
     value = str(item[0]).strip().lower()
     if value not in WEEKDAYS:
-        raise SettingProblem("setting_weekday", where=item[1], value=item[0])
+        raise SettingProblem("quality.setting_weekday", where=item[1], value=item[0])
     return WEEKDAYS.index(value)
 
 
@@ -189,5 +176,5 @@ def _label(item: tuple[object, str] | None) -> str:
         return ""
     value = str(item[0]).strip()
     if len(value) > 120 or any(ord(c) < 32 for c in value):
-        raise SettingProblem("setting_label", where=item[1])
+        raise SettingProblem("quality.setting_label", where=item[1])
     return value

@@ -50,7 +50,7 @@ class Subscription:
             self.dropped += 1
             if not self._lagging:
                 self._lagging = True
-                log.warning("%s", text("sink_lagging", self.language, sink=self.name))
+                log.warning("%s", text("runtime.sink_lagging", self.language, sink=self.name))
         self._queue.put_nowait(reading)
 
     def close(self) -> None:
@@ -66,7 +66,9 @@ class Subscription:
             raise EndOfReadings
         if self._lagging and self._queue.empty():
             self._lagging = False
-            caught_up = text("sink_caught_up", self.language, sink=self.name, dropped=self.dropped)
+            caught_up = text(
+                "runtime.sink_caught_up", self.language, sink=self.name, dropped=self.dropped
+            )
             log.info("%s", caught_up)
         return reading
 

@@ -116,7 +116,7 @@ async def _run_sink(sink: Sink, readings: Subscription, view: RuntimeView, langu
     try:
         await sink.run(readings, view)
     except Exception as error:  # a bug in one sink must not stop the reader or the others
-        log.error("%s", text("sink_failed", language, sink=sink.name, error=error))
+        log.error("%s", text("runtime.sink_failed", language, sink=sink.name, error=error))
         readings.close()
 
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hanport.errors import HanError
+from hanport.i18n import text
+from hanport.i18n.catalogue import Message
 from hanport.service.example_config import example_config
-from hanport.service.texts import say
 from hanport.service.udev import udev_text
 from hanport.service.unit import ServiceOptions, unit_text
 
@@ -54,7 +55,11 @@ class InstallError(HanError):
 
 
 class CommandFailed(Exception):
-    """A command exited with an error; `str(error)` is its last line of output."""
+    """A command exited with an error; `detail` is its last line of output (or its status)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def install(
     steps = _install_steps(options, base, live)
     _perform(steps, base, live, dry_run, language, out, runner or _run, owner_group=user)
     if not dry_run:
-        out(say("installed", language, config=config))
+        out(text("service.installed", language, config=config))
     return steps
 
 
@@ -117,7 +122,7 @@ def uninstall(
     base = Path(root)
     live = base.resolve() == Path("/")
     if live and not dry_run:
-        _require_root_and_systemd(language)
+        _require_root_and_systemd()
     steps = [
         Step("run", command=("systemctl", "disable", "--now", "hanport.service"), required=False),
         Step("remove", path=UNIT_PATH),
@@ -127,7 +132,7 @@ def uninstall(
     ]
     _perform(steps, base, live, dry_run, language, out, runner or _run, owner_group=user)
     if not dry_run:
-        out(say("uninstalled", language, config=config, state=_STATE, user=user))
+        out(text("service.uninstalled", language, config=config, state=_STATE, user=user))
     return steps
 
 
@@ -146,19 +151,19 @@ def find_command(argv0: str | None = None) -> tuple[str, ...]:
 def _checked(options: ServiceOptions, dry_run: bool, language: str, out: Say) -> ServiceOptions:
     """Refuse what cannot work on this machine; loosen ProtectHome when hanport lives there."""
     if not dry_run:
-        _require_root_and_systemd(language)
+        _require_root_and_systemd()
         try:
             grp.getgrnam(options.serial_group)
         except KeyError:
-            raise InstallError(say("no_group", language, group=options.serial_group)) from None
+            raise InstallError("service.no_group", group=options.serial_group) from None
     executable = Path(options.command[0])
     for needed, bits in _needed_files(executable):
         if not _reachable_by_others(needed, bits):
-            raise InstallError(say("unreachable", language, path=needed, user=options.user))
+            raise InstallError("service.unreachable", path=needed, user=options.user)
     home = next((h for h in _HOMES if executable.is_relative_to(h)), None)
     if home is None:
         return options
-    out(say("home_read_only", language, home=home))
+    out(text("service.home_read_only", language, home=home))
     return ServiceOptions(
         command=options.command,
         config=options.config,
@@ -168,11 +173,11 @@ def _checked(options: ServiceOptions, dry_run: bool, language: str, out: Say) ->
     )
 
 
-def _require_root_and_systemd(language: str) -> None:
+def _require_root_and_systemd() -> None:
     if os.geteuid() != 0:
-        raise InstallError(say("not_root", language))
+        raise InstallError("service.not_root")
     if not SYSTEMD_RUNTIME.is_dir():
-        raise InstallError(say("no_systemd", language))
+        raise InstallError("service.no_systemd")
 
 
 def _needed_files(executable: Path) -> list[tuple[Path, int]]:
@@ -268,7 +273,7 @@ def _perform(
         elif step.kind == "remove":
             _remove(_inside(base, step.path), step.path, dry_run, language, out)
         elif step.mode < 0:
-            out(say("keep_config", language, path=step.path))
+            out(text("service.keep_config", language, path=step.path))
         else:
             _file(step, base, live, dry_run, language, out, owner_group)
 
@@ -278,19 +283,20 @@ def _command(
 ) -> None:
     shown = shlex.join(step.command)
     if dry_run:
-        out(say("would_run", language, command=shown))
+        out(text("service.would_run", language, command=shown))
         return
     if not live:
-        out(say("skip_run", language, root=base, command=shown))
+        out(text("service.skip_run", language, root=base, command=shown))
         return
-    out(say("run", language, command=shown))
+    out(text("service.run", language, command=shown))
     try:
         runner(step.command)
     except CommandFailed as error:
-        sentence = say("command_failed", language, command=shown, detail=error)
         if step.required:
-            raise InstallError(sentence) from None
-        out(sentence.split(";")[0] + ".")
+            raise InstallError(
+                "service.command_failed", command=shown, detail=error.detail
+            ) from None
+        out(text("service.command_failed_optional", language, command=shown, detail=error.detail))
 
 
 def _file(
@@ -298,12 +304,12 @@ def _file(
 ) -> None:
     mode = f"{step.mode:04o}"
     if dry_run:
-        key = "would_write" if step.kind == "write" else "would_create_config"
-        out(say(key, language, path=step.path, mode=mode))
+        key = "service.would_write" if step.kind == "write" else "service.would_create_config"
+        out(text(key, language, path=step.path, mode=mode))
         out(step.content.rstrip("\n"))
         return
-    key = "write" if step.kind == "write" else "create_config"
-    out(say(key, language, path=step.path, mode=mode))
+    key = "service.write" if step.kind == "write" else "service.create_config"
+    out(text(key, language, path=step.path, mode=mode))
     target = _inside(base, step.path)
     try:
         _write_atomically(target, step.content, step.mode)
@@ -312,7 +318,7 @@ def _file(
     except (OSError, KeyError) as error:
         detail = getattr(error, "strerror", None) or str(error)
         raise InstallError(
-            say("cannot_write", language, path=step.path, detail=detail, folder=target.parent)
+            "service.cannot_write", path=step.path, detail=detail, folder=target.parent
         ) from None
 
 
@@ -331,12 +337,12 @@ def _write_atomically(target: Path, content: str, mode: int) -> None:
 
 def _remove(target: Path, shown: str, dry_run: bool, language: str, out: Say) -> None:
     if not target.exists():
-        out(say("absent", language, path=shown))
+        out(text("service.absent", language, path=shown))
         return
     if dry_run:
-        out(say("would_remove", language, path=shown))
+        out(text("service.would_remove", language, path=shown))
         return
-    out(say("remove", language, path=shown))
+    out(text("service.remove", language, path=shown))
     target.unlink()
 
 
@@ -351,4 +357,6 @@ def _run(command: Sequence[str]) -> None:
         raise CommandFailed(error.strerror or str(error)) from None
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
-        raise CommandFailed(lines[-1] if lines else f"exit status {done.returncode}")
+        raise CommandFailed(
+            lines[-1] if lines else Message("service.exit_status", status=done.returncode)
+        )

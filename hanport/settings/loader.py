@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from hanport.codec.cipher import key_bytes
 from hanport.errors import HanError
 from hanport.grid.site import Site
 from hanport.settings.section import Section
@@ -95,12 +96,10 @@ def _meter(raw: Raw, before: Mapping[str, object]) -> dict[str, object]:
         "key": _key(raw.get("key")),
         "auth_key": _key(raw.get("auth_key")),
         "timezone": _timezone(raw.get("timezone")),
-        "interval_s": number(
-            raw.get("interval_s"), 10.0, 0.5, 3600, "meter's push interval in seconds"
-        ),
-        "database": text_value(raw.get("database"), "database"),
+        "interval_s": number(raw.get("interval_s"), 10.0, 0.5, 3600, "settings.what.interval"),
+        "database": text_value(raw.get("database"), "settings.what.database"),
         "retention_days": whole(
-            raw.get("retention_days"), 0, 0, 1_000_000, "retention in days (0: keep all)"
+            raw.get("retention_days"), 0, 0, 1_000_000, "settings.what.retention"
         ),
         "energy_scale": _energy_scale(raw.get("energy_scale")),
     }
@@ -178,34 +177,34 @@ def _read_file(
     path = path or Path(environ.get("HANPORT_CONFIG", "hanport.toml"))
     if not path.exists():
         if explicit:
-            raise SettingError("settings_missing", path=path)
+            raise SettingError("settings.file_missing", path=path)
         return {}
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise SettingError("settings_unreadable", path=path, error=error) from None
+        raise SettingError("settings.file_unreadable", path=path, error=error) from None
     except tomllib.TOMLDecodeError as error:
-        raise SettingError("settings_not_toml", path=path, error=error) from None
+        raise SettingError("settings.file_not_toml", path=path, error=error) from None
     known = {section.name: section.keys for section in sections}
     unknown = sorted(set(document) - set(known))
     if unknown:
         names = ", ".join(f"[{name}]" for name in known)
-        raise SettingError("settings_section", section=unknown[0], path=path, names=names)
+        raise SettingError("settings.unknown_section", section=unknown[0], path=path, names=names)
     for section, keys in known.items():
         table = document.get(section, {})
         if not isinstance(table, dict):
-            raise SettingError("settings_table", section=section, path=path)
+            raise SettingError("settings.section_not_table", section=section, path=path)
         extra = sorted(set(table) - set(keys))
         if extra:
             names = ", ".join(f"{section}.{name}" for name in keys)
             raise SettingError(
-                "settings_unknown", name=f"{section}.{extra[0]}", path=path, known=names
+                "settings.unknown_setting", name=f"{section}.{extra[0]}", path=path, known=names
             )
     return document
 
 
 def _source(item: tuple[object, str] | None) -> str | None:
-    value = text_value(item, "meter source")
+    value = text_value(item, "settings.what.source")
     if value is None:
         return None
     from hanport.sources.transport import SourceError, parse_source
@@ -213,25 +212,22 @@ def _source(item: tuple[object, str] | None) -> str | None:
     try:
         parse_source(value)
     except SourceError as error:
-        raise SettingError("setting_source", error=error, where=item[1] if item else "") from None
+        raise SettingError("settings.source", error=error, where=item[1] if item else "") from None
     return value
 
 
 def _key(item: tuple[object, str] | None) -> bytes | None:
-    value = text_value(item, "key")
+    value = text_value(item, "settings.what.key")
     if value is None:
         return None
-    try:
-        key = bytes.fromhex(value)
-    except ValueError:
-        key = b""
-    if len(key) != 16:
-        raise SettingError("setting_key", where=item[1] if item else "")
+    key = key_bytes(value)
+    if key is None:
+        raise SettingError("settings.key", where=item[1] if item else "")
     return key
 
 
 def _timezone(item: tuple[object, str] | None) -> str:
-    value = text_value(item, "time zone")
+    value = text_value(item, "settings.what.timezone")
     if value is None:
         return Settings.timezone
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -239,7 +235,7 @@ def _timezone(item: tuple[object, str] | None) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingError("setting_zone", value=value, where=item[1] if item else "") from None
+        raise SettingError("settings.zone", value=value, where=item[1] if item else "") from None
     return value
 
 
@@ -254,5 +250,5 @@ def _energy_scale(item: tuple[object, str] | None) -> int | None:
         text = str(value).strip().lower()
         ok = text in ("auto", "1", "10")
     if not ok:
-        raise SettingError("setting_energy_scale", where=where, value=value)
+        raise SettingError("settings.energy_scale", where=where, value=value)
     return None if text == "auto" else int(text)

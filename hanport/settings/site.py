@@ -24,15 +24,18 @@ SITE_KEYS = ("fuse_a", "phases", "nominal_v", "warn_percent")
 
 
 def site_settings(raw: Raw, before: Mapping[str, object] | None = None) -> Site:
-    phases = whole(raw.get("phases"), 3, 1, 3, "number of phases")
+    phases = whole(raw.get("phases"), 3, 1, 3, "settings.what.phases")
     if phases == 2:
         where = raw["phases"][1]
         raise SettingError("site.phases", where=where)
     return Site(
-        fuse_a=Decimal(whole(raw.get("fuse_a"), 25, 6, 400, "main fuse current in amperes")),
+        fuse_a=Decimal(whole(raw.get("fuse_a"), 25, 6, 400, "settings.what.fuse")),
         phases=phases,
-        nominal_v=Decimal(whole(raw.get("nominal_v"), 230, 100, 400, "nominal voltage")),
-        warn_fraction=Decimal(whole(raw.get("warn_percent"), 80, 50, 100, "warning share")) / 100,
+        nominal_v=Decimal(whole(raw.get("nominal_v"), 230, 100, 400, "settings.what.nominal_v")),
+        warn_fraction=Decimal(
+            whole(raw.get("warn_percent"), 80, 50, 100, "settings.what.warn_percent")
+        )
+        / 100,
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from hanport.errors import HanError
-from hanport.i18n import Localized, Phrase
+from hanport.i18n.catalogue import Message
 
 __all__ = [
     "ConfigError",
@@ -43,48 +43,25 @@ class ConfigError(HanError):
     """A setting is missing, misspelt or has a value that cannot work."""
 
 
-class SettingError(Localized, ConfigError):
-    """A `ConfigError` whose sentence exists in English and Estonian."""
+class SettingError(ConfigError):
+    """A `ConfigError` about one value of hanport.toml or of a HANPORT_* variable."""
 
 
-class FileKey(Phrase):
+class FileKey(Message):
     """`where` of a value from hanport.toml (`meter.database in hanport.toml`): typed by TOML."""
 
     def __new__(cls, key: str, path: object) -> FileKey:
-        return cast(FileKey, super().__new__(cls, f"{key} in {path}", f"{key} failis {path}"))
+        return cast(FileKey, super().__new__(cls, "settings.where_file", key=key, path=path))
 
 
-def environment(variable: str) -> Phrase:
+def environment(variable: str) -> Message:
     """`where` of a value from an environment variable."""
-    return Phrase(f"the environment variable {variable}", f"keskkonnamuutujas {variable}")
+    return Message("settings.where_environment", variable=variable)
 
 
-_WHAT_IN_ESTONIAN = {
-    "port (0: any free port)": "port; 0: mis tahes vaba port",
-    "main fuse current in amperes": "peakaitsme vool amprites",
-    "session lifetime in days": "seansi kestus päevades",
-    "TLS certificate": "TLS-sertifikaat",
-    "TLS key": "TLS-võti",
-    "MQTT client certificate": "MQTT kliendisertifikaat",
-    "MQTT client key": "MQTT kliendi võti",
-    "MQTT CA file": "MQTT CA-fail",
-    "MQTT QoS": "MQTT QoS",
-    "MQTT expire_after_s": "MQTT expire_after_s",
-    "MQTT client id": "MQTT kliendi ID",
-    "MQTT broker URL": "MQTT-maakleri aadress",
-    "MQTT topic prefix": "MQTT teema eesliide",
-    "meter's push interval in seconds": "arvesti saatmisintervall sekundites",
-    "retention in days (0: keep all)": "säilitusaeg päevades; 0: hoia kõik",
-    "meter source": "arvesti allikas",
-    "database": "andmebaas",
-    "key": "võti",
-    "time zone": "ajavöönd",
-}
-
-
-def described(what: str) -> Phrase:
-    """What a setting is, in both languages (English where no translation is known)."""
-    return Phrase(what, _WHAT_IN_ESTONIAN.get(what, what))
+def described(what: str) -> Message:
+    """What a setting is (`what` is a code of `[settings.what]`), in the sentence's language."""
+    return Message(what)
 
 
 def boolean(item: tuple[object, str] | None, default: bool) -> bool:
@@ -94,13 +71,13 @@ def boolean(item: tuple[object, str] | None, default: bool) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(where, FileKey):
-        raise SettingError("setting_toml_boolean", where=where, value=value)
+        raise SettingError("settings.toml_boolean", where=where, value=value)
     text = str(value).strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise SettingError("setting_boolean", where=where, value=value)
+    raise SettingError("settings.boolean", where=where, value=value)
 
 
 def whole(item: tuple[object, str] | None, default: int, low: int, high: int, what: str) -> int:
@@ -111,12 +88,12 @@ def whole(item: tuple[object, str] | None, default: int, low: int, high: int, wh
         ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
         if not ok:
             raise SettingError(
-                "setting_toml_whole", what=described(what), where=where, low=low, high=high
+                "settings.toml_whole", what=described(what), where=where, low=low, high=high
             )
         return int(str(value))
     text = str(value).strip()
     if not text.isdigit() or not low <= int(text) <= high:
-        raise SettingError("setting_whole", what=described(what), where=where, low=low, high=high)
+        raise SettingError("settings.whole", what=described(what), where=where, low=low, high=high)
     return int(text)
 
 
@@ -126,10 +103,10 @@ def number(
     if item is None:
         return default
     value, where = item
-    bounds = {"what": described(what), "where": where, "low": f"{low:g}", "high": f"{high:g}"}
+    bounds = {"what": described(what), "where": where, "low": low, "high": high}
     if isinstance(where, FileKey):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SettingError("setting_toml_number", **bounds)
+            raise SettingError("settings.toml_number", **bounds)
         result = float(value)
     else:
         try:
@@ -137,7 +114,7 @@ def number(
         except ValueError:
             result = float("nan")
     if not low <= result <= high:
-        raise SettingError("setting_number", **bounds)
+        raise SettingError("settings.number", **bounds)
     return result
 
 
@@ -147,7 +124,7 @@ def text_value(item: tuple[object, str] | None, what: str) -> str | None:
         return None
     value, where = item
     if not isinstance(value, str):
-        raise SettingError("setting_text", what=described(what), where=where, value=value)
+        raise SettingError("settings.text", what=described(what), where=where, value=value)
     return value
 
 
@@ -157,6 +134,6 @@ def existing_file(item: tuple[object, str] | None, what: str) -> str | None:
         return None
     if not Path(path).is_file():
         raise SettingError(
-            "setting_no_file", what=described(what), path=path, where=item[1] if item else ""
+            "settings.no_file", what=described(what), path=path, where=item[1] if item else ""
         )
     return path

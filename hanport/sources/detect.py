@@ -39,12 +39,12 @@ async def detect_line(
         setting = f"{baudrate} 8{parity}1"
         values = {"port": source.target, "setting": setting, "seconds": f"{seconds_each:g}"}
         if tried:  # the port opened, but the last setting brought no frame: say what is next
-            log.info("%s", text("detect_trying", language, tried=tried[-1], **values))
+            log.info("%s", text("sources.detect_trying", language, tried=tried[-1], **values))
         tried.append(setting)
         if await _yields_a_frame(candidate, decoder_factory(), seconds_each, opener):
-            log.info("%s", text("detect_found", language, **values))
+            log.info("%s", text("sources.detect_found", language, **values))
             return candidate
-    raise SourceError("detect_none", port=source.target, tried=", ".join(tried))
+    raise SourceError("sources.detect_none", port=source.target, tried=", ".join(tried))
 
 
 async def _yields_a_frame(source: Source, decoder: Decoder, seconds: float, opener: Opener) -> bool:

@@ -28,6 +28,16 @@ __all__ = ["Diagnosis", "Listening", "advice", "diagnose", "grouped", "report"]
 
 Listening = Callable[["Diagnosis", float], None]
 """Called about twice a second while listening: what was found so far, seconds left."""
+_KEY_PROBLEMS = frozenset(
+    (
+        "decoder.no_key",
+        "decoder.no_auth_key",
+        "decoder.wrong_key",
+        "decoder.not_authenticated",
+        "decoder.incomplete",
+    )
+)
+"""The rejections a key (missing, wrong, or not matching the meter's security) explains."""
 
 
 @dataclass
@@ -39,11 +49,12 @@ class Diagnosis:
     rejected: int = 0
     checksum_errors: int = 0
     key_problems: list[str] = field(default_factory=list)
+    """The decoder's reasons (each a `Message`) that a missing or wrong key explains."""
     format: str | None = None
     arrivals: list[float] = field(default_factory=list)
     junk_bytes: int = 0
     first_rejection: str | None = None
-    """The decoder's reason for the first frame it rejected."""
+    """The decoder's reason (a `Message`) for the first frame it rejected."""
     unverified: int = 0
     """Readings from a format without a checksum."""
     unauthenticated: str | None = None
@@ -102,9 +113,9 @@ def _note(found: Diagnosis, item: Reading | Rejected, at: float) -> None:
     found.rejected += 1
     why = item.reason
     found.first_rejection = found.first_rejection or why
-    if why.startswith("Checksum mismatch"):
+    if item.code == "decoder.checksum":
         found.checksum_errors += 1
-    elif "key" in why.lower() and why not in found.key_problems:
+    elif item.code in _KEY_PROBLEMS and why not in found.key_problems:
         found.key_problems.append(why)
 
 
@@ -119,20 +130,20 @@ def _note_decoder(found: Diagnosis, decoder: Decoder) -> None:
 def advice(found: Diagnosis, language: str = "en") -> str:
     """One plain sentence: the most likely fix, or that all is well."""
     if found.bytes_seen == 0:
-        return text("doctor_no_bytes", language, seconds=f"{found.seconds:g}")
+        return text("doctor.no_bytes", language, seconds=found.seconds)
     if found.key_problems:
         return reason(found.key_problems[0], language)
     if found.readings == 0 and found.rejected == 0:
-        return text("doctor_noise", language)
+        return text("doctor.noise", language)
     total = found.readings + found.rejected
     if found.checksum_errors and found.checksum_errors / total > 0.05:
-        return text("doctor_damaged", language, errors=found.checksum_errors, total=total)
+        return text("doctor.damaged", language, errors=found.checksum_errors, total=total)
     if found.readings == 0:
-        return text("doctor_undecodable", language)
+        return text("doctor.undecodable", language)
     interval = found.interval_s
-    pace = "" if interval is None else text("doctor_pace", language, s=_decimal(interval, language))
+    pace = "" if interval is None else text("doctor.pace", language, s=_decimal(interval, language))
     values = {"readings": found.readings, "format": found.format, "pace": pace}
-    return plural("doctor_all_well", language, found.readings, **values)
+    return plural("doctor.all_well", language, found.readings, **values)
 
 
 def report(found: Diagnosis, language: str = "en") -> list[str]:
@@ -152,33 +163,33 @@ def _rows(found: Diagnosis, language: str) -> list[tuple[str, str]]:
 
     interval = found.interval_s
     seen = said(
-        "doctor_bytes_value",
+        "doctor.bytes_value",
         bytes=grouped(found.bytes_seen, language),
         junk=grouped(found.junk_bytes, language),
     )
-    rejected = said("doctor_rejected_value", count=found.rejected, checksum=found.checksum_errors)
+    rejected = said("doctor.rejected_value", count=found.rejected, checksum=found.checksum_errors)
     pace = "—" if interval is None else f"{_decimal(interval, language, 1)} s"
     rows = [
-        row("doctor_source", found.source),
-        row("doctor_listened", f"{_decimal(found.seconds, language)} s"),
-        row("doctor_bytes", seen),
-        row("doctor_format", found.format or said("doctor_none_found")),
-        row("doctor_verified", str(found.readings)),
-        row("doctor_rejected", rejected),
-        row("doctor_interval", pace),
+        row("doctor.source", found.source),
+        row("doctor.listened", f"{_decimal(found.seconds, language)} s"),
+        row("doctor.bytes", seen),
+        row("doctor.format", found.format or said("doctor.none_found")),
+        row("doctor.verified", str(found.readings)),
+        row("doctor.rejected", rejected),
+        row("doctor.interval", pace),
     ]
     if found.first_rejection is not None:
-        rows.append(row("doctor_first_rejection", reason(found.first_rejection, language)))
+        rows.append(row("doctor.first_rejection", reason(found.first_rejection, language)))
     if found.unverified:
         rows.append(
-            row("doctor_unverified", said("doctor_unverified_value", count=found.unverified))
+            row("doctor.unverified", said("doctor.unverified_value", count=found.unverified))
         )
     if found.unauthenticated is not None:
         title = found.unauthenticated
-        rows.append(row("doctor_unauthenticated", said("reader_unauthenticated", title=title)))
+        rows.append(row("doctor.unauthenticated", said("reader.unauthenticated", title=title)))
     for meter, scale in sorted(found.energy_scales.items()):
-        value = said("doctor_energy_scale_value", meter=meter or "—", scale=scale)
-        rows.append(row("doctor_energy_scale", value))
+        value = said("doctor.energy_scale_value", meter=meter or "—", scale=scale)
+        rows.append(row("doctor.energy_scale", value))
     return rows
 
 

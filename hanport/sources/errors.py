@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hanport.i18n import Localized
+from hanport.errors import HanError
 
 __all__ = ["SourceError"]
 
 
-class SourceError(Localized):
+class SourceError(HanError):
     """The source URL is wrong, or the source cannot be opened or read."""

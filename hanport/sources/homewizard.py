@@ -42,5 +42,5 @@ def _fetch(source: HomeWizardSource) -> tuple[int, bytes]:
         reason = getattr(error, "reason", error)
         text = getattr(reason, "strerror", None) or str(reason)
         raise SourceError(
-            "homewizard_unreachable", host=source.host, port=source.port, detail=text
+            "sources.homewizard_unreachable", host=source.host, port=source.port, detail=text
         ) from None

@@ -1,4 +1,4 @@
-"""Why a serial port or a TCP dongle cannot be opened, as the key of one sentence and its values.
+"""Why a serial port or a TCP dongle cannot be opened: a `[sources]` code and its parameters.
 
 pyserial's messages repeat the port ("could not open port X: [Errno 2] No such file or
 directory: 'X'"); the operating system's reason is taken from the error number instead, and the
@@ -16,25 +16,25 @@ __all__ = ["serial_error", "tcp_error", "why"]
 
 _ERRNO = re.compile(r"\[Errno (\d+)\]|\((\d+), '")
 _SERIAL = {
-    errno.ENOENT: "serial_missing",
-    errno.ENODEV: "serial_missing",
-    errno.ENXIO: "serial_missing",
-    errno.EACCES: "serial_denied",
-    errno.EPERM: "serial_denied",
-    errno.EBUSY: "serial_busy",
-    errno.ENOTTY: "serial_not_a_port",
-    errno.EISDIR: "serial_folder",
+    errno.ENOENT: "sources.serial_missing",
+    errno.ENODEV: "sources.serial_missing",
+    errno.ENXIO: "sources.serial_missing",
+    errno.EACCES: "sources.serial_denied",
+    errno.EPERM: "sources.serial_denied",
+    errno.EBUSY: "sources.serial_busy",
+    errno.ENOTTY: "sources.serial_not_a_port",
+    errno.EISDIR: "sources.serial_folder",
 }
 
 
 def serial_error(port: str, error: OSError) -> tuple[str, dict[str, object]]:
     number = _errno(error)
     key = _SERIAL.get(number or -1)
-    if key == "serial_not_a_port" and os.path.isfile(port):
-        return "source_is_file", {"path": port, "url": f"file://{port}"}
+    if key == "sources.serial_not_a_port" and os.path.isfile(port):
+        return "sources.is_file", {"path": port, "url": f"file://{port}"}
     if key is not None:
         return key, {"port": port}
-    return "serial_failed", {"port": port, "why": why(error)}
+    return "sources.serial_failed", {"port": port, "why": why(error)}
 
 
 def tcp_error(
@@ -42,14 +42,14 @@ def tcp_error(
 ) -> tuple[str, dict[str, object]]:
     where = {"host": host, "port": port}
     if isinstance(error, socket.gaierror):
-        return "tcp_unknown_host", where
+        return "sources.tcp_unknown_host", where
     if isinstance(error, TimeoutError) or error.errno == errno.ETIMEDOUT:
-        return "tcp_timeout", {**where, "seconds": f"{timeout_s:g}"}
+        return "sources.tcp_timeout", {**where, "seconds": f"{timeout_s:g}"}
     if isinstance(error, ConnectionRefusedError):
-        return "tcp_refused", where
+        return "sources.tcp_refused", where
     if error.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
-        return "tcp_unreachable", where
-    return "tcp_failed", {**where, "why": why(error)}
+        return "sources.tcp_unreachable", where
+    return "sources.tcp_failed", {**where, "why": why(error)}
 
 
 def why(error: BaseException) -> str:

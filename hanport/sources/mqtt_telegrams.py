@@ -42,7 +42,7 @@ async def mqtt_telegram_stream(source: MqttTelegramSource) -> AsyncIterator[byte
                     yield chunk
     except aiomqtt.MqttError as error:
         raise SourceError(
-            "telegram_broker_failed",
+            "sources.telegram_broker_failed",
             host=source.host,
             port=source.port,
             kind=source.kind,

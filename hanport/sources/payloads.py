@@ -41,10 +41,10 @@ def homewizard_telegram(status: int, body: bytes, host: str) -> bytes | None:
     if status == 503:
         return None
     if status in (401, 403):
-        raise SourceError("homewizard_refused", host=host, status=status)
+        raise SourceError("sources.homewizard_refused", host=host, status=status)
     if status == 404:
-        raise SourceError("homewizard_no_telegram", host=host)
-    raise SourceError("homewizard_status", host=host, status=status)
+        raise SourceError("sources.homewizard_no_telegram", host=host)
+    raise SourceError("sources.homewizard_status", host=host, status=status)
 
 
 def tasmota_chunk(payload: bytes, form: str = "auto") -> bytes | None:

@@ -20,8 +20,10 @@ from datetime import UTC, datetime
 
 from hanport.backoff import Backoff
 from hanport.codec.decoder import Decoder
-from hanport.i18n import Localized, number, plural, reason, text
-from hanport.model import Reading
+from hanport.errors import HanError
+from hanport.i18n import plural, reason, text
+from hanport.i18n.catalogue import Message, plural_code
+from hanport.model import Reading, Rejected
 from hanport.sources.transport import Source, SourceError, open_stream
 
 __all__ = ["ReaderState", "read_meter"]
@@ -45,7 +47,8 @@ class ReaderState:
     format: str | None = None
     """The decoder's format of the last verified frame (p1, hdlc, mbus, dlms, +encrypted)."""
     last_rejection: str | None = None
-    """Why the last frame was rejected (the decoder's sentence), until a reading arrives."""
+    """Why the last frame was rejected (the decoder's reason, a `Message`), until a reading
+    arrives."""
     rejected_since_reading: int = 0
     """Frames rejected since the last verified reading."""
     unauthenticated: str | None = None
@@ -62,30 +65,18 @@ class _Stale(Exception):
     pass
 
 
-_AMOUNTS = frozenset({"bytes", "count"})
+_Problem = Message | HanError
+"""Why the reader gives up on a connection: the source's error, or a `[reader]` sentence."""
 
 
-@dataclass
-class _Problem:
-    """Why the reader gives up on a connection: a sentence key and its values."""
+@dataclass(frozen=True)
+class _Clause:
+    """A sentence to be continued after a semicolon, in the language of the one around it."""
 
-    key: str
-    values: dict[str, object]
-
-    @classmethod
-    def of(cls, error: Localized) -> _Problem:
-        return cls(error.key, dict(error.values))
+    sentence: object
 
     def text(self, language: str) -> str:
-        values = {  # amounts as people read them (12 345 in Estonian); ports stay as they are
-            name: number(value, language) if name in _AMOUNTS else value
-            for name, value in self.values.items()
-        }
-        count = self.values.get("count")
-        if isinstance(count, int):  # frames rejected, for the reason given in the same language
-            values["reason"] = _clause(reason(str(self.values["reason"]), language))
-            return plural(self.key, language, count, **values)
-        return text(self.key, language, **values)
+        return _clause(reason(self.sentence, language))
 
 
 class _Report:
@@ -104,16 +95,16 @@ class _Report:
         self._retrying = None
         if changed:
             values = {"source": self.state.source, "readings": self.state.readings}
-            line = plural(f"reader_{status}", self.language, self.state.readings, **values)
+            line = plural(f"reader.{status}", self.language, self.state.readings, **values)
             log.info("%s", line)
 
     def retrying(self, status: str, problem: _Problem, delay_s: float, maximum_s: float) -> None:
         self.state.status = status
         self.state.last_error = problem.text("en")
         self.state.retry_in_s = delay_s
-        key = "reader_retry_every" if delay_s >= maximum_s else "reader_retry"
+        key = "reader.retry_every" if delay_s >= maximum_s else "reader.retry"
         sentence = _clause(problem.text(self.language))
-        line = text(key, self.language, problem=sentence, seconds=f"{delay_s:g}")
+        line = text(key, self.language, problem=sentence, seconds=delay_s)
         if line != self._retrying:  # the same line again (at the longest backoff) is no news
             self._retrying = line
             log.warning("%s", line)
@@ -135,6 +126,7 @@ async def read_meter(
     """Run until cancelled (or, for a replay or a counted simulation, until the source ends)."""
     backoff = backoff or Backoff()
     report = _Report(state, language)
+    problem: _Problem
     while True:
         decoder.reset()  # a frame cut off by the fault must not swallow the first one after it
         try:
@@ -146,19 +138,18 @@ async def read_meter(
             if source.ends:
                 report.status("ended")
                 return
-            closed: dict[str, object] = {"source": str(source)}
-            status, problem = "reconnecting", _Problem("reader_closed", closed)
+            status, problem = "reconnecting", Message("reader.closed", source=str(source))
         except SourceError as error:
             if source.kind == "file":
                 raise  # a capture that cannot be read will not appear by waiting
-            status, problem = "reconnecting", _Problem.of(error)
+            status, problem = "reconnecting", error
         except _Stale as stale:
             status, problem = "stale", stale.args[0]
         except OSError as error:  # includes pyserial's SerialException: a pulled cable
             from hanport.sources.line_errors import why
 
-            values: dict[str, object] = {"source": str(source), "why": why(error)}
-            status, problem = "reconnecting", _Problem("reader_failed", values)
+            failed = Message("reader.failed", source=str(source), why=why(error))
+            status, problem = "reconnecting", failed
         state.reconnects += 1
         delay = backoff.next()
         report.retrying(status, problem, delay, backoff.maximum)
@@ -209,7 +200,7 @@ async def _read_until_fault(
                     if state.status != "connected":
                         report.status("connected")
                 else:
-                    _note_rejection(report, item.reason)
+                    _note_rejection(report, item)
             if time.monotonic() - last_verified > stale_after_s:
                 raise _Stale(_stale(state, stale_after_s, received, rejected_before))
 
@@ -221,17 +212,17 @@ def _note_reading(report: _Report, reading: Reading) -> None:
     state.rejected_since_reading = 0
     state.last_rejection = None
     if not reading.verified and not state.unverified:  # said when it starts, not every 10 s
-        report.say(logging.WARNING, "reader_unverified", source=state.source, format=state.format)
+        report.say(logging.WARNING, "reader.unverified", source=state.source, format=state.format)
     state.unverified = not reading.verified
 
 
-def _note_rejection(report: _Report, why: str) -> None:
+def _note_rejection(report: _Report, rejected: Rejected) -> None:
     state = report.state
     state.rejected += 1
     if state.rejected_since_reading == 0:  # the first of a run: say why, once
-        report.say(logging.WARNING, "reader_rejected", reason=reason(why, report.language))
+        report.say(logging.WARNING, "reader.rejected", reason=rejected)
     state.rejected_since_reading += 1
-    state.last_rejection = why
+    state.last_rejection = rejected.reason
 
 
 def _learn(report: _Report, decoder: Decoder) -> None:
@@ -240,11 +231,11 @@ def _learn(report: _Report, decoder: Decoder) -> None:
     unauthenticated, scales = state.unauthenticated, state.energy_scales
     _note_decoder(state, decoder)
     if state.unauthenticated is not None and state.unauthenticated != unauthenticated:
-        report.say(logging.WARNING, "reader_unauthenticated", title=state.unauthenticated)
+        report.say(logging.WARNING, "reader.unauthenticated", title=state.unauthenticated)
     if state.energy_scales is not scales:  # replaced only when it changed
         for meter, scale in state.energy_scales.items():
             if scales.get(meter) != scale:
-                key = "reader_energy_scale" if meter else "reader_energy_scale_no_id"
+                key = "reader.energy_scale" if meter else "reader.energy_scale_no_id"
                 report.say(logging.INFO, key, meter=meter, source=state.source, scale=scale)
 
 
@@ -258,13 +249,15 @@ def _note_decoder(state: ReaderState, decoder: Decoder) -> None:
 
 def _stale(state: ReaderState, after_s: float, received: int, rejected_before: int) -> _Problem:
     """Why no reading came on this connection: nothing, bytes without frames, or rejections."""
-    values: dict[str, object] = {"source": state.source, "seconds": f"{after_s:g}"}
+    source, seconds = state.source, after_s
     if state.rejected > rejected_before and state.last_rejection is not None:
-        values.update(count=state.rejected_since_reading, reason=state.last_rejection)
-        return _Problem("reader_stale_rejected", values)
+        count = state.rejected_since_reading
+        code = plural_code("reader.stale_rejected", count)
+        why = _Clause(state.last_rejection)
+        return Message(code, source=source, seconds=seconds, count=count, reason=why)
     if received:
-        return _Problem("reader_stale_noise", {**values, "bytes": received})
-    return _Problem("reader_stale_silent", values)
+        return Message("reader.stale_noise", source=source, seconds=seconds, bytes=received)
+    return Message("reader.stale_silent", source=source, seconds=seconds)
 
 
 def _clause(sentence: str) -> str:

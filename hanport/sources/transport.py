@@ -103,32 +103,32 @@ def parse_source(url: str) -> Source:
     if parts.scheme in SCHEMES:
         return Source("telegrams", telegrams=parse_telegram_source(url))
     if not parts.scheme and Path(url).is_file():
-        raise SourceError("source_is_file", path=url, url=f"file://{Path(url).resolve()}")
-    raise SourceError("source_unknown", url=url)
+        raise SourceError("sources.is_file", path=url, url=f"file://{Path(url).resolve()}")
+    raise SourceError("sources.unknown", url=url)
 
 
 def _not_a_file(path: str) -> None:
     """A capture given as a serial port: say how to replay it instead."""
     if Path(path).is_file():
-        raise SourceError("source_is_file", path=path, url=f"file://{path}")
+        raise SourceError("sources.is_file", path=path, url=f"file://{path}")
 
 
 def _tcp(url: str, host: str | None) -> Source:
     try:
         port = urlsplit(url).port
     except ValueError:  # not a number, or beyond 65535
-        raise SourceError("source_tcp_port", url=url) from None
+        raise SourceError("sources.tcp_port", url=url) from None
     if not host or port is None:
-        raise SourceError("source_tcp", url=url)
+        raise SourceError("sources.tcp_address", url=url)
     if port == 0:
-        raise SourceError("source_tcp_port", url=url)
+        raise SourceError("sources.tcp_port", url=url)
     return Source("tcp", host, port)
 
 
 def _serial(path: str, options: dict[str, str]) -> Source:
     parity = options.get("parity", "N").upper()
     if parity not in _PARITIES:
-        raise SourceError("source_parity", parity=parity)
+        raise SourceError("sources.parity", parity=parity)
     _not_a_file(path)
     return Source(
         "serial",
@@ -144,7 +144,7 @@ def _serial(path: str, options: dict[str, str]) -> Source:
 def _simulator(options: dict[str, str]) -> Source:
     form = options.get("format", "p1")
     if form not in ("p1", "hdlc"):
-        raise SourceError("source_format", format=form)
+        raise SourceError("sources.format", format=form)
     start = options.get("start")
     return Source(
         "sim",
@@ -161,7 +161,7 @@ def parse_start(text: str, name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise SourceError("source_start", name=name, value=text) from None
+        raise SourceError("sources.start", name=name, value=text) from None
     if moment.tzinfo is None:
         from zoneinfo import ZoneInfo
 
@@ -178,7 +178,7 @@ def _speed(options: dict[str, str]) -> float | None:
     except ValueError:
         speed = 0.0
     if not 0 < speed < float("inf"):
-        raise SourceError("source_speed", value=text)
+        raise SourceError("sources.speed", value=text)
     return speed
 
 
@@ -187,7 +187,7 @@ def _int(options: dict[str, str], name: str, default: int) -> int:
     if text is None:
         return default
     if not text.isdigit():
-        raise SourceError("source_whole", name=name, value=text)
+        raise SourceError("sources.whole", name=name, value=text)
     return int(text)
 
 
@@ -256,7 +256,7 @@ async def _replay(source: Source) -> AsyncIterator[bytes]:
     try:
         data = unhex_if_hex(Path(source.target).read_bytes())
     except OSError as error:
-        raise SourceError("source_capture", path=source.target, why=why(error)) from None
+        raise SourceError("sources.capture", path=source.target, why=why(error)) from None
     if source.speed is None:
         yield data
         return

@@ -61,10 +61,10 @@ def parse_telegram_source(url: str) -> TelegramSource:
     try:
         port = parts.port
     except ValueError:
-        raise SourceError("telegram_url_port", url=url) from None
+        raise SourceError("sources.telegram_url_port", url=url) from None
     if parts.scheme == "homewizard":
         if not parts.hostname:
-            raise SourceError("telegram_url_homewizard", url=url)
+            raise SourceError("sources.telegram_url_homewizard", url=url)
         return HomeWizardSource(parts.hostname, port or 80, _interval(options))
     if parts.scheme in SCHEMES:
         kind = parts.scheme.split("+")[1]
@@ -72,10 +72,12 @@ def parse_telegram_source(url: str) -> TelegramSource:
         if not parts.hostname or not topic:
             example = "tele/p1/RESULT" if kind == "tasmota" else "p1/text_sensor/telegram/state"
             raise SourceError(
-                "telegram_url_topic", url=url, example=f"{parts.scheme}://192.0.2.2/{example}"
+                "sources.telegram_url_topic",
+                url=url,
+                example=f"{parts.scheme}://192.0.2.2/{example}",
             )
         if parts.fragment or url.endswith("#") or "+" in topic:
-            raise SourceError("telegram_url_wildcard", topic=topic)
+            raise SourceError("sources.telegram_url_wildcard", topic=topic)
         tls = parts.scheme.startswith("mqtts")
         return MqttTelegramSource(
             kind=kind,
@@ -87,7 +89,7 @@ def parse_telegram_source(url: str) -> TelegramSource:
             password=unquote(parts.password) if parts.password else None,
             format=_format(options, kind),
         )
-    raise SourceError("telegram_url_unknown", url=url, schemes=", ".join(SCHEMES))
+    raise SourceError("sources.telegram_url_unknown", url=url, schemes=", ".join(SCHEMES))
 
 
 def _interval(options: dict[str, str]) -> float:
@@ -97,14 +99,14 @@ def _interval(options: dict[str, str]) -> float:
     except ValueError:
         interval = 0.0
     if not 0.5 <= interval <= 3600:
-        raise SourceError("telegram_url_interval", value=text)
+        raise SourceError("sources.telegram_url_interval", value=text)
     return interval
 
 
 def _format(options: dict[str, str], kind: str) -> str:
     form = options.get("format", "auto")
     if form not in ("auto", "text", "hex") or (kind == "esphome" and form != "auto"):
-        raise SourceError("telegram_url_format", value=form)
+        raise SourceError("sources.telegram_url_format", value=form)
     return form
 
 

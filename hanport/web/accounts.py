@@ -107,9 +107,9 @@ class Accounts:
     def add_user(self, name: str, password: str, role: str = "admin") -> User:
         name = name.strip()
         if not 1 <= len(name) <= 64 or any(c.isspace() for c in name):
-            raise AccountError("A user name is 1 to 64 characters without spaces.")
+            raise AccountError("accounts.name_invalid")
         if role not in ROLES:
-            raise AccountError(f"The role must be one of {', '.join(ROLES)}.")
+            raise AccountError("accounts.role_invalid", roles=", ".join(ROLES))
         _check_password(password)
         try:
             cursor = self._db.execute(
@@ -117,7 +117,7 @@ class Accounts:
                 (name, role, hash_password(password), int(self._clock())),
             )
         except sqlite3.IntegrityError:
-            raise AccountError(f"There is already a user {name!r}.") from None
+            raise AccountError("accounts.user_taken", name=name) from None
         return User(int(cursor.lastrowid or 0), name, role)
 
     def set_password(self, name: str, password: str) -> None:
@@ -126,14 +126,14 @@ class Accounts:
             "UPDATE users SET password = ? WHERE name = ?", (hash_password(password), name)
         )
         if not cursor.rowcount:
-            raise AccountError(f"There is no user {name!r}.")
+            raise AccountError("accounts.user_unknown", name=name)
         self._db.execute(
             "DELETE FROM sessions WHERE user = (SELECT id FROM users WHERE name = ?)", (name,)
         )
 
     def remove_user(self, name: str) -> None:
         if not self._db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
-            raise AccountError(f"There is no user {name!r}.")
+            raise AccountError("accounts.user_unknown", name=name)
 
     def users(self) -> list[User]:
         rows = self._db.execute("SELECT id, name, role FROM users ORDER BY name")
@@ -223,7 +223,7 @@ class Accounts:
     def create_token(self, user: User, name: str) -> tuple[str, Token]:
         name = name.strip()
         if not 1 <= len(name) <= 100:
-            raise AccountError("A token's name is 1 to 100 characters, e.g. Home Assistant.")
+            raise AccountError("accounts.token_name_invalid")
         secret = _TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = int(self._clock())
         cursor = self._db.execute(
@@ -272,9 +272,9 @@ class Accounts:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError("accounts.password_short", count=MIN_PASSWORD)
     if len(password) > 1024:
-        raise AccountError("A password has at most 1024 characters.")
+        raise AccountError("accounts.password_long", count=1024)
 
 
 def _digest(secret: str) -> bytes:

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -26,6 +25,7 @@ from hanport.web.auth import (
     start_cookie,
 )
 from hanport.web.context import AppContext, context
+from hanport.web.errors import ApiError, error_body, request_language
 from hanport.web.limits import Busy, Key, address_key
 
 __all__ = ["ACCOUNT_ROUTES"]
@@ -39,11 +39,11 @@ async def _session(request: Request) -> Response:
     app = context(request)
     try:
         found = caller(request, app.accounts)
-    except HTTPException as error:
+    except ApiError as error:
         if error.status_code != 401:
             raise
         body = {
-            "error": error.detail,
+            **error_body(error.code, error.text(request_language(request)), error.params),
             "setup_needed": app.accounts.count() == 0,
             "setup_code_required": app.setup_code is not None,
         }
@@ -67,7 +67,7 @@ async def _login(request: Request) -> Response:
     user = await _password_work(app, address, app.accounts.check_password, name, password)
     if user is None:
         app.limiter.failed(keys, time.monotonic())
-        raise HTTPException(401, "Wrong user name or password.")
+        raise ApiError(401, "web.sign_in_failed")
     app.limiter.forget(keys if device else keys[:1])
     return _signed_in(app, user, cookie)
 
@@ -80,18 +80,18 @@ async def _setup(request: Request) -> Response:
     body = await _json_object(request)
     name, password = _credentials(body)
     if app.accounts.count():
-        raise HTTPException(409, "The administrator exists already; sign in instead.")
+        raise ApiError(409, "web.admin_exists")
     if app.setup_code is not None:
         _check_setup_code(app, _address(request), body.get("setup_code"))
     async with app.setup_lock:  # two setups at once: the second finds the first's account
         if app.accounts.count():
-            raise HTTPException(409, "The administrator exists already; sign in instead.")
+            raise ApiError(409, "web.admin_exists")
         try:
             user = await _password_work(
                 app, _address(request), app.accounts.add_user, name, password, "admin"
             )
         except AccountError as error:
-            raise HTTPException(422, str(error)) from None
+            raise ApiError.of(422, error) from None
         if app.setup_code is not None:
             app.setup_code.use()
     response = _signed_in(app, user, request.cookies.get(DEVICE_COOKIE, ""))
@@ -107,26 +107,15 @@ def _check_setup_code(app: AppContext, address: str, given: object) -> None:
         return
     app.limiter.failed(keys, time.monotonic())
     if not given:
-        raise HTTPException(
-            403,
-            "Creating the first account from the network needs the one-time setup code that "
-            "hanport run printed when it started.",
-        )
-    raise HTTPException(
-        403,
-        "The setup code is wrong or used up; use the one hanport run printed when it started "
-        "(restarting it prints a new one).",
-    )
+        raise ApiError(403, "web.setup_code_missing")
+    raise ApiError(403, "web.setup_code_wrong")
 
 
 def _refuse_while_locked(app: AppContext, keys: list[Key]) -> None:
     wait = app.limiter.wait_s(keys, time.monotonic())
     if wait > 0:
-        raise HTTPException(
-            429,
-            f"Too many failed sign-ins; try again in {int(wait) + 1} seconds.",
-            headers={"Retry-After": str(int(wait) + 1)},
-        )
+        seconds = int(wait) + 1
+        raise ApiError(429, "web.too_many", {"Retry-After": str(seconds)}, seconds=seconds)
 
 
 async def _password_work(app: AppContext, address: str, work: Callable[..., T], *args: Any) -> T:
@@ -135,11 +124,7 @@ async def _password_work(app: AppContext, address: str, work: Callable[..., T], 
         async with app.gate.turn(address):
             return await asyncio.to_thread(work, *args)
     except Busy:
-        raise HTTPException(
-            429,
-            "hanport is checking other sign-ins; try again in a few seconds.",
-            headers={"Retry-After": "5"},
-        ) from None
+        raise ApiError(429, "web.busy", {"Retry-After": "5"}) from None
 
 
 def _address(request: Request) -> str:
@@ -178,11 +163,11 @@ async def _create_token(request: Request) -> Response:
     body = await _json_object(request)
     name = body.get("name")
     if not isinstance(name, str):
-        raise HTTPException(422, 'Give the token a name, e.g. {"name": "Home Assistant"}.')
+        raise ApiError(422, "web.token_name")
     try:
         secret, token = app.accounts.create_token(user, name)
     except AccountError as error:
-        raise HTTPException(422, str(error)) from None
+        raise ApiError.of(422, error) from None
     return JsonText(json.dumps({**_token(token), "token": secret}), status_code=201)
 
 
@@ -191,7 +176,7 @@ async def _revoke_token(request: Request) -> Response:
     user = caller(request, app.accounts).user
     token_id = request.path_params["token_id"]
     if not app.accounts.revoke_token(token_id, None if user.admin else user):
-        raise HTTPException(404, f"There is no token {token_id} of yours.")
+        raise ApiError(404, "web.no_token", id=token_id)
     return Response(status_code=204)
 
 
@@ -230,7 +215,7 @@ def _iso(moment: int) -> str:
 def _credentials(body: dict[str, Any]) -> tuple[str, str]:
     name, password = body.get("username"), body.get("password")
     if not isinstance(name, str) or not isinstance(password, str) or not name or not password:
-        raise HTTPException(422, 'Send {"username": …, "password": …} as JSON.')
+        raise ApiError(422, "web.credentials")
     return name, password
 
 
@@ -238,13 +223,11 @@ async def _json_object(request: Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except (ValueError, UnicodeDecodeError):
-        raise HTTPException(422, "The body is not valid JSON.") from None
+        raise ApiError(422, "web.body_not_json") from None
     except RecursionError:  # "[[[[…": Python's parser gives up, but it is only bad input
-        raise HTTPException(
-            422, "The body is nested too deeply; send one flat JSON object."
-        ) from None
+        raise ApiError(422, "web.body_nested") from None
     if not isinstance(body, dict):
-        raise HTTPException(422, "The body must be a JSON object.")
+        raise ApiError(422, "web.body_not_object")
     return body
 
 

@@ -14,10 +14,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hanport.i18n import text
 from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
+from hanport.web.errors import error_body, error_of, request_language
 from hanport.web.guards import BodyLimit, EndOnStop, HostCheck, served_names
 from hanport.web.live import LIVE_ROUTES
 from hanport.web.openapi import openapi_document
@@ -76,13 +78,11 @@ def _page(assets: Assets, name: str) -> Callable[[Request], Awaitable[Response]]
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
+    """Every API error as `{"error": sentence, "code": code, "params": {…}}`, in the request's
+    language (hanport.web.errors)."""
     assert isinstance(error, HTTPException)
-    detail = error.detail
-    if error.status_code == 404 and detail == "Not Found":  # no route: not one of ours
-        detail = f"There is no endpoint {request.url.path}; see /api/v1/openapi.json."
-    elif error.status_code == 405:
-        detail = f"{request.url.path} does not accept {request.method}; see /api/v1/openapi.json."
-    body = json.dumps({"error": detail})
+    language = request_language(request)
+    body = json.dumps(error_of(error, language, request.url.path, request.method))
     return JsonText(body, status_code=error.status_code, headers=error.headers)
 
 
@@ -92,9 +92,9 @@ async def _gone(request: Request, error: Exception) -> Response:
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
-    log.exception("The app failed on %s %s", request.method, request.url.path)
-    body = json.dumps({"error": "Something went wrong inside hanport; the log says what."})
-    return JsonText(body, status_code=500)
+    log.exception("%s", text("web.failed_log", "en", method=request.method, path=request.url.path))
+    sentence = text("web.internal", request_language(request))
+    return JsonText(json.dumps(error_body("web.internal", sentence, {})), status_code=500)
 
 
 class SecurityHeaders:

@@ -13,9 +13,10 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+
+from hanport.web.errors import ApiError
 
 __all__ = ["Assets"]
 
@@ -47,7 +48,7 @@ class Assets:
     def response(self, request: Request, name: str) -> Response:
         asset = self._files.get(name)
         if asset is None:
-            raise HTTPException(404, f"The app has no file {name}.")
+            raise ApiError(404, "web.no_file", name=name)
         headers = {"ETag": asset.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
         if request.headers.get("if-none-match") == asset.etag:
             return Response(status_code=304, headers=headers)

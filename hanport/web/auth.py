@@ -12,11 +12,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from hanport.web.accounts import DEVICE_DAYS, Accounts, Session, User
+from hanport.web.errors import ApiError
 
 __all__ = [
     "COOKIE",
@@ -43,16 +43,16 @@ class Caller:
 
 
 def caller(request: Request, accounts: Accounts, admin: bool = False) -> Caller:
-    """The authenticated caller, or a 401/403 HTTPException with a plain sentence."""
+    """The authenticated caller, or a 401/403 `ApiError` with a plain sentence."""
     found = _from_token(request, accounts) or _from_cookie(request, accounts)
     if found is None:
-        raise HTTPException(401, "Sign in, or send an API token as 'Authorization: Bearer …'.")
+        raise ApiError(401, "web.sign_in")
     if found.session is not None and request.method in _UNSAFE:
         sent = request.headers.get("x-csrf-token")
         if sent != found.session.csrf:
-            raise HTTPException(403, "The request lacks this session's X-CSRF-Token header.")
+            raise ApiError(403, "web.csrf")
     if admin and not found.user.admin:
-        raise HTTPException(403, "Only an administrator may do this.")
+        raise ApiError(403, "web.admin_only")
     return found
 
 
@@ -62,10 +62,10 @@ def _from_token(request: Request, accounts: Accounts) -> Caller | None:
     if not header:
         return None
     if scheme.lower() != "bearer" or not secret.strip():
-        raise HTTPException(401, "The Authorization header must be 'Bearer <API token>'.")
+        raise ApiError(401, "web.bearer_form")
     user = accounts.token_user(secret.strip())
     if user is None:
-        raise HTTPException(401, "This API token is not valid (revoked or mistyped).")
+        raise ApiError(401, "web.token_invalid")
     return Caller(user)
 
 
@@ -80,10 +80,10 @@ def _from_cookie(request: Request, accounts: Accounts) -> Caller | None:
 def check_same_origin(request: Request) -> None:
     """Refuse cross-site form posts: JSON only, and an Origin (if sent) of this very host."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise HTTPException(415, "Send the body as JSON (Content-Type: application/json).")
+        raise ApiError(415, "web.json_only")
     origin = request.headers.get("origin")
     if origin is not None and origin.split("://", 1)[-1] != request.headers.get("host"):
-        raise HTTPException(403, "Logging in from another site is not allowed.")
+        raise ApiError(403, "web.other_site")
 
 
 def start_cookie(response: Response, secret: str, session: Session, secure: bool) -> None:

@@ -18,11 +18,13 @@ is the new one closed. A real request is never refused because idle ones hold th
 from __future__ import annotations
 
 import asyncio
-import json
+import functools
 from typing import Any, ClassVar
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from hanport.web.errors import error_json
 
 __all__ = ["ConnectionGuard", "GuardedProtocol", "guarded_protocol"]
 
@@ -30,9 +32,12 @@ HEAD_S = 10.0
 BODY_S = 20.0
 MAX_CONNECTIONS = 256
 MAX_HEAD_BYTES = 16 * 1024
-_NOT_HTTP = json.dumps(
-    {"error": f"This is not an HTTP/1.1 request, or its head is over {MAX_HEAD_BYTES >> 10} KiB."}
-).encode()
+
+
+@functools.cache
+def _not_http() -> bytes:
+    """The answer to bytes that are no HTTP request (in English: no header says otherwise)."""
+    return error_json("web.not_http", "en", kib=MAX_HEAD_BYTES >> 10)
 
 
 class ConnectionGuard:
@@ -106,14 +111,15 @@ class GuardedProtocol(H11Protocol):
         """Not HTTP, or a head too big: one sentence in JSON like every other error (uvicorn
         sends plain text and logs a warning for each one, which a stranger could fill the log
         with)."""
+        body = _not_http()
         headers = [
             (b"content-type", b"application/json"),
-            (b"content-length", str(len(_NOT_HTTP)).encode()),
+            (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
         ]
         for event in (
             h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
-            h11.Data(data=_NOT_HTTP),
+            h11.Data(data=body),
             h11.EndOfMessage(),
         ):
             self.transport.write(self.conn.send(event) or b"")

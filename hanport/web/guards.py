@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import socket
 from collections.abc import Callable, Iterable
 
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hanport.web.errors import ApiError, error_json, language_of
 from hanport.web.settings import WebSettings
 
 __all__ = ["MAX_BODY_BYTES", "BodyLimit", "EndOnStop", "HostCheck", "served_names"]
@@ -58,15 +57,10 @@ class HostCheck:
             return
         host = _header(scope, b"host")
         if not host:
-            await _refuse(send, 400, "Send a Host header naming the address you opened.")
+            await _refuse(scope, send, 400, "web.no_host")
         elif not self.allows(host):
             name = _host_name(host)[:100]
-            await _refuse(
-                send,
-                421,
-                f"hanport does not answer to the name {name}; open it by this machine's address "
-                "or name, or add the name to hosts under [web] in hanport.toml.",
-            )
+            await _refuse(scope, send, 421, "web.wrong_host", name=name)
         else:
             await self.app(scope, receive, send)
 
@@ -107,7 +101,7 @@ class BodyLimit:
             return
         length = _header(scope, b"content-length")
         if length is not None and (not length.strip().isdigit() or int(length) > self.max_bytes):
-            await _refuse(send, 413, self._sentence(), close=True)
+            await _refuse(scope, send, 413, "web.body_too_large", close=True, kib=self.kib)
             return
         received = 0
 
@@ -116,13 +110,14 @@ class BodyLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise HTTPException(413, self._sentence(), headers={"Connection": "close"})
+                raise ApiError(413, "web.body_too_large", {"Connection": "close"}, kib=self.kib)
             return message
 
         await self.app(scope, limited, send)
 
-    def _sentence(self) -> str:
-        return f"The request body is over {self.max_bytes // 1024} KiB, more than hanport takes."
+    @property
+    def kib(self) -> int:
+        return self.max_bytes // 1024
 
 
 class EndOnStop:
@@ -164,8 +159,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _refuse(send: Send, status: int, sentence: str, close: bool = False) -> None:
-    body = json.dumps({"error": sentence}).encode()
+async def _refuse(
+    scope: Scope, send: Send, status: int, code: str, close: bool = False, **params: object
+) -> None:
+    """Answer below the app (no route ran): the error in the request's language."""
+    headers_in = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+    language = language_of(headers_in, scope.get("query_string", b"").decode("latin-1"))
+    body = error_json(code, language, **params)
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

@@ -11,7 +11,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -22,6 +21,7 @@ from hanport.output import reading_json
 from hanport.runtime.hub import Subscription
 from hanport.web.auth import caller
 from hanport.web.context import AppContext, context
+from hanport.web.errors import ApiError
 from hanport.web.grid import grid_json
 
 __all__ = ["LIVE_ROUTES"]
@@ -33,7 +33,7 @@ async def _stream(request: Request) -> Response:
     app = context(request)
     caller(request, app.accounts)
     if app.stopping:
-        raise HTTPException(503, "hanport is stopping; the page reconnects when it is back.")
+        raise ApiError(503, "web.stopping")
     subscription = app.hub.subscribe("browser", 50)
     ended = asyncio.Event()
     app.streams.add(ended)

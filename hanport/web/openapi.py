@@ -35,6 +35,33 @@ _FROM = _query(
 _TO = _query("to", "End (exclusive), ISO 8601; default: now.", {"type": "string"})
 
 
+ERRORS_DESCRIPTION = (
+    "Readings of your electricity meter's HAN port, kept on your machine. Authenticate with the "
+    "session cookie (and `X-CSRF-Token` on changes) or with `Authorization: Bearer <API token>`. "
+    'Errors are `{"error": "…", "code": "…", "params": {…}}`: one sentence saying what is wrong '
+    "and what works, in the language of `Accept-Language` (`et` for Estonian, else English) or of "
+    "the query parameter `lang=et`, and the code of that sentence, which does not change between "
+    "versions or languages."
+)
+_ERROR_BODY = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string", "description": "the sentence, in the request's language"},
+        "code": {
+            "type": "string",
+            "description": "what went wrong, e.g. web.no_such_meter or accounts.password_short",
+        },
+        "params": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "the values the sentence names, as text",
+        },
+        "parameter": {"type": "string", "description": "422 only: the query parameter at fault"},
+    },
+    "required": ["error", "code", "params"],
+}
+
+
 def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -425,9 +452,7 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "hanport API",
             "version": __version__,
-            "description": "Readings of your electricity meter's HAN port, kept on your machine. "
-            "Authenticate with the session cookie (and `X-CSRF-Token` on changes) or with "
-            '`Authorization: Bearer <API token>`. Errors are `{"error": "…"}`.',
+            "description": ERRORS_DESCRIPTION,
         },
         "paths": paths,
         "tags": [
@@ -440,12 +465,7 @@ def openapi_document() -> dict[str, Any]:
                 "token": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "hanport_session"},
             },
-            "responses": {
-                "Error": _ok(
-                    "a plain sentence saying what is wrong",
-                    _object({"error": {"type": "string"}}, ["error"]),
-                )
-            },
+            "responses": {"Error": _ok("a plain sentence saying what is wrong", _ERROR_BODY)},
         },
         "security": [{"token": []}, {"session": []}],
     }

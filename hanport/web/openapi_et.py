@@ -15,9 +15,15 @@ _STATS = ", ".join(STAT_FIELDS)
 ESTONIAN: dict[str, str] = {
     "Readings of your electricity meter's HAN port, kept on your machine. Authenticate with the "
     "session cookie (and `X-CSRF-Token` on changes) or with `Authorization: Bearer <API token>`. "
-    'Errors are `{"error": "…"}`.': "Sinu elektriarvesti HAN-pordi näidud, hoitud sinu enda "
-    "masinas. Autentimiseks kasuta seansiküpsist (muudatuste korral ka päist `X-CSRF-Token`) "
-    'või päist `Authorization: Bearer <API-võti>`. Vead tulevad kujul `{"error": "…"}`.',
+    'Errors are `{"error": "…", "code": "…", "params": {…}}`: one sentence saying what is wrong '
+    "and what works, in the language of `Accept-Language` (`et` for Estonian, else English) or of "
+    "the query parameter `lang=et`, and the code of that sentence, which does not change between "
+    "versions or languages.": "Sinu elektriarvesti HAN-pordi näidud, hoitud sinu enda masinas. "
+    "Autentimiseks kasuta seansiküpsist (muudatuste korral ka päist `X-CSRF-Token`) või päist "
+    '`Authorization: Bearer <API-võti>`. Vead tulevad kujul `{"error": "…", "code": "…", '
+    '"params": {…}}`: üks lause selle kohta, mis on valesti ja mis toimiks, päise '
+    "`Accept-Language` keeles (`et` eesti keeles, muidu inglise keeles) või päringu parameetri "
+    "`lang=et` järgi, ning selle lause kood, mis versioonide ja keelte vahel ei muutu.",
     # data
     "The meters in the database": "Andmebaasis olevad arvestid",
     "meters": "arvestid",

@@ -14,6 +14,7 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
+from hanport.i18n.catalogue import Message
 from hanport.settings.values import ConfigError
 from hanport.web.connections import MAX_HEAD_BYTES, ConnectionGuard, guarded_protocol
 from hanport.web.settings import WebSettings, is_loopback
@@ -45,10 +46,11 @@ def bind(web: WebSettings) -> socket.socket:
         sock.bind((web.listen, web.port))
     except OSError as error:
         sock.close()
-        reason = "another program uses it" if error.errno == errno.EADDRINUSE else error.strerror
+        why: object = (
+            Message("web.address_in_use") if error.errno == errno.EADDRINUSE else error.strerror
+        )
         raise ConfigError(
-            f"The app cannot listen on {web.listen}:{web.port} ({reason}); stop that program or "
-            "choose another port with --port or web.port."
+            "web.cannot_listen", address=f"{web.listen}:{web.port}", why=why
         ) from None
     sock.listen(128)
     sock.setblocking(False)
@@ -67,10 +69,7 @@ def _check_tls(cert: str, key: str) -> None:
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
     except (ssl.SSLError, OSError) as error:
-        raise ConfigError(
-            f"The TLS certificate {cert} and key {key} (web.tls_cert, web.tls_key) cannot be "
-            f"used: {error}."
-        ) from None
+        raise ConfigError("web.tls_unusable", cert=cert, key=key, why=error) from None
 
 
 async def serve(

@@ -58,20 +58,17 @@ class WebSettings:
 
 
 def web_settings(raw: Raw) -> WebSettings:
-    cert = existing_file(raw.get("tls_cert"), "TLS certificate")
-    key = existing_file(raw.get("tls_key"), "TLS key")
+    cert = existing_file(raw.get("tls_cert"), "settings.what.tls_cert")
+    key = existing_file(raw.get("tls_key"), "settings.what.tls_key")
     if (cert is None) != (key is None):
-        raise ConfigError(
-            "TLS needs both web.tls_cert and web.tls_key (HANPORT_WEB_TLS_CERT/_KEY); set both "
-            "or neither."
-        )
+        raise ConfigError("web.tls_pair")
     return WebSettings(
         enabled=boolean(raw.get("enabled"), True),
         listen=_address(raw.get("listen")),
-        port=whole(raw.get("port"), 8080, 0, 65535, "port (0: any free port)"),
+        port=whole(raw.get("port"), 8080, 0, 65535, "settings.what.web_port"),
         tls_cert=cert,
         tls_key=key,
-        session_days=whole(raw.get("session_days"), 14, 1, 365, "session lifetime in days"),
+        session_days=whole(raw.get("session_days"), 14, 1, 365, "settings.what.session_days"),
         hosts=_hosts(raw.get("hosts")),
     )
 
@@ -87,10 +84,7 @@ def _hosts(item: tuple[object, str] | None) -> tuple[str, ...]:
         if text.startswith("[") and text.endswith("]"):
             text = text[1:-1]
         if not _is_address(text) and not _HOST_NAME.fullmatch(text):
-            raise ConfigError(
-                f"The host name {name!r} in {where} is not a host name or IP address; list "
-                'names such as ["hanport.local", "meter.example.org", "192.168.1.5"].'
-            )
+            raise ConfigError("web.host_name", name=name, where=where)
         found.append(text)
     return tuple(found)
 
@@ -112,10 +106,7 @@ def _address(item: tuple[object, str] | None) -> str:
     try:
         ipaddress.ip_address(value)
     except ValueError:
-        raise ConfigError(
-            f"The listen address {value!r} (from {where}) must be an IP address such as "
-            "127.0.0.1, 0.0.0.0 or 192.168.1.5."
-        ) from None
+        raise ConfigError("web.listen_address", value=value, where=where) from None
     return value
 
 

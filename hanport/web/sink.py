@@ -36,11 +36,11 @@ class WebSink:
         """What `hanport run` prints: where the app is, and the setup code while it needs one."""
         accounts = Accounts(self.database)
         try:
-            key = "app_at" if accounts.count() else "app_setup"
+            key = "cli.app_at" if accounts.count() else "cli.app_setup"
         finally:
             accounts.close()
-        code = setup_code(self.listener) if key == "app_setup" else None
-        key = "app_setup_code" if code else key
+        code = setup_code(self.listener) if key == "cli.app_setup" else None
+        key = "cli.app_setup_code" if code else key
         return text(key, language, url=self.url, code=code)
 
     async def run(self, readings: Subscription, view: RuntimeView) -> None:

@@ -265,7 +265,7 @@ def test_db_check_reports_schema_sizes_and_readings_per_meter(tmp_path: Path) ->
     assert meter.meter.startswith("9")  # the simulated E360's serial
     shown = meter.meter
     assert english[-1].startswith(f"meter {shown}: 1000 readings from 2026-03-01T12:00:00+02:00 to")
-    assert estonian[-1].startswith(f"arvesti {shown}: 1000 näitu, 2026-03-01T12:00:00+02:00 kuni")
+    assert estonian[-1].startswith(f"arvesti {shown}: 1 000 näitu, 2026-03-01T12:00:00+02:00 kuni")
     assert "table meters: 8.2 kB, rows: 1" in english
 
 

@@ -17,6 +17,7 @@ from encoder import (
     p1_telegram,
     simple_apdu,
 )
+from rejections import assert_understood
 
 import hanport
 from hanport.model import Reading, Rejected
@@ -72,7 +73,9 @@ def feed_chunks(chunks: list[bytes]) -> list[Reading | Rejected]:
     out: list[Reading | Rejected] = []
     for chunk in chunks:
         out += dec.feed(chunk)
-    return out + dec.flush()
+    out += dec.flush()
+    assert_understood(out)
+    return out
 
 
 def split(data: bytes, rng: random.Random, largest: int) -> list[bytes]:

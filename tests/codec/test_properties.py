@@ -32,6 +32,7 @@ from encoder import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rejections import assert_understood
 
 import hanport
 from hanport.model import Reading, Rejected
@@ -86,10 +87,27 @@ def decode_all(data: bytes, cuts: list[int] | None = None) -> list[Reading | Rej
     assert all(isinstance(item, Reading | Rejected) for item in out)
     assert decoder.stats.readings == sum(isinstance(item, Reading) for item in out)
     assert decoder.stats.rejected == sum(isinstance(item, Rejected) for item in out)
+    assert_understood(out)
     return out
 
 
 # ---------------------------------------------------------------------------- never raise
+
+
+def test_a_decoder_bug_is_no_rejection_the_properties_accept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The decoder turns a crash into `decoder.internal` (it must not stop the reader); the
+    properties below refuse that code, so a bug cannot pass them as a rejected frame."""
+
+    def broken(*args: object, **kwargs: object) -> Reading:
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(hanport.codec.p1, "parse_p1", broken)
+    items = hanport.Decoder().feed(P1_SMALL)
+    assert [item.code for item in items if isinstance(item, Rejected)] == ["decoder.internal"]
+    with pytest.raises(AssertionError, match="a decoder bug"):
+        assert_understood(items)
 
 
 @SETTINGS

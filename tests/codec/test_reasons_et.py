@@ -71,7 +71,7 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
     ),
     "no end line": (
         lambda: first(b"/LGF5E360\r\n\r\n" + b"1-0:1.7.0(1*W)\r\n" * 1200),
-        "16384 baidi jooksul",
+        "16 384 baidi ulatuses",
     ),
     "hdlc flag": (lambda: first(_damaged_hdlc()), "lõpulippu 7E"),
     "mbus stop": (lambda: first(_damaged_mbus()), "lõpubaiti 16"),

@@ -20,6 +20,7 @@ from encoder import (
     p1_telegram,
     simple_apdu,
 )
+from rejections import assert_understood
 from shared_samples import samples_root_or_skip
 
 import hanport
@@ -80,6 +81,7 @@ def stream_of(kind: str, count: int) -> tuple[bytes, list[int]]:
 
 
 def readings(items: list[Reading | Rejected]) -> list[int | object]:
+    assert_understood(items)
     return [item.power_import_w for item in items if isinstance(item, Reading)]
 
 
@@ -177,6 +179,7 @@ def rejected_of(data: bytes) -> list[Rejected]:
     decoder = hanport.Decoder(key=KEY, auth_key=AUTH)
     items = decoder.feed(data) + decoder.flush()
     assert decoder.stats.rejected == sum(isinstance(item, Rejected) for item in items)
+    assert_understood(items)
     return [item for item in items if isinstance(item, Rejected)]
 
 

@@ -112,7 +112,7 @@ def test_bad_files_say_where_in_one_sentence(text: str, fragment: str) -> None:
         parse_dso_csv(text, source="tarbimine.csv")
     assert fragment in str(caught.value)
     assert "\n" not in str(caught.value)
-    assert caught.value.in_language("et") != str(caught.value)
+    assert caught.value.text("et") != str(caught.value)
 
 
 @pytest.mark.parametrize("text", ["start", "colour=red", "unit=GJ", "delimiter=;;", "start="])

@@ -102,7 +102,7 @@ def test_server_down_gives_one_sentence_after_every_try() -> None:
     assert "could not be reached after 3 tries" in message
     assert "keeps using the prices it has" in message
     assert "\n" not in message
-    assert "kasutab olemasolevaid hindu" in caught.value.in_language("et")
+    assert "kasutab olemasolevaid hindu" in caught.value.text("et")
     assert sleeps.delays == [0.5, 1.0]
 
 

@@ -90,7 +90,7 @@ def test_elering_json_bad_answers_are_one_sentence(body: bytes, fragment: str) -
         parse_elering_json(body, source="Elering (test)")
     assert fragment in str(caught.value)
     assert "\n" not in str(caught.value)
-    assert caught.value.in_language("et") != str(caught.value)
+    assert caught.value.text("et") != str(caught.value)
 
 
 def test_elering_csv_with_bom_comma_decimals_and_empty_cells() -> None:

@@ -60,7 +60,7 @@ def test_prices_problems_name_the_setting(values: Raw, fragment: str) -> None:
         prices_settings(values)
     assert fragment in str(caught.value)
     assert isinstance(caught.value, CostSettingError)
-    assert caught.value.in_language("et") != str(caught.value)
+    assert caught.value.text("et") != str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_a_day_before_the_preset_names_the_setting_in_both_languages() -> None:
         tariff.rates(date(2025, 7, 31))
     assert "network_day_c_kwh" in str(caught.value)
     assert "starts on 2025-08-01" in str(caught.value)
-    assert "algab kuupäeval 2025-08-01" in caught.value.in_language("et")
+    assert "algab kuupäeval 2025-08-01" in caught.value.text("et")
     with_history = build_tariff(
         tariff_settings(raw(network_day_c_kwh="6.07", network_night_c_kwh="3.51"))
     )

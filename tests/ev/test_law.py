@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hanport.ev.law import decide
 from hanport.ev.model import ChargerSpec, ChargerState
 from hanport.ev.policy import Cheapest, Fixed, Guard, Mode, Policy, Slot, Surplus
-from hanport.ev.texts import reason_text
+from hanport.ev.wording import reason_text
 from hanport.grid import Site
 
 from .helpers import D, at, charging, measured

@@ -106,7 +106,7 @@ def test_each_problem_is_one_sentence_naming_the_setting(text: str, message: str
         ('id = "a"\nkind = "tesla"', "kind of charger from kind in [[ev.chargers]] number 1 must"),
         ('id = "a"\nkind = "go-e"', "needs its address"),
         ('id = "a"\nphases = 2', "phases in [[ev.chargers]] number 1 must be 1 or 3"),
-        ('id = "a"\nphases = 1\nwiring = "L1 L2"', "must name 1 different phase(s), such as 'L2'"),
+        ('id = "a"\nphases = 1\nwiring = "L1 L2"', "must name 1 phase, such as 'L2'"),
         ('id = "a"\nmax_a = 4', "maximum current from max_a in [[ev.chargers]] number 1"),
         ('id = "a"\nspeed = 3', "Unknown setting speed in [[ev.chargers]] number 1"),
         ('id = "a"\nkind = "mqtt"\npassword = "x"', "password in [[ev.chargers]] number 1 is for"),

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hanport.ev.policy import Slot
+from hanport.ev.settings import ev_settings
 from hanport.ev.slots import PricedSlot, cheapest_slots, next_departure, parse_window, window_slots
+from hanport.settings.values import ConfigError
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 
@@ -38,8 +40,11 @@ def test_the_dst_night_is_an_hour_shorter() -> None:
 
 
 def test_a_bad_window_says_what_works() -> None:
-    with pytest.raises(ValueError, match="'night' is not a window like 22:00-07:00"):
+    with pytest.raises(ValueError, match="night") as caught:
         parse_window("night")
+    assert caught.value.args == ("night",)  # the settings' sentence names it
+    with pytest.raises(ConfigError, match="'night' is not a window like 22:00-07:00"):
+        ev_settings({"windows": ("night", "ev.windows in hanport.toml")})
 
 
 def test_the_cheapest_slots_cover_the_need_before_departure() -> None:

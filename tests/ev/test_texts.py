@@ -1,14 +1,21 @@
-"""Every reason the law can give has a sentence in English and Estonian."""
+"""Every reason the law can give has a sentence in English and Estonian (`[ev.reason]`)."""
 
 from __future__ import annotations
 
 import re
+import string
+from decimal import Decimal
 from pathlib import Path
 
 from hanport.ev.model import Reason
-from hanport.ev.texts import LANGUAGES, TEXTS, reason_text, text
+from hanport.ev.wording import reason_text, say
+from hanport.i18n.catalogue import LANGUAGES, catalogue
 
 SOURCE = Path(__file__).parents[2] / "hanport" / "ev"
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def test_every_reason_code_in_the_code_has_both_sentences() -> None:
@@ -17,22 +24,20 @@ def test_every_reason_code_in_the_code_has_both_sentences() -> None:
         codes |= set(re.findall(r'Reason\(\s*"([a-z_]+)"', module.read_text(encoding="utf-8")))
     assert len(codes) > 15
     for code in codes:
-        assert set(TEXTS[f"reason.{code}"]) == set(LANGUAGES), code
+        assert all(f"ev.reason.{code}" in catalogue(language) for language in LANGUAGES), code
 
 
 def test_both_languages_use_the_same_placeholders() -> None:
-    for key, forms in TEXTS.items():
-        names = {lang: set(re.findall(r"{(\w+)}", form)) for lang, form in forms.items()}
-        assert names["en"] == names["et"], key
+    for code in (c for c in catalogue("en") if c.startswith("ev.")):
+        assert _fields(catalogue("en")[code]) == _fields(catalogue("et")[code]), code
 
 
 def test_numbers_are_printed_plainly() -> None:
-    reason = Reason(
-        "no_room", {"phase": 2, "room_a": __import__("decimal").Decimal("4.50"), "min_a": 6}
-    )
+    reason = Reason("no_room", {"phase": 2, "room_a": Decimal("4.50"), "min_a": 6})
     assert reason_text(reason) == "Paused: L2 has room for only 4.5 A, below the 6 A a car needs."
-    assert "näit" in text("reason.no_reading_yet", "et", failsafe_a=0)
-    assert text("reason.fixed", "fr", current_a=10) == "Fixed current of 10 A."
+    assert "4,5 A" in reason_text(reason, "et")  # a decimal comma in Estonian
+    assert "näit" in say("ev.reason.no_reading_yet", "et", failsafe_a=0)
+    assert say("ev.reason.fixed", "fr", current_a=10) == "Fixed current of 10 A."
 
 
 def test_moments_are_shown_as_local_hours_and_minutes() -> None:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from hanport.i18n import text
 from hanport.quality import Method, QualitySettings, analyse
 from hanport.quality.report import QualityReport, SiteInfo, build_report, report_json, report_span
 from hanport.quality.report_csv import report_csv
 from hanport.quality.report_pdf import report_pdf
 from hanport.quality.scenarios import TALLINN, voltage_week
-from hanport.quality.texts import text
 
 INFO = SiteInfo("LGF5E360", "Landis+Gyr E360", "Talu 3, Kose vald", "38ZEE-00123456-7")
 MADE = datetime(2026, 3, 9, 9, 0, tzinfo=TALLINN)
@@ -151,7 +151,7 @@ def test_the_estonian_csv_names_its_columns_in_estonian() -> None:
     rows = list(csv.reader(io.StringIO(report_csv(week_report("et")))))
     assert rows[0] == ["sündmused"]
     assert rows[1][:3] == ["liik", "kirjeldus", "faas"]
-    assert rows[2][1] == text(f"kind_{rows[2][0]}", "et")
+    assert rows[2][1] == text(f"quality.kind_{rows[2][0]}", "et")
 
 
 def test_the_json_has_exact_numbers() -> None:

@@ -112,7 +112,7 @@ def test_the_report_in_estonian(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert re.search(
         r"^Saabunud baite +\d \d{3} \(2 \d{3} väljaspool kaadreid\)$", out, re.MULTILINE
     )
-    assert re.search(r"^Kõrvale jäetud kaadreid +1 \(1 kontrollsumma viga\)$", out, re.MULTILINE)
+    assert re.search(r"^Kõrvale jäetud kaadreid +1 \(1 kontrollsummaviga\)$", out, re.MULTILINE)
     assert re.search(r"^Esimese kõrvalejätu põhjus +Kontrollsumma ei klapi", out, re.MULTILINE)
     assert "damaged" not in out
     assert out.rstrip().splitlines()[-1].startswith("3 kaadrist 1 said liinil kahjustada")
@@ -186,6 +186,8 @@ def test_unverified_readings_and_energy_scales_are_reported() -> None:
     )
     estonian = report(found, "et")
     assert any(
-        line.endswith("arvesti 6970631401234567: 10 Wh ühe ühiku kohta (loendis pole skaalat)")
+        line.endswith(
+            "arvesti 6970631401234567: 10 Wh ühe ühiku kohta (loendis pole skaalategurit)"
+        )
         for line in estonian
     )

@@ -518,12 +518,10 @@ def test_readings_without_a_checksum_are_said_once(caplog: pytest.LogCaptureFixt
 
 
 def test_amounts_are_grouped_in_estonian_but_ports_are_not() -> None:
-    from hanport.sources.reader import _Problem
+    from hanport.i18n.catalogue import Message
 
-    stale = _Problem(
-        "reader_stale_noise", {"source": "tcp 192.0.2.1:8888", "seconds": "30", "bytes": 12345}
-    )
+    stale = Message("reader.stale_noise", source="tcp 192.0.2.1:8888", seconds=30, bytes=12345)
     assert "saabus 12 345 baiti" in stale.text("et")
     assert "12345 bytes arrived" in stale.text("en")
-    refused = _Problem("tcp_refused", {"host": "192.0.2.1", "port": 8888})
-    assert refused.text("et").startswith("Ühendus 192.0.2.1:8888 ebaõnnestus")
+    refused = Message("sources.tcp_refused", host="192.0.2.1", port=8888)
+    assert refused.text("et").startswith("Ühendus aadressiga 192.0.2.1:8888 ebaõnnestus")

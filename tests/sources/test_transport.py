@@ -394,11 +394,11 @@ def test_pyserials_repetitions_are_reduced_to_the_reason() -> None:
         2, "could not open port /dev/x: [Errno 2] No such file or directory: '/dev/x'"
     )
     assert why(repeated) == "no such file or directory"
-    assert serial_error("/dev/x", repeated) == ("serial_missing", {"port": "/dev/x"})
+    assert serial_error("/dev/x", repeated) == ("sources.serial_missing", {"port": "/dev/x"})
     ioctl = OSError("Could not configure port: (25, 'Inappropriate ioctl for device')")
-    assert serial_error("/dev/x", ioctl) == ("serial_not_a_port", {"port": "/dev/x"})
+    assert serial_error("/dev/x", ioctl) == ("sources.serial_not_a_port", {"port": "/dev/x"})
     denied = OSError(13, "could not open port /dev/x: [Errno 13] Permission denied: '/dev/x'")
-    assert serial_error("/dev/x", denied)[0] == "serial_denied"
+    assert serial_error("/dev/x", denied)[0] == "sources.serial_denied"
 
 
 def test_devices_that_publish_telegrams_are_sources_too() -> None:

@@ -809,6 +809,33 @@ def test_the_setup_code_is_asked_when_the_server_wants_it(fresh: Server, browser
             browser.close()
 
 
+def test_the_app_asks_for_errors_in_its_language(fresh: Server, browser_path: str) -> None:
+    """api.js sends the app's language as Accept-Language; the server's sentence comes back in
+    it and is shown as it comes (errorText), with its code beside it."""
+    probe = """async () => {
+        const { api, errorText } = await import("/static/js/api.js");
+        try { await api("/api/v1/energy?period=week"); } catch (error) {
+            return [errorText(error), error.body.code, error.body.parameter];
+        }
+        return null;
+    }"""
+    with sync_playwright() as p:
+        browser, context = _context(p, browser_path, lang="et")
+        try:
+            page = context.new_page()
+            languages: list[str | None] = []
+            page.on("request", lambda r: languages.append(r.headers.get("accept-language")))
+            _sign_in(page, fresh)
+            said = page.evaluate(probe)
+            assert said[0].startswith("period='week' pole lubatud; kasuta üht järgmistest:")
+            assert said[1:] == ["web.parameter_not_allowed", "period"]
+            assert "et" in languages  # every API request says the app's language
+            page.click("#lang")
+            assert page.evaluate(probe)[0].startswith("period='week' is not allowed; use ")
+        finally:
+            browser.close()
+
+
 def test_chromium_is_debians() -> None:
     """The test drives the system browser; Playwright's own downloads are never used."""
     assert shutil.which(_chromium()) is not None

@@ -391,26 +391,6 @@ def test_every_text_of_the_openapi_document_is_in_estonian_too() -> None:
     assert "lugem" not in json.dumps(document, ensure_ascii=False)
 
 
-def test_the_app_catalogue_has_every_text_in_both_languages() -> None:
-    """hanport/web/static/js/i18n.js: the same keys in English and Estonian, the same
-    placeholders in each pair, and "näit" for a meter reading, never "lugem"."""
-    import re
-
-    from hanport.web import assets
-
-    source = (Path(assets.__file__).parent / "static" / "js" / "i18n.js").read_text("utf-8")
-    english = source[source.index("  en: {") : source.index("  et: {")]
-    estonian = source[source.index("  et: {") : source.index("\n};\n")]
-    pairs = [dict(re.findall(r'(\w+): "((?:[^"\\]|\\.)*)"', part)) for part in (english, estonian)]
-    assert len(pairs[0]) > 150
-    assert set(pairs[0]) == set(pairs[1])
-    for key, text in pairs[0].items():
-        assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", pairs[1][key])), key
-    assert "lugem" not in estonian.lower()
-    assert "näit" in pairs[1]["last_reading"]
-    assert pairs[1]["live"] == "Reaalajas"
-
-
 def test_dashboard_files_come_compressed_and_cached(client: TestClient) -> None:
     script = client.get("/static/js/app.js", headers={"Accept-Encoding": "gzip"})
     assert script.status_code == 200
@@ -425,5 +405,9 @@ def test_dashboard_files_come_compressed_and_cached(client: TestClient) -> None:
     assert manifest.json()["start_url"] == "/"
     missing = client.get("/static/js/nothing.js")
     assert missing.status_code == 404
-    assert missing.json() == {"error": "The app has no file js/nothing.js."}
+    assert missing.json() == {
+        "error": "The app has no file js/nothing.js.",
+        "code": "web.no_file",
+        "params": {"name": "js/nothing.js"},
+    }
     assert client.get("/static/../app.py").status_code == 404

@@ -57,7 +57,11 @@ def setup_admin(client: TestClient) -> str:
 def test_no_credentials_is_401_with_a_plain_sentence(web: WebApp, path: str) -> None:
     answer = TestClient(web.app).get(path)
     assert answer.status_code == 401
-    assert answer.json() == {"error": "Sign in, or send an API token as 'Authorization: Bearer …'."}
+    assert answer.json() == {
+        "error": "Sign in, or send an API token as 'Authorization: Bearer …'.",
+        "code": "web.sign_in",
+        "params": {},
+    }
 
 
 def test_first_start_setup_then_sign_in_and_out(web: WebApp) -> None:

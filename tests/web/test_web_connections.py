@@ -217,7 +217,9 @@ def test_a_head_over_16_kib_is_one_sentence(web: WebApp) -> None:
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400")
     assert json.loads(body) == {
-        "error": "This is not an HTTP/1.1 request, or its head is over 16 KiB."
+        "error": "This is not an HTTP/1.1 request, or its head is over 16 KiB.",
+        "code": "web.not_http",
+        "params": {"kib": "16"},
     }
     assert messages(served.logged) == []  # a stranger cannot fill the log
 

@@ -33,7 +33,9 @@ def test_a_rebound_name_cannot_take_the_first_account(web: WebApp) -> None:
     assert taken.status_code == 421
     assert taken.json() == {
         "error": "hanport does not answer to the name evil.example; open it by this machine's "
-        "address or name, or add the name to hosts under [web] in hanport.toml."
+        "address or name, or add the name to hosts under [web] in hanport.toml.",
+        "code": "web.wrong_host",
+        "params": {"name": "evil.example"},
     }
     assert "set-cookie" not in taken.headers
     assert web.context.accounts.count() == 0
@@ -91,7 +93,11 @@ def test_a_request_without_host_is_400(web: WebApp) -> None:
     client = TestClient(web.app)
     answer = client.get("/api/v1/session", headers={"Host": ""})
     assert answer.status_code == 400
-    assert answer.json() == {"error": "Send a Host header naming the address you opened."}
+    assert answer.json() == {
+        "error": "Send a Host header naming the address you opened.",
+        "code": "web.no_host",
+        "params": {},
+    }
 
 
 def test_a_big_body_is_refused_before_it_is_read(web: WebApp) -> None:
@@ -99,7 +105,11 @@ def test_a_big_body_is_refused_before_it_is_read(web: WebApp) -> None:
     name = "a" * 100_000
     answer = client.post("/api/v1/session", json={"username": name, "password": PASSWORD})
     assert answer.status_code == 413
-    assert answer.json() == {"error": "The request body is over 64 KiB, more than hanport takes."}
+    assert answer.json() == {
+        "error": "The request body is over 64 KiB, more than hanport takes.",
+        "code": "web.body_too_large",
+        "params": {"kib": "64"},
+    }
     assert answer.headers["connection"] == "close"
     small = client.post("/api/v1/session", json={"username": "a" * 60_000, "password": "x" * 12})
     assert small.status_code == 401  # under the limit: an ordinary wrong sign-in
@@ -152,5 +162,9 @@ def test_deeply_nested_json_is_bad_input_not_a_crash(
     client = TestClient(web.app, headers={"Authorization": f"Bearer {token}"})
     answer = client.post(path, content=b"[" * 30_000, headers={"Content-Type": "application/json"})
     assert answer.status_code == 422
-    assert answer.json() == {"error": "The body is nested too deeply; send one flat JSON object."}
+    assert answer.json() == {
+        "error": "The body is nested too deeply; send one flat JSON object.",
+        "code": "web.body_nested",
+        "params": {},
+    }
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -1,12 +1,13 @@
 // hanport service worker: keeps the app shell for offline start and fast loads. The API
 // (/api/…) is never cached or intercepted: live data always comes from the server.
 
-const CACHE = "hanport-shell-v1";
+const CACHE = "hanport-shell-v2";
 const SHELL = [
   "/",
   "/manifest.webmanifest",
   "/static/app.css",
-  "/static/js/app.js", "/static/js/api.js", "/static/js/dom.js", "/static/js/i18n.js", "/static/js/live.js",
+  "/static/js/app.js", "/static/js/api.js", "/static/js/dom.js", "/static/js/i18n.js", "/static/js/texts.js",
+  "/static/js/live.js",
   "/static/js/now.js", "/static/js/history.js", "/static/js/charts.js", "/static/js/meter.js",
   "/static/js/export.js", "/static/js/tokens.js", "/static/js/apidoc.js", "/static/js/auth.js",
   "/static/vendor/uPlot.iife.min.js", "/static/vendor/uPlot.min.css",

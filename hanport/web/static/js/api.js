@@ -1,5 +1,8 @@
-// Same-origin JSON API: sends the CSRF token on POST/DELETE, turns errors into ApiError,
-// and sends the user to the login (or first-start setup) page on 401.
+// Same-origin JSON API: sends the CSRF token on POST/DELETE and the app's language (the server
+// answers errors in it), turns errors into ApiError, and sends the user to the login (or
+// first-start setup) page on 401.
+
+import { getLang, t } from "./i18n.js";
 
 let csrf = null;
 let onUnauthorized = () => {};
@@ -17,7 +20,7 @@ export function setSession(session) { csrf = session ? session.csrf : null; }
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 export async function api(path, { method = "GET", body, quiet401 = false, raw = false } = {}) {
-  const headers = { Accept: raw ? "*/*" : "application/json" };
+  const headers = { Accept: raw ? "*/*" : "application/json", "Accept-Language": getLang() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
   let response;
@@ -39,6 +42,16 @@ export async function api(path, { method = "GET", body, quiet401 = false, raw = 
   const error = new ApiError(response.status, data.error || response.statusText, data, response.headers);
   if (response.status === 401 && !quiet401) onUnauthorized(error);
   throw error;
+}
+
+/** What to show for a failed request: the server's sentence (already in the app's language),
+ * that the server cannot be reached, or, for a fault in the app itself, its message. */
+export function errorText(error) {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t("error_network");
+    if (typeof error.body.error === "string") return error.body.error;
+  }
+  return t("error_generic", { msg: error.message });
 }
 
 /** Build "/api/v1/x?a=1&b=2", leaving out empty values. */

@@ -2,7 +2,7 @@
 // app's language (the document carries its Estonian texts as x-summary-et, x-description-et);
 // `code` in the texts is shown as code.
 
-import { api } from "./api.js";
+import { api, errorText } from "./api.js";
 import { h, clear, message } from "./dom.js";
 import { t, getLang } from "./i18n.js";
 
@@ -14,7 +14,7 @@ export function render(root) {
     h("p.muted", t("api_intro"), " ", h("a", { href: "/api/v1/openapi.json", target: "_blank", rel: "noopener" }, t("openapi_json"))),
     body);
   api("/api/v1/openapi.json").then((doc) => draw(body, doc))
-    .catch((error) => clear(body).append(message("error", t("error_generic", { msg: error.message }))));
+    .catch((error) => clear(body).append(message("error", errorText(error))));
 }
 
 /** The node's summary or description in the app's language (English when not translated). */

@@ -1,7 +1,7 @@
 // Login page and the first-start setup page (create the administrator account; when the app
 // listens beyond this machine, the server also asks for the setup code hanport run prints).
 
-import { api, ApiError } from "./api.js";
+import { api, ApiError, errorText } from "./api.js";
 import { h, clear, message } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -59,7 +59,7 @@ export function render(root, ctx) {
     if (error.status === 0) return t("error_network");
     if (error.status === 429) return t("too_many", { s: error.headers.get("Retry-After") || "60" });
     if (error.status === 409) { location.hash = "#/login"; location.reload(); return t("loading"); }
-    if (setup && (error.body.setup_code_required || /setup.code/i.test(error.message))) {
+    if (setup && (error.body.setup_code_required || String(error.body.code).startsWith("web.setup_code"))) {
       const shown = !codeField.hidden;
       codeField.hidden = false;
       code.focus();
@@ -73,6 +73,6 @@ export function render(root, ctx) {
       }
       return t("login_failed");
     }
-    return t("error_generic", { msg: error.message });
+    return errorText(error);
   }
 }

@@ -1,6 +1,6 @@
 // Export: download readings or rollups of a period as CSV (or JSON lines).
 
-import { api, url } from "./api.js";
+import { api, errorText, url } from "./api.js";
 import { h, clear, message } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -67,7 +67,7 @@ export function render(root) {
       setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
       clear(status).append(message("ok", t("downloaded", { name })));
     } catch (error) {
-      clear(status).append(message("error", error.status === 0 ? t("error_network") : t("error_generic", { msg: error.message })));
+      clear(status).append(message("error", errorText(error)));
     } finally {
       button.disabled = false;
     }

@@ -2,7 +2,7 @@
 // with drag-to-zoom and ◀ ▶ to move by one period. The period still open (the current hour,
 // day, month) comes from the server marked partial: its bar is drawn hatched, "so far".
 
-import { api, url } from "./api.js";
+import { api, errorText, url } from "./api.js";
 import { h, clear, message } from "./dom.js";
 import { t, locale } from "./i18n.js";
 import { live } from "./live.js";
@@ -124,7 +124,7 @@ export function render(root) {
       draw(uPlot, win, cfg, lines, bars);
     } catch (error) {
       if (id !== loadId || disposed) return;
-      clear(status).append(message("error", error.status === 0 ? t("error_network") : t("error_generic", { msg: error.message })));
+      clear(status).append(message("error", errorText(error)));
     }
   }
 

@@ -2,7 +2,7 @@
 // /api/v1/fields, plus the registers hanport has no field for (by OBIS code). Values and units
 // share one unbreakable span, energy in kWh: every value fits a 360 px phone.
 
-import { api, fields } from "./api.js";
+import { api, errorText, fields } from "./api.js";
 import { h, clear, message, qty } from "./dom.js";
 import { t, num, dateTime, getLang } from "./i18n.js";
 import { live, subscribe } from "./live.js";
@@ -118,7 +118,7 @@ export function render(root) {
     meters = m;
     drawInfo();
     drawRegisters();
-  }).catch((error) => { clear(status).append(message("error", t("error_generic", { msg: error.message }))); });
+  }).catch((error) => { clear(status).append(message("error", errorText(error))); });
 
   drawInfo();
   drawRegisters();

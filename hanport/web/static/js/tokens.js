@@ -1,6 +1,6 @@
 // Tokens: list, create (the secret is shown once, with a copy button) and revoke API tokens.
 
-import { api } from "./api.js";
+import { api, errorText } from "./api.js";
 import { h, clear, message } from "./dom.js";
 import { t, dateTime } from "./i18n.js";
 
@@ -28,7 +28,7 @@ export function render(root) {
         h("thead", h("tr", h("th", t("token_name")), h("th", t("token_user")), h("th", t("token_created")), h("th", t("token_last_used")), h("th", ""))),
         body)));
     } catch (error) {
-      clear(list).append(message("error", t("error_generic", { msg: error.message })));
+      clear(list).append(message("error", errorText(error)));
     }
   }
 
@@ -38,7 +38,7 @@ export function render(root) {
       if (!armed) { armed = true; revoke.textContent = t("token_revoke_confirm"); return; }
       revoke.disabled = true;
       try { await api(`/api/v1/tokens/${encodeURIComponent(tok.id)}`, { method: "DELETE" }); refresh(); }
-      catch (error) { revoke.disabled = false; clear(status).append(message("error", t("error_generic", { msg: error.message }))); }
+      catch (error) { revoke.disabled = false; clear(status).append(message("error", errorText(error))); }
     } }, t("token_revoke"));
     return h("tr", { "data-token": String(tok.id) },
       h("td", tok.name), h("td", tok.user || ""), h("td.small", dateTime(tok.created)),
@@ -63,7 +63,7 @@ export function render(root) {
       clear(created).append(message("ok", t("token_once")), h("div.token-once", secret, copy));
       refresh();
     } catch (error) {
-      status.append(message("error", t("error_generic", { msg: error.message })));
+      status.append(message("error", errorText(error)));
     } finally {
       button.disabled = false;
     }
