@@ -18,18 +18,20 @@ from typing import Protocol
 from hanport.model import Reading
 from hanport.runtime.hub import Subscription
 
-__all__ = ["Store", "run_store_sink"]
+__all__ = ["Writer", "run_store_sink"]
 
 log = logging.getLogger(__name__)
 
 
-class Store(Protocol):
+class Writer(Protocol):
+    """What the sink needs of a store (`hanport.store.Store` has it)."""
+
     def write(self, readings: Sequence[Reading]) -> None: ...
 
 
 async def run_store_sink(
     readings: Subscription,
-    store: Store,
+    store: Writer,
     *,
     commit_every_s: float = 10.0,
     max_buffered: int = 7 * 8640,
@@ -71,7 +73,7 @@ async def _prune(prune: Callable[[], object]) -> None:
         log.error("Old readings could not be deleted (%s); they are kept for now.", error)
 
 
-async def _commit(store: Store, buffer: deque[Reading], failing: bool, max_buffered: int) -> bool:
+async def _commit(store: Writer, buffer: deque[Reading], failing: bool, max_buffered: int) -> bool:
     if not buffer:
         return failing
     batch = list(buffer)
