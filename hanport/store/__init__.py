@@ -23,6 +23,7 @@ from hanport.store.base import (
     SeriesJson,
     Stats,
     Store,
+    read_columns,
 )
 from hanport.store.connection import StoreError
 
@@ -37,6 +38,7 @@ __all__ = [
     "Store",
     "StoreError",
     "open_store",
+    "read_columns",
 ]
 
 

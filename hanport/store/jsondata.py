@@ -72,7 +72,7 @@ def _write_mapping(value: Mapping[object, object], out: list[str]) -> None:
     out.append("{")
     for index, (key, item) in enumerate(value.items()):
         if type(key) is not str:
-            raise ValueError(f"a key of stored data must be a text, not {key!r}")
+            raise ValueError(f"a key must be a text, not {key!r}")
         out.append(f"{',' if index else ''}{_string('$' + key if key[:1] == '$' else key)}:")
         _write(item, out)
     out.append("}")
@@ -87,7 +87,12 @@ def _other(value: object) -> str:
         return int.__repr__(int(value))
     if isinstance(value, str):  # StrEnum
         return str(_string(str.__str__(value)))
-    raise ValueError(f"{type(value).__name__} values cannot be stored exactly ({value!r})")
+    if isinstance(value, float):
+        raise ValueError(f"{value!r} is a binary float: give a Decimal or an int")
+    raise ValueError(
+        f"a {type(value).__name__} value ({value!r}) has no exact form: give an int, a Decimal, "
+        "a text, a bool, a time, a list or a dict"
+    )
 
 
 def _decimal(value: Decimal) -> str:
