@@ -15,8 +15,9 @@ from operator import le, sub
 from typing import Any
 
 from hanport.model import Reading
-from hanport.store.base import Rollup, Stats
+from hanport.store.base import Rollup
 from hanport.store.boundary import SLOT_US, register_at, slot_of, whole_wh
+from hanport.store.quarters import Quarter, Register, add_stats, first_fall, local
 from hanport.store.rollups import (
     MAX_GAP,
     MAX_SILENCE,
@@ -38,64 +39,6 @@ def _moment(reading: Reading) -> datetime | None:
     return reading.meter_time or reading.received_at
 
 
-class _Quarter:
-    """A quarter not final yet; per register: the growth so far, whether the register counts
-    here (it has been seen), whether its chain of readings covers the quarter's start and end,
-    and whether the chain broke inside."""
-
-    __slots__ = (
-        "broken",
-        "gap",
-        "growth",
-        "involved",
-        "known",
-        "readings",
-        "reset",
-        "start",
-        "stats",
-    )
-
-    def __init__(self, start: int, involved: list[bool]) -> None:
-        self.start = start
-        self.readings = 0
-        self.stats: dict[str, Stats] = {}
-        self.gap = False
-        self.reset = False
-        self.growth = [0] * len(involved)
-        self.involved = involved
-        self.known = [[False, False] for _ in involved]
-        self.broken = [False] * len(involved)
-
-    def rollup(self, zone: tzinfo, partial: bool = False) -> Rollup:
-        """As a row; an open quarter (`partial`) is not a gap for its end not being known yet."""
-        gap = self.gap or any(
-            involved and (broken or not known[0] or not (known[1] or partial))
-            for involved, broken, known in zip(self.involved, self.broken, self.known, strict=True)
-        )
-        return Rollup(
-            "15m",
-            _local(self.start, zone),
-            self.readings,
-            self.growth[0],
-            self.growth[1],
-            gap,
-            self.reset,
-            {name: stats.copy() for name, stats in self.stats.items()},
-            partial,
-        )
-
-
-class _Register:
-    __slots__ = ("cause", "open", "seen", "time", "value")
-
-    def __init__(self) -> None:
-        self.seen = False
-        self.open = False
-        self.time = 0
-        self.value: Any = 0
-        self.cause = ""
-
-
 class RollupEngine:
     """Quarters and hours from the readings of one meter, fed in time order, batch by batch."""
 
@@ -111,8 +54,8 @@ class RollupEngine:
         self._silence_us = max_silence // _US
         self.last_us: int | None = None
         self._meter: list[str | None] = []  # [] until the first reading
-        self._registers = [_Register() for _ in REGISTERS]
-        self._quarters: dict[int, _Quarter] = {}
+        self._registers = [Register() for _ in REGISTERS]
+        self._quarters: dict[int, Quarter] = {}
         self._hours: dict[int, Rollup] = {}
         self._hour_cache: dict[int, int] = {}
         if state is not None:
@@ -154,7 +97,7 @@ class RollupEngine:
         for quarter in quarters:
             start = self._hour_of(int(quarter.start.timestamp()) * 1_000_000)
             if start not in hours:
-                hours[start] = Rollup("1h", _local(start, self.zone), partial=True)
+                hours[start] = Rollup("1h", local(start, self.zone), partial=True)
             add_to(hours[start], quarter)
         return [*quarters, *(hours[start] for start in sorted(hours))]
 
@@ -179,7 +122,7 @@ class RollupEngine:
             if None in values:
                 values = [value for value in values if value is not None]
             if values:
-                _add_stats(quarter.stats, name, values)
+                add_stats(quarter.stats, name, values)
         for index, name in enumerate(REGISTERS):
             values = [state[name] for state in states]
             if None not in values:
@@ -204,10 +147,10 @@ class RollupEngine:
         for name, register in zip(REGISTERS, self._registers, strict=True):
             values = [reading.__dict__[name] for reading in readings]
             if None in values or not all(map(le, values, values[1:])):
-                cuts.append(_first_fall(values, register.value if register.open else None))
+                cuts.append(first_fall(values, register.value if register.open else None))
         return min((cut for cut in cuts if cut), default=0)
 
-    def _begin(self, moment: int, first: Reading) -> _Quarter:
+    def _begin(self, moment: int, first: Reading) -> Quarter:
         """The quarter of a run's first reading; a gap before it, another meter, or a
         register lower than before breaks the registers' chains."""
         quarter = self._quarter(slot_of(moment))
@@ -226,9 +169,7 @@ class RollupEngine:
         self._meter = [first.meter_id]
         return quarter
 
-    def _samples(
-        self, index: int, quarter: _Quarter, moments: list[int], values: list[Any]
-    ) -> None:
+    def _samples(self, index: int, quarter: Quarter, moments: list[int], values: list[Any]) -> None:
         """Every reading carries the register: the first joins the chain the general way, the
         rest in one step when they only grow (the usual case)."""
         self._sample(index, moments[0], values[0])
@@ -266,7 +207,7 @@ class RollupEngine:
         if moment == start + SLOT_US:
             quarter.known[index][1] = True
 
-    def _connect(self, index: int, register: _Register, moment: int, value: Any) -> None:
+    def _connect(self, index: int, register: Register, moment: int, value: Any) -> None:
         """Share the growth between the register's last reading and this one out over the
         boundaries between them."""
         last = slot_of(register.time)
@@ -314,11 +255,11 @@ class RollupEngine:
 
     # --- quarters and hours ------------------------------------------------------------------
 
-    def _quarter(self, start: int) -> _Quarter:
+    def _quarter(self, start: int) -> Quarter:
         quarter = self._quarters.get(start)
         if quarter is None:
             involved = [register.seen for register in self._registers]
-            quarter = self._quarters[start] = _Quarter(start, involved)
+            quarter = self._quarters[start] = Quarter(start, involved)
         return quarter
 
     def _final(self, end: int) -> bool:
@@ -336,7 +277,7 @@ class RollupEngine:
             hour = self._hour_of(start)
             into = self._hours.get(hour)
             if into is None:
-                into = self._hours[hour] = Rollup("1h", _local(hour, self.zone))
+                into = self._hours[hour] = Rollup("1h", local(hour, self.zone))
             add_to(into, rollup)
         pending = {self._hour_of(start) for start in self._quarters}
         for hour in sorted(self._hours):
@@ -351,34 +292,6 @@ class RollupEngine:
         if found is None:
             if len(self._hour_cache) > 4096:
                 self._hour_cache.clear()
-            moment = period_start(_local(start, self.zone), "1h", self.zone)
+            moment = period_start(local(start, self.zone), "1h", self.zone)
             found = self._hour_cache[start] = (moment - _EPOCH) // _US
         return found
-
-
-def _first_fall(values: list[Any], last: Any) -> int:
-    """The index (from 1: a fall at the first reading is `_begin`'s) of the first value lower
-    than the one before it, Nones skipped, `last` the one before the first; 0 for none."""
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        if index and last is not None and value < last:
-            return index
-        last = value
-    return 0
-
-
-def _local(start_us: int, zone: tzinfo) -> datetime:
-    return datetime.fromtimestamp(start_us // 1_000_000, zone)
-
-
-def _add_stats(every: dict[str, Stats], name: str, values: list[Any]) -> None:
-    low, high, total = min(values), max(values), sum(values)
-    stats = every.get(name)
-    if stats is None:
-        every[name] = Stats(low, high, total, len(values))
-        return
-    stats.minimum = min(stats.minimum, low)
-    stats.maximum = max(stats.maximum, high)
-    stats.total += total
-    stats.count += len(values)

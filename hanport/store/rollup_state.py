@@ -67,7 +67,7 @@ def dump_state(engine: RollupEngine) -> dict[str, Any]:
 
 
 def load_state(engine: RollupEngine, state: dict[str, Any]) -> None:
-    from hanport.store.engine import _local, _Quarter
+    from hanport.store.quarters import Quarter, local
 
     if state.get("v") != STATE_VERSION:
         raise ValueError(f"rollup state of version {state.get('v')!r}")
@@ -79,13 +79,13 @@ def load_state(engine: RollupEngine, state: dict[str, Any]) -> None:
         register.seen, register.open, register.time = seen, is_open, time
         register.value, register.cause = value, cause
     for start, readings, gap, reset, stats, growth, involved, known, broken in state["q"]:
-        quarter = _Quarter(start, list(involved))
+        quarter = Quarter(start, list(involved))
         quarter.readings, quarter.gap, quarter.reset = readings, gap, reset
         quarter.stats = _parsed(stats)
         quarter.growth, quarter.known, quarter.broken = list(growth), known, list(broken)
         engine._quarters[start] = quarter
     for start, readings, imported, exported, gap, reset, stats in state["h"]:
-        hour = Rollup("1h", _local(start, engine.zone), readings, imported, exported, gap, reset)
+        hour = Rollup("1h", local(start, engine.zone), readings, imported, exported, gap, reset)
         hour.stats = _parsed(stats)
         engine._hours[start] = hour
 

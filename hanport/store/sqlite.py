@@ -17,23 +17,29 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from itertools import repeat
 from pathlib import Path
-from typing import Any, TypeVar
 
 from hanport.model import Reading
 from hanport.store.base import MeterInfo, Record, Rollup
-from hanport.store.blocks import BlockError, decode_block, decode_columns, encode_block
+from hanport.store.blocks import decode_block
 from hanport.store.connection import StoreError, open_sqlite
 from hanport.store.migrations import prepare
 from hanport.store.records import delete_records, put_records, read_records
-from hanport.store.rollups import MAX_SILENCE, STAT_FIELDS, STEPS, period_start
+from hanport.store.rollups import MAX_SILENCE, STAT_FIELDS, period_start
 from hanport.store.rows_json import IsoTimes, body_json, pick_stats, row_json
+from hanport.store.sqlite_blocks import (
+    Hours,
+    edge,
+    first_of,
+    hour_blocks,
+    hour_columns,
+    store_blocks,
+)
 from hanport.store.sqlite_rollups import RollupTable
+from hanport.store.sqlite_tools import Transaction, check_step, merged
 from hanport.store.stored import moment_us as _moment_us
 from hanport.store.stored import stored_hours
 from hanport.store.stored import unique as _unique
@@ -43,7 +49,6 @@ __all__ = ["SqliteStore"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _HOUR_US = 3_600_000_000
-_T = TypeVar("_T")
 
 
 class SqliteStore:
@@ -86,7 +91,7 @@ class SqliteStore:
             for key, batch in by_meter.items():
                 meter = self._meter(key)
                 ordered = _unique(batch)
-                self._store_blocks(meter, ordered)
+                store_blocks(self._db, meter, ordered)
                 self._roll(meter, ordered)
                 self._note(meter, ordered)
 
@@ -107,7 +112,7 @@ class SqliteStore:
         return [r for r in _unique(found) if low <= _moment_us(r) < high]
 
     def series(self, meter: str, step: str, start: datetime, end: datetime) -> list[Rollup]:
-        _check_step(step)
+        check_step(step)
         low, high = int(start.timestamp()), int(end.timestamp())
         with self._lock, self._reading():
             meter_id = self._id(meter)
@@ -115,7 +120,7 @@ class SqliteStore:
                 return []
             stored = self._rollups.typed(meter_id, step, low, high)
             fresh = self._rollups.open_rows(meter_id, step, self._rollups.state(meter_id))
-        return _merged(stored, fresh, low, high, lambda rollup: int(rollup.start.timestamp()))
+        return merged(stored, fresh, low, high, lambda rollup: int(rollup.start.timestamp()))
 
     def meters(self) -> list[MeterInfo]:
         with self._lock:
@@ -134,7 +139,7 @@ class SqliteStore:
             self._db.execute("DELETE FROM pending WHERE hour < ?", (hour,))
             self._refresh()
             for meter in self._meters.values():
-                oldest = self._first_of(meter)
+                oldest = first_of(self._db, meter)
                 self._db.execute(
                     "UPDATE meters SET first = ?1, last = CASE WHEN ?1 IS NULL THEN NULL "
                     "ELSE last END WHERE id = ?2",
@@ -157,7 +162,7 @@ class SqliteStore:
         end: datetime,
         fields: Sequence[str] | None,
     ) -> str:
-        _check_step(step)
+        check_step(step)
         low, high = int(start.timestamp()), int(end.timestamp())
         with self._lock, self._reading():
             meter_id = self._id(meter)
@@ -175,7 +180,7 @@ class SqliteStore:
             for rollup in fresh
             for t in (int(rollup.start.timestamp()),)
         ]
-        texts = _merged(rows, extra, low, high, lambda row: row[0])
+        texts = merged(rows, extra, low, high, lambda row: row[0])
         return "[" + ",".join(text for _, text in texts) + "]"
 
     # --- ColumnReader ----------------------------------------------------------------------
@@ -187,23 +192,7 @@ class SqliteStore:
         wanted = list(names)
         for week in range(low // _HOUR_US, high // _HOUR_US + 1, 168):  # a week's blocks at a time
             last = min(week + 167, high // _HOUR_US)
-            yield from self._columns(self._hour_blocks(meter, week, last), low, high, wanted)
-
-    def _columns(
-        self, hours: Iterator[tuple[int, list[bytes]]], low: int, high: int, wanted: list[str]
-    ) -> Iterator[tuple[object, ...]]:
-        for _hour, datas in hours:
-            moments, values = decode_columns(datas[0], wanted)
-            if len(datas) > 1:
-                moments, values = _joined([decode_columns(data, wanted) for data in datas])
-            first, last = bisect_left(moments, low), bisect_left(moments, high)
-            if first == last:
-                continue
-            seconds, rest = zip(*(divmod(m, 1_000_000) for m in moments[first:last]), strict=True)
-            times = list(map(datetime.fromtimestamp, seconds, repeat(UTC)))
-            if any(rest):
-                times = [t.replace(microsecond=r) for t, r in zip(times, rest, strict=True)]
-            yield from zip(times, *(column[first:last] for column in values), strict=True)
+            yield from hour_columns(self._hour_blocks(meter, week, last), low, high, wanted)
 
     # --- RecordStore -----------------------------------------------------------------------
 
@@ -227,37 +216,6 @@ class SqliteStore:
             return delete_records(self._db, kind, before)
 
     # --- writing ---------------------------------------------------------------------------
-
-    def _store_blocks(self, meter: int, readings: list[Reading]) -> None:
-        groups: dict[int, list[Reading]] = defaultdict(list)
-        for reading in readings:
-            groups[_moment_us(reading) // _HOUR_US].append(reading)
-        newest = max(groups)
-        for (hour,) in self._db.execute(
-            "SELECT DISTINCT hour FROM pending WHERE meter = ? AND hour < ? ORDER BY hour",
-            (meter, newest),
-        ).fetchall():
-            self._seal(meter, hour, groups.pop(hour, []))
-        for hour, batch in sorted(groups.items()):
-            if hour < newest:  # already closed: straight into its block
-                self._seal(meter, hour, batch)
-            else:
-                self._db.execute(
-                    "INSERT INTO pending VALUES (?, ?, ?)", (meter, hour, encode_block(batch))
-                )
-
-    def _seal(self, meter: int, hour: int, fresh: list[Reading]) -> None:
-        rows = self._db.execute(
-            "SELECT data FROM blocks WHERE meter = ? AND hour = ? "
-            "UNION ALL SELECT data FROM pending WHERE meter = ? AND hour = ?",
-            (meter, hour, meter, hour),
-        ).fetchall()
-        if rows:
-            fresh = _unique([*(r for (data,) in rows for r in decode_block(data)), *fresh])
-        self._db.execute(
-            "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", (meter, hour, encode_block(fresh))
-        )
-        self._db.execute("DELETE FROM pending WHERE meter = ? AND hour = ?", (meter, hour))
 
     def _roll(self, meter: int, readings: list[Reading]) -> None:
         engine = self._rollups.engine(meter)
@@ -294,51 +252,15 @@ class SqliteStore:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _hour_blocks(self, meter: str, first: int, last: int) -> Iterator[tuple[int, list[bytes]]]:
-        """The blocks of each stored hour from `first` to `last`, in hour order (a sealed
-        block before the pending ones, those in the order written)."""
+    def _hour_blocks(self, meter: str, first: int, last: int) -> Hours:
         with self._lock, self._reading():
             meter_id = self._id(meter)
-            if meter_id is None:
-                return iter(())
-            rows = self._db.execute(
-                "SELECT hour, data, 0, 0 FROM blocks WHERE meter = ?1 AND hour BETWEEN ?2 AND ?3 "
-                "UNION ALL SELECT hour, data, 1, rowid FROM pending "
-                "WHERE meter = ?1 AND hour BETWEEN ?2 AND ?3 ORDER BY 1, 3, 4",
-                (meter_id, first, last),
-            ).fetchall()
-        grouped: dict[int, list[bytes]] = {}
-        for hour, data, _kind, _order in rows:
-            grouped.setdefault(hour, []).append(data)
-        return iter(grouped.items())
-
-    def _first_of(self, meter: int) -> int | None:
-        """The moment (µs) of the oldest stored reading of a meter."""
-        for table in ("blocks", "pending"):
-            row = self._db.execute(
-                f"SELECT data FROM {table} WHERE meter = ? ORDER BY hour LIMIT 1", (meter,)
-            ).fetchone()
-            if row is not None:
-                try:
-                    return min(map(_moment_us, decode_block(row[0])))
-                except BlockError:
-                    continue
-        return None
+            return () if meter_id is None else hour_blocks(self._db, meter_id, first, last)
 
     def _edge(self, meter: str, order: str) -> list[Reading]:
         with self._lock:
             meter_id = self._id(meter)
-            if meter_id is None:
-                return []
-            found: list[Reading] = []
-            for table, then in (("blocks", ""), ("pending", f", rowid {order}")):
-                row = self._db.execute(
-                    f"SELECT data FROM {table} WHERE meter = ? ORDER BY hour {order}{then} LIMIT 1",
-                    (meter_id,),
-                ).fetchone()
-                if row is not None:
-                    found += decode_block(row[0])
-            return found
+            return [] if meter_id is None else edge(self._db, meter_id, order)
 
     def _id(self, meter: str) -> int | None:
         found = self._meters.get(meter)
@@ -357,67 +279,12 @@ class SqliteStore:
         seconds, rest = divmod(micros, 1_000_000)
         return datetime.fromtimestamp(seconds, self._zone).replace(microsecond=rest)
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, "BEGIN IMMEDIATE")
+    def _transaction(self) -> Transaction:
+        return Transaction(self._db, "BEGIN IMMEDIATE")
 
-    def _reading(self) -> _Transaction:
+    def _reading(self) -> Transaction:
         """One snapshot for the rows and the carried state read together."""
-        return _Transaction(self._db, "BEGIN")
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection, begin: str) -> None:
-        self._db = db
-        self._begin = begin
-        self._mine = False
-
-    def __enter__(self) -> None:
-        self._mine = not self._db.in_transaction
-        if self._mine:
-            self._db.execute(self._begin)
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if not self._mine:
-            return
-        if kind is None:
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error:
-                if self._db.in_transaction:  # a failed COMMIT leaves it open: never half-write
-                    self._db.execute("ROLLBACK")
-                raise
-        elif self._db.in_transaction:  # SQLite may have rolled back already (a full disk)
-            self._db.execute("ROLLBACK")
-
-
-def _check_step(step: str) -> None:
-    if step not in STEPS:
-        raise ValueError(f"Unknown step {step!r}; use one of {', '.join(STEPS)}.")
-
-
-def _merged(
-    stored: list[_T], fresh: list[_T], low: int, high: int, start: Callable[[_T], int]
-) -> list[_T]:
-    """Stored rows with the open periods' rows, which replace any stored for the same start,
-    in time order, within [low, high)."""
-    mine = [row for row in fresh if low <= start(row) < high]
-    if not mine:
-        return stored
-    starts = {start(row) for row in mine}
-    rows = [row for row in stored if start(row) not in starts]
-    if rows and start(rows[-1]) > start(mine[0]):  # stored rows after an open one: unusual
-        return sorted([*rows, *mine], key=start)
-    return rows + mine
-
-
-def _joined(parts: list[tuple[list[int], list[list[Any]]]]) -> tuple[list[int], list[list[Any]]]:
-    """Several blocks of one hour as one, in time order, the later of two at one time kept."""
-    rows: dict[int, tuple[Any, ...]] = {}
-    for moments, values in parts:
-        rows.update(zip(moments, zip(*values, strict=True) if values else repeat(()), strict=False))
-    order = sorted(rows)
-    columns = [list(column) for column in zip(*(rows[m] for m in order), strict=True)]
-    return order, columns or [[] for _ in parts[0][1]]
+        return Transaction(self._db, "BEGIN")
 
 
 def _micros(moment: datetime) -> int:
