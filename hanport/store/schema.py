@@ -17,7 +17,15 @@ import sqlite3
 
 from hanport.store.records import RECORDS_SCHEMA
 
-__all__ = ["FLAG_GAP", "FLAG_LEGACY", "FLAG_RESET", "SCHEMA", "SCHEMA_VERSION", "create_tables"]
+__all__ = [
+    "FLAG_GAP",
+    "FLAG_LEGACY",
+    "FLAG_RESET",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "create_tables",
+    "rollup_key",
+]
 
 SCHEMA_VERSION = 1
 FLAG_GAP, FLAG_RESET, FLAG_LEGACY = 1, 2, 4
@@ -30,13 +38,24 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS pending_by_hour ON pending (meter, hour)",
     "CREATE TABLE IF NOT EXISTS blocks (meter INTEGER NOT NULL, hour INTEGER NOT NULL, "
     "data BLOB NOT NULL, PRIMARY KEY (meter, hour)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS rollups (meter INTEGER NOT NULL, step TEXT NOT NULL, "
-    "start INTEGER NOT NULL, readings INTEGER NOT NULL, import_wh INTEGER NOT NULL, "
-    "export_wh INTEGER NOT NULL, flags INTEGER NOT NULL, body BLOB NOT NULL, "
-    "PRIMARY KEY (meter, step, start)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS rollups (key INTEGER PRIMARY KEY, meter INTEGER NOT NULL, "
+    "step TEXT NOT NULL, start INTEGER NOT NULL, readings INTEGER NOT NULL, "
+    "import_wh INTEGER NOT NULL, export_wh INTEGER NOT NULL, flags INTEGER NOT NULL, "
+    "body BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rollup_state (meter INTEGER PRIMARY KEY, state TEXT NOT NULL)",
     *RECORDS_SCHEMA,
 )
+
+
+_STEP_CODES = {"15m": 0, "1h": 1, "1d": 2, "1mo": 3}
+_START_BITS = 34
+_START_BIAS = 1 << 33
+
+
+def rollup_key(meter: int, step: str, start: int) -> int:
+    """The rollup row's key: the meter, the step and the start (Unix seconds from 1698 to
+    2242) in one integer, in that order, so that a meter's step is one range of keys."""
+    return (meter << 2 | _STEP_CODES[step]) << _START_BITS | (start + _START_BIAS)
 
 
 def create_tables(db: sqlite3.Connection) -> None:

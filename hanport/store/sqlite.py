@@ -29,7 +29,6 @@ from hanport.store.connection import StoreError, open_sqlite
 from hanport.store.migrations import prepare
 from hanport.store.records import delete_records, put_records, read_records
 from hanport.store.rollups import MAX_SILENCE, STAT_FIELDS, period_start
-from hanport.store.rows_json import IsoTimes, body_json, pick_stats, row_json
 from hanport.store.sqlite_blocks import (
     Hours,
     edge,
@@ -39,6 +38,7 @@ from hanport.store.sqlite_blocks import (
     store_blocks,
 )
 from hanport.store.sqlite_rollups import RollupTable
+from hanport.store.sqlite_series import series_text
 from hanport.store.sqlite_tools import Transaction, check_step, merged
 from hanport.store.stored import moment_us as _moment_us
 from hanport.store.stored import stored_hours
@@ -119,7 +119,7 @@ class SqliteStore:
             if meter_id is None:
                 return []
             stored = self._rollups.typed(meter_id, step, low, high)
-            fresh = self._rollups.open_rows(meter_id, step, self._rollups.state(meter_id))
+            fresh = self._rollups.open_rows(meter_id, step)
         return merged(stored, fresh, low, high, lambda rollup: int(rollup.start.timestamp()))
 
     def meters(self) -> list[MeterInfo]:
@@ -168,20 +168,9 @@ class SqliteStore:
             meter_id = self._id(meter)
             if meter_id is None:
                 return "[]"
-            stored = self._rollups.stored(meter_id, step, low, high)
-            fresh = self._rollups.open_rows(meter_id, step, self._rollups.state(meter_id))
-        wanted = None if fields is None or set(fields) >= set(STAT_FIELDS) else list(fields)
-        iso = IsoTimes(self._zone)
-        if wanted is not None:
-            stored = [(t, pick_stats(body, wanted)) for t, body in stored]
-        rows = [(t, row_json(iso(t), t, body, False)) for t, body in stored]
-        extra = [
-            (t, row_json(iso(t), t, body_json(rollup, wanted), True))
-            for rollup in fresh
-            for t in (int(rollup.start.timestamp()),)
-        ]
-        texts = merged(rows, extra, low, high, lambda row: row[0])
-        return "[" + ",".join(text for _, text in texts) + "]"
+            fresh = self._rollups.open_rows(meter_id, step)
+            wanted = None if fields is None or set(fields) >= set(STAT_FIELDS) else list(fields)
+            return series_text(self._db, self._rollups, meter_id, step, low, high, fresh, wanted)
 
     # --- ColumnReader ----------------------------------------------------------------------
 

@@ -21,16 +21,17 @@ from hanport.store.engine import RollupEngine
 from hanport.store.jsondata import dumps, loads
 from hanport.store.rollups import add_to, combine, period_start
 from hanport.store.rows_json import body_json, parse_body
-from hanport.store.schema import FLAG_GAP, FLAG_LEGACY, FLAG_RESET
+from hanport.store.schema import FLAG_GAP, FLAG_LEGACY, FLAG_RESET, rollup_key
 
-__all__ = ["RollupTable", "StoredRow"]
+__all__ = ["RollupTable", "StoredRow", "keys"]
 
 StoredRow = tuple[int, str]
 """(start in Unix seconds, the row's JSON body)."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _HOUR_US = 3_600_000_000
-_END = 1 << 62
+_END = (1 << 33) - 1
+"""After every start a rollup can have (2242)."""
 _LENGTH_US = {"15m": 900_000_000, "1h": _HOUR_US}
 
 
@@ -38,12 +39,14 @@ class RollupTable:
     def __init__(self, db: sqlite3.Connection, zone: tzinfo) -> None:
         self._db = db
         self.zone = zone
+        self._open: tuple[tuple[int, str] | None, list[Rollup]] = (None, [])
+        """The last open periods computed, and the meter and state they came from."""
 
     # --- writing ---------------------------------------------------------------------------
 
     def save(self, meter: int, rollups: Iterable[Rollup]) -> None:
         self._db.executemany(
-            "INSERT OR REPLACE INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_row(meter, rollup) for rollup in rollups],
         )
 
@@ -76,18 +79,21 @@ class RollupTable:
         )
 
     def state(self, meter: int) -> dict[str, Any] | None:
+        text = self.state_text(meter)
+        return loads(text) if text is not None else None
+
+    def state_text(self, meter: int) -> str | None:
         row = self._db.execute(
             "SELECT state FROM rollup_state WHERE meter = ?", (meter,)
         ).fetchone()
-        return loads(row[0]) if row else None
+        return str(row[0]) if row else None
 
     # --- reading ---------------------------------------------------------------------------
 
     def stored(self, meter: int, step: str, start: int, end: int) -> list[StoredRow]:
         rows = self._db.execute(
-            "SELECT start, body FROM rollups WHERE meter = ? AND step = ? AND start >= ? "
-            "AND start < ? ORDER BY start",
-            (meter, step, start, end),
+            "SELECT start, body FROM rollups WHERE key >= ? AND key < ? ORDER BY key",
+            keys(meter, step, start, end),
         ).fetchall()
         if step == "15m":
             return [(start, zlib.decompress(body).decode()) for start, body in rows]
@@ -100,14 +106,17 @@ class RollupTable:
             for t, body in self.stored(meter, step, start, end)
         ]
 
-    def open_rows(self, meter: int, step: str, state: dict[str, Any] | None) -> list[Rollup]:
+    def open_rows(self, meter: int, step: str) -> list[Rollup]:
         """The periods of `step` not final yet, as they stand: the engine's open quarters and
         hours, and for days and months the stored part plus the open hours."""
-        if state is None:
+        text = self.state_text(meter)
+        if text is None:
             return []
-        rows = RollupEngine(self.zone, state=state).open_rollups()
+        if self._open[0] != (meter, text):  # asked again before the next write: as before
+            self._open = ((meter, text), RollupEngine(self.zone, state=loads(text)).open_rollups())
+        rows = self._open[1]
         if step in ("15m", "1h"):
-            return [row for row in rows if row.step == step]
+            return [_copy(row) for row in rows if row.step == step]
         periods: dict[int, Rollup] = {}
         for hour in (row for row in rows if row.step == "1h"):
             start = period_start(hour.start, step, self.zone)
@@ -146,18 +155,15 @@ class RollupTable:
             self.save(meter, final)
             saved.update((row.step, int(row.start.timestamp())) for row in final)
         stale = [
-            (step, start)
+            (rollup_key(meter, step, start),)
+            for part in ("15m", "1h")
             for step, start in self._db.execute(
-                "SELECT step, start FROM rollups WHERE meter = ? AND step IN ('15m', '1h') "
-                "AND start >= ?",
-                (meter, since_us // 1_000_000),
+                "SELECT step, start FROM rollups WHERE key >= ? AND key < ?",
+                keys(meter, part, since_us // 1_000_000, _END),
             )
             if (step, start) not in saved and not _touches_hours(step, start, damaged)
         ]
-        self._db.executemany(
-            "DELETE FROM rollups WHERE meter = ? AND step = ? AND start = ?",
-            [(meter, step, start) for step, start in stale],
-        )
+        self._db.executemany("DELETE FROM rollups WHERE key = ?", stale)
         self.recombine(meter, since_us)
         return engine
 
@@ -169,26 +175,38 @@ class RollupTable:
             first = int(period_start(since, step, self.zone).timestamp())
             periods = combine(self.typed(meter, part, first, _END), step, self.zone)
             self._db.execute(
-                "DELETE FROM rollups WHERE meter = ? AND step = ? AND start >= ?",
-                (meter, step, first),
+                "DELETE FROM rollups WHERE key >= ? AND key < ?", keys(meter, step, first, _END)
             )
             self.save(meter, periods)
+
+
+def _copy(rollup: Rollup) -> Rollup:
+    copied = Rollup(rollup.step, rollup.start, partial=rollup.partial)
+    add_to(copied, rollup)
+    return copied
 
 
 def _row(meter: int, rollup: Rollup) -> tuple[object, ...]:
     body = body_json(rollup)
     flags = FLAG_GAP * rollup.gap | FLAG_RESET * rollup.reset | FLAG_LEGACY * rollup.legacy
     stored: str | bytes = zlib.compress(body.encode(), 6) if rollup.step == "15m" else body
+    start = int(rollup.start.timestamp())
     return (
+        rollup_key(meter, rollup.step, start),
         meter,
         rollup.step,
-        int(rollup.start.timestamp()),
+        start,
         rollup.readings,
         rollup.energy_import_wh,
         rollup.energy_export_wh,
         flags,
         stored,
     )
+
+
+def keys(meter: int, step: str, start: int, end: int) -> tuple[int, int]:
+    """The key range of a meter's rollups of `step` starting in [start, end) (Unix seconds)."""
+    return rollup_key(meter, step, start), rollup_key(meter, step, end)
 
 
 def _micros(moment: datetime) -> int:

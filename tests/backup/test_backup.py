@@ -83,7 +83,7 @@ def test_copy_holds_every_row_committed_before_it_began_while_writes_go_on(
 
     try:
         result = backup_database(
-            live, tmp_path / "copy.db", pages_per_step=4, progress=write_during_the_copy
+            live, tmp_path / "copy.db", pages_per_step=2, progress=write_during_the_copy
         )
     finally:
         writer.close()
@@ -150,7 +150,7 @@ def test_a_full_disk_is_one_sentence_and_leaves_nothing(tmp_path: Path) -> None:
     live = _database(tmp_path / "live.db", 2_000)
     small = tmp_path / "small"
     small.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(small)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(small)], check=True)
     try:
         with pytest.raises(BackupError, match="the disk is full; free some space"):
             backup_database(live, small / "copy.db")
