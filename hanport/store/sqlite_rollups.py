@@ -9,6 +9,7 @@ only in the engine's state (`rollup_state`), written in the same transaction as 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +19,6 @@ from typing import Any
 from hanport.model import Reading
 from hanport.store.base import Rollup
 from hanport.store.engine import RollupEngine
-from hanport.store.jsondata import dumps, loads
 from hanport.store.rollups import add_to, combine, period_start
 from hanport.store.rows_json import body_json, parse_body
 from hanport.store.schema import FLAG_GAP, FLAG_LEGACY, FLAG_RESET, rollup_key
@@ -68,7 +68,8 @@ class RollupTable:
 
     def save_state(self, meter: int, engine: RollupEngine) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO rollup_state VALUES (?, ?)", (meter, dumps(engine.state()))
+            "INSERT OR REPLACE INTO rollup_state VALUES (?, ?)",
+            (meter, json.dumps(engine.state(), separators=(",", ":"))),
         )
 
     def engine(self, meter: int) -> RollupEngine:
@@ -80,7 +81,7 @@ class RollupTable:
 
     def state(self, meter: int) -> dict[str, Any] | None:
         text = self.state_text(meter)
-        return loads(text) if text is not None else None
+        return json.loads(text) if text is not None else None
 
     def state_text(self, meter: int) -> str | None:
         row = self._db.execute(
@@ -113,7 +114,10 @@ class RollupTable:
         if text is None:
             return []
         if self._open[0] != (meter, text):  # asked again before the next write: as before
-            self._open = ((meter, text), RollupEngine(self.zone, state=loads(text)).open_rollups())
+            self._open = (
+                (meter, text),
+                RollupEngine(self.zone, state=json.loads(text)).open_rollups(),
+            )
         rows = self._open[1]
         if step in ("15m", "1h"):
             return [_copy(row) for row in rows if row.step == step]

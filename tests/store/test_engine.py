@@ -3,6 +3,7 @@ batch as the store feeds it, carried through its JSON state; registers sent only
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hanport.model import Reading
-from hanport.store import jsondata
 from hanport.store.base import Rollup
 from hanport.store.boundary import slot_energies
 from hanport.store.engine import RollupEngine
@@ -89,7 +89,7 @@ def test_batches_and_the_carried_state_change_nothing(
         got += engine.feed(readings[at : at + cut])
         at += cut
         if through_json:
-            engine = RollupEngine(TALLINN, state=jsondata.loads(jsondata.dumps(engine.state())))
+            engine = RollupEngine(TALLINN, state=json.loads(json.dumps(engine.state())))
     got += engine.open_rollups()
     key = lambda r: (r.step, r.start.timestamp())  # noqa: E731
     assert sorted(got, key=key) == sorted(expected, key=key)
