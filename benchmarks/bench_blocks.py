@@ -5,19 +5,20 @@
 Prints bytes per reading, what a meter-year would take (3,153,600 readings at 10 s), and
 encode/decode rates. The SQLite store, its rollups and the issue-3 targets (≤ 150 MB per
 meter-year, > 20,000 readings/s ingest, hourly year series < 100 ms) are measured once the store
-exists; this measures the representation it is built on.
+exists; this measures the representation it is built on (blocks of format 3 since issue 10).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import UTC, datetime, timedelta
 
 import hanport
 from hanport.model import Reading
 from hanport.sim.home import HomeSimulator
-from hanport.store.blocks import decode_block, encode_block
+from hanport.store.blocks import decode_block, decode_columns, encode_block
 
 READINGS_PER_YEAR = 365 * 8640
 
@@ -55,6 +56,13 @@ def main() -> None:
     print(f"  meter-year    {per_reading * READINGS_PER_YEAR / 1e6:6.1f} MB of blocks")
     print(f"  encode        {len(readings) / encode_s:8,.0f} readings/s")
     print(f"  decode        {len(readings) / decode_s:8,.0f} readings/s")
+    names = ["voltage_l1_v", "voltage_l2_v", "voltage_l3_v"]
+    started = time.perf_counter()
+    columns = [decode_columns(block, names) for block in blocks]
+    columns_s = time.perf_counter() - started
+    assert [v for _, (v1, _, _) in columns for v in v1] == [r.voltage_l1_v for r in readings]
+    print(f"  3 voltages    {len(readings) / columns_s:8,.0f} readings/s (columns only)")
+    print(f"  load average  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,6 @@ WAITING = frozenset(
 
 PENDING: dict[tuple[str, str], str] = {
     ("web/api.py", "The meter "): "web.meter_no_reading",
-    ("store/sqlite.py", "The database "): "[store], the store engineer's",
     ("store/sink.py", "%d readings could not be stored"): "[store], the store engineer's",
     ("store/sink.py", "Old readings could not be deleted"): "[store], the store engineer's",
     ("store/sink.py", "Cannot write to the database"): "[store], the store engineer's",

@@ -10,11 +10,11 @@ scheduled copies with rotation, and `hanport db check`.
 from __future__ import annotations
 
 from hanport.backup.check import DbReport, check_database, report_lines
-from hanport.backup.copy import BackupError, BackupResult, backup_database
 from hanport.backup.restore import RestoreError, restore_database
 from hanport.backup.rotation import backup_name, backup_time, next_due, to_remove
 from hanport.backup.schedule import run_scheduled_backups
 from hanport.backup.settings import BACKUP_KEYS, BackupSettings, backup_settings
+from hanport.store.copy import BackupError, BackupResult, backup_database
 
 __all__ = [
     "BACKUP_KEYS",

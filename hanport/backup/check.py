@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hanport.backup.copy import open_existing
 from hanport.backup.errors import BackupProblem
 from hanport.backup.restore import HANPORT_TABLES
 from hanport.i18n import text
 from hanport.i18n.formats import size_text
+from hanport.store.copy import open_existing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from hanport.store.sqlite import SqliteStore
+    from hanport.errors import HanError
+    from hanport.store.base import Store
 
 __all__ = ["CheckError", "DbReport", "MeterSummary", "TableSize", "check_database", "report_lines"]
 
@@ -61,6 +62,8 @@ class DbReport:
     meters: list[MeterSummary] = field(default_factory=list)
     hanport: bool = True
     """Whether the hanport tables are there."""
+    problem: HanError | None = None
+    """Why the store could not be read (a storage version to upgrade, or too new)."""
 
     @property
     def intact(self) -> bool:
@@ -105,9 +108,11 @@ def report_lines(report: DbReport, language: str) -> list[str]:
         lines.append(
             text("backup.check_table", language, name=table.name, rows=table.rows, size=size)
         )
+    if report.problem is not None:
+        lines.append(report.problem.text(language))
     if not report.hanport:
         lines.append(text("backup.check_not_hanport", language))
-    elif report.intact and not report.meters:
+    elif report.intact and not report.meters and report.problem is None:
         lines.append(text("backup.check_no_meter", language))
     for meter in report.meters:
         lines.append(
@@ -181,36 +186,27 @@ def _dbstat(db: sqlite3.Connection) -> dict[str, int]:
 
 
 def _with_meters(report: DbReport, zone: str) -> DbReport:
-    """Readings per meter through the store: the sealed hours' counts from the monthly rollups,
-    plus the readings of the hour still open."""
-    from hanport.store.sqlite import SqliteStore
+    """Readings per meter through the store: the counts of its monthly rollups, the open
+    month's as it stands. A file of another storage version is not upgraded here: the report
+    says what hanport will do with it."""
+    from hanport.store import StoreError, open_store
 
-    store = SqliteStore(report.path, ZoneInfo(zone))
     try:
-        meters = [_meter(store, meter) for meter in store.meters()]
+        store = open_store(str(report.path), ZoneInfo(zone), upgrade=False)
+    except StoreError as problem:
+        return DbReport(**{**report.__dict__, "problem": problem})
+    try:
+        meters = [_meter(store, meter.id, meter.first, meter.last) for meter in store.meters()]
     finally:
         store.close()
     return DbReport(**{**report.__dict__, "meters": meters})
 
 
-def _meter(store: SqliteStore, meter: str) -> MeterSummary:
-    first, last = store.first(meter), store.latest(meter)
-    start = _time(first)
-    end = _time(last)
+def _meter(store: Store, meter: str, start: datetime | None, end: datetime | None) -> MeterSummary:
     if start is None or end is None:
         return MeterSummary(meter, 0, start, end)
-    months = store.series(meter, "1mo", start - timedelta(days=32), end + timedelta(days=1))
-    sealed = sum(rollup.readings for rollup in months)
-    hour = end.astimezone(UTC).replace(minute=0, second=0, microsecond=0)  # the store's hours
-    open_hour = len(store.readings(meter, hour, end + timedelta(seconds=1)))
-    return MeterSummary(meter, sealed + open_hour, start, end)
-
-
-def _time(reading: object) -> datetime | None:
-    if reading is None:
-        return None
-    moment = getattr(reading, "meter_time", None) or getattr(reading, "received_at", None)
-    return moment if isinstance(moment, datetime) else None
+    months = store.series(meter, "1mo", start - timedelta(days=32), end + timedelta(days=32))
+    return MeterSummary(meter, sum(month.readings for month in months), start, end)
 
 
 def _shown(moment: datetime | None) -> str:

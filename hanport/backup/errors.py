@@ -1,11 +1,10 @@
-"""The errors of `hanport backup`, `restore` and `db check`: codes of the `[backup]` table."""
+"""The errors of `hanport backup`, `restore` and `db check`: codes of the `[backup]` table.
+
+The online copy itself is the store's (`hanport.store.copy`): storage upgrades take one first.
+"""
 
 from __future__ import annotations
 
-from hanport.errors import HanError
+from hanport.store.copy import BackupProblem
 
 __all__ = ["BackupProblem"]
-
-
-class BackupProblem(HanError):
-    """A backup, a restore or a check that cannot be done; `str()` English, `text("et")`."""

@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanport.backup.copy import backup_database, open_existing
 from hanport.backup.errors import BackupProblem
+from hanport.store.copy import backup_database, open_existing
 
 __all__ = ["HANPORT_TABLES", "RestoreError", "RestoreResult", "restore_database"]
 

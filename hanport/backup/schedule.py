@@ -13,11 +13,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hanport.backup.copy import BackupError, BackupResult, backup_database
 from hanport.backup.rotation import backup_name, next_due, to_remove
 from hanport.backup.settings import BackupSettings
 from hanport.i18n import text
 from hanport.i18n.formats import size_text
+from hanport.store.copy import BackupError, BackupResult, backup_database
 
 __all__ = ["run_scheduled_backups"]
 

@@ -41,10 +41,10 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _backup(args: argparse.Namespace, language: str) -> int:
-    from hanport.backup.copy import backup_database
     from hanport.backup.rotation import backup_name
     from hanport.i18n import text
     from hanport.i18n.formats import size_text
+    from hanport.store.copy import backup_database
 
     def work() -> str:
         database = _database(args)

@@ -38,7 +38,7 @@ from hanport.sources.transport import (
     parse_source,
     parse_start,
 )
-from hanport.store.sqlite import SqliteStore
+from hanport.store import open_store
 
 __all__ = [
     "SourceError",
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, language: str) -> int:
         energy_scale=settings.energy_scale,
     )
     database = settings.database or ("hanport.db" if settings.source else "hanport-simulator.db")
-    SqliteStore(database, ZoneInfo(settings.timezone)).close()  # an unusable one: said now
+    open_store(database, ZoneInfo(settings.timezone)).close()  # unusable, or to upgrade: now
     sinks = build_sinks(settings, database)
     for sink in sinks:
         announce = getattr(sink, "announcement", None)

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from hanport.cli.progress import StatusLine, bar
 from hanport.i18n import Localized, number, plural
 from hanport.plugins import load_settings
+from hanport.store import Store, open_store
 from hanport.store.export import Progress, export
-from hanport.store.sqlite import SqliteStore
 
 __all__ = ["ExportError", "export_command", "terminal_progress"]
 
@@ -35,9 +35,9 @@ def export_command(args: argparse.Namespace, language: str) -> int:
     start, end = _moment(args.start, zone, "--from"), _moment(args.end, zone, "--to")
     if end <= start:
         raise ExportError("export.order")
-    store = SqliteStore(database, zone)
+    store = open_store(str(database), zone)
     try:
-        meter = _pick_meter(store, args.meter)
+        meter = _pick_meter(store, args.meter, database)
         out = _open(args.output) if args.output else sys.stdout
         try:
             bar = _bar(args, language)
@@ -76,17 +76,17 @@ def _moment(value: str, zone: ZoneInfo, flag: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
-def _pick_meter(store: SqliteStore, wanted: str | None) -> str:
-    meters = store.meters()
+def _pick_meter(store: Store, wanted: str | None, database: Path) -> str:
+    meters = [meter.id for meter in store.meters()]
     known = ", ".join(map(repr, meters))
     if wanted is not None:
         if wanted not in meters:
             if not meters:
-                raise ExportError("export.empty", database=store.path)
+                raise ExportError("export.empty", database=database)
             raise ExportError("export.no_meter", meter=wanted, known=known)
         return wanted
     if not meters:
-        raise ExportError("export.empty", database=store.path)
+        raise ExportError("export.empty", database=database)
     if len(meters) != 1:
         raise ExportError("export.which_meter", count=len(meters), known=known)
     return meters[0]

@@ -21,7 +21,7 @@ from hanport.model import Reading
 from hanport.runtime.hub import Subscription
 from hanport.settings.loader import Settings
 from hanport.sources.reader import ReaderState
-from hanport.store.sqlite import SqliteStore
+from hanport.store import Store
 
 __all__ = ["RuntimeView", "Sink"]
 
@@ -45,7 +45,7 @@ class RuntimeView(Protocol):
         ...
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         """The store, for reading (its own connection; the storage sink writes)."""
         ...
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from hanport.runtime.hub import EndOfReadings, Subscription
 from hanport.runtime.sink import RuntimeView
+from hanport.store import Store
 from hanport.store.sink import run_store_sink
-from hanport.store.sqlite import SqliteStore
 
 __all__ = ["StorageSink"]
 
@@ -20,7 +20,7 @@ class StorageSink:
     queue_size = 100_000
     """About 11 days of 10-s readings held while the database refuses writes (a full disk)."""
 
-    def __init__(self, store: SqliteStore, retention_days: int = 0) -> None:
+    def __init__(self, store: Store, retention_days: int = 0) -> None:
         self.store = store
         self.retention_days = retention_days
 

@@ -9,7 +9,7 @@ from hanport.model import Reading
 from hanport.runtime.hub import Hub
 from hanport.settings.loader import Settings
 from hanport.sources.reader import ReaderState
-from hanport.store.sqlite import SqliteStore
+from hanport.store import Store
 
 __all__ = ["Runtime"]
 
@@ -19,7 +19,7 @@ T = TypeVar("T")
 class Runtime:
     """A `RuntimeView` over the hub, the reader's state and a read connection to the store."""
 
-    def __init__(self, settings: Settings, hub: Hub, reader: ReaderState, store: SqliteStore):
+    def __init__(self, settings: Settings, hub: Hub, reader: ReaderState, store: Store):
         self._settings = settings
         self._hub = hub
         self._reader = reader
@@ -39,7 +39,7 @@ class Runtime:
         return self._hub.latest
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         return self._store
 
     def find(self, kind: type[T]) -> T | None:

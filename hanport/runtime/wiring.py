@@ -29,7 +29,7 @@ from hanport.runtime.view import Runtime
 from hanport.settings.loader import Settings
 from hanport.sources.reader import ReaderState, read_meter
 from hanport.sources.transport import Source
-from hanport.store.sqlite import SqliteStore
+from hanport.store import open_store
 
 __all__ = ["FINISH_S", "run_runtime"]
 
@@ -54,7 +54,8 @@ async def run_runtime(
     `language`: of the lines the reader, the hub and the sinks log.
     """
     zone = ZoneInfo(settings.timezone)
-    writing, reading = SqliteStore(database, zone), SqliteStore(database, zone)
+    writing = open_store(database, zone)
+    reading = open_store(database, zone, upgrade=False)  # the writer upgraded it
     hub = Hub(language)
     state = ReaderState(str(source))
     view = Runtime(settings, hub, state, reading)

@@ -1,1 +1,74 @@
-"""Storage of readings: compact blocks, rollups, SQLite (PostgreSQL later)."""
+"""Storage of readings: the `Store` interface, and `open_store` for a database URL.
+
+    open_store("/var/lib/hanport/hanport.db", zone)      a path: the SQLite store
+    open_store("sqlite:///hanport.db", zone)             the same, as a URL (relative path)
+    open_store("sqlite:////var/lib/hanport/hanport.db", zone)   (absolute path: four slashes)
+    open_store("postgresql://…", zone)                    arrives with `hanport server`
+
+Everything else in hanport uses `Store` (and, where a store offers them, `SeriesJson`,
+`ColumnReader`, `RecordStore`); see `hanport.store.base`. Opening an older database upgrades it
+after taking a copy (`hanport.store.migrations`).
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from hanport.store.base import (
+    ColumnReader,
+    MeterInfo,
+    Record,
+    RecordStore,
+    Rollup,
+    SeriesJson,
+    Stats,
+    Store,
+    read_columns,
+)
+from hanport.store.connection import StoreError
+
+__all__ = [
+    "ColumnReader",
+    "MeterInfo",
+    "Record",
+    "RecordStore",
+    "Rollup",
+    "SeriesJson",
+    "Stats",
+    "Store",
+    "StoreError",
+    "open_store",
+    "read_columns",
+]
+
+
+def open_store(url: str, zone: tzinfo, *, upgrade: bool = True) -> Store:
+    """The store a database URL (or plain path) names, opened and ready (upgraded first when it
+    was written by an older hanport, unless `upgrade` is False). Raises `StoreError` with one
+    sentence for a URL it cannot open."""
+    from pathlib import Path
+
+    scheme, found, rest = url.partition("://")
+    if not found:
+        path = Path(url)
+    elif scheme.lower() == "sqlite":
+        if not rest.startswith("/") or rest == "/":
+            raise StoreError("store.sqlite_url", url=url)
+        path = Path(rest[1:])
+    elif scheme.lower() in ("postgresql", "postgres"):
+        raise StoreError("store.postgresql_later", url=_without_password(url))
+    else:
+        raise StoreError("store.unknown_url", url=_without_password(url), scheme=scheme)
+    from hanport.store.sqlite import SqliteStore
+
+    return SqliteStore(path, zone, upgrade=upgrade)
+
+
+def _without_password(url: str) -> str:
+    """The URL as it may be shown: a password in it replaced by ***."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from hanport.errors import HanError
 from hanport.i18n import Localized
 
-__all__ = ["StoreError", "UnusableDatabase", "open_sqlite"]
+__all__ = ["BlockError", "StoreError", "UnusableDatabase", "open_sqlite"]
 
 _PRIVATE = 0o600
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -24,6 +24,10 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 class StoreError(HanError):
     """The database cannot be opened, read or written; the message says what to do."""
+
+
+class BlockError(StoreError):
+    """A stored block of readings cannot be read back (damaged, or written by a newer hanport)."""
 
 
 class UnusableDatabase(Localized, StoreError):

@@ -1,8 +1,9 @@
 """`hanport export`: readings or rollups of a time range as CSV or JSON lines.
 
-Raw readings use exactly the `Reading` field names; rollups have one row per period with the
-energy from the registers and min/mean/max per quantity. Long exports go day by day (bounded
-memory) and show a progress bar with the rows so far on a terminal.
+Raw readings use exactly the `Reading` field names; rollups have one row per closed period with
+the energy from the registers, min/mean/max per quantity, and `legacy` (1 for a period kept as
+an older hanport computed it). Long exports go day by day (bounded memory) and show a progress
+bar with the rows so far on a terminal. Works with any `Store`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any, TextIO
 
 from hanport.model import READING_FIELDS, Reading
 from hanport.output import reading_json, value_json
-from hanport.store.rollups import STAT_FIELDS, Rollup
-from hanport.store.sqlite import SqliteStore
+from hanport.store.base import Rollup, Store
+from hanport.store.rollups import STAT_FIELDS
 
 __all__ = ["ROLLUP_COLUMNS", "Progress", "export"]
 
@@ -28,6 +29,7 @@ ROLLUP_COLUMNS = (
     "energy_export_wh",
     "gap",
     "reset",
+    "legacy",
     *(f"{name}_{part}" for name in STAT_FIELDS for part in ("min", "mean", "max")),
 )
 _READING_COLUMNS = tuple(name for name in READING_FIELDS if name != "extra")
@@ -37,7 +39,7 @@ _EVERY_ROWS = 1000
 
 
 def export(
-    store: SqliteStore,
+    store: Store,
     meter: str,
     start: datetime,
     end: datetime,
@@ -62,8 +64,9 @@ def export(
                     progress(min(max((moment - start) / span, 0.0), 1.0), rows)  # within a day
         else:
             for rollup in store.series(meter, step, day_start, day_end):
-                _write_rollup(rollup, writer, out)
-                rows += 1
+                if not rollup.partial:  # the open period is exported once it has closed
+                    _write_rollup(rollup, writer, out)
+                    rows += 1
         if progress is not None:
             progress((day_end - start) / span, rows)
     return rows
@@ -98,6 +101,7 @@ def _write_rollup(rollup: Rollup, writer: Any, out: TextIO) -> None:
         rollup.energy_export_wh,
         int(rollup.gap),
         int(rollup.reset),
+        int(rollup.legacy),
     ]
     for name in STAT_FIELDS:
         stats = rollup.stats.get(name)

@@ -1,32 +1,53 @@
-"""Rollups per 15 minutes (the Estonian market interval), hour, day and month.
+"""Rollups per 15 minutes (the Estonian market interval), hour, day and month. Pure.
 
-Energy in a period comes from the cumulative registers, never from summing power samples:
-    energy = register at the period's last reading − register at the previous reading
-so a missed telegram loses nothing. Faults never produce negative or huge fake consumption:
-    * a gap (no reading for longer than `max_gap`) → the energy across it is not attributed to
-      any period, and the period after it is marked `gap`;
-    * a register that goes backwards or a changed meter id (a replaced meter) → counting starts
-      again from the new meter's first reading, and the period is marked `reset`.
-Days and months are calendar days and months in the given zone (23 and 25 hour days at DST
-changes); 15-minute and hour periods are aligned to the zone's clock too.
-Registers that carry fractions of a Wh (Decimal) are counted in whole Wh crossed: each period
-gets floor(register after) − floor(register before), so the periods add up exactly to the
-register's whole-Wh growth and no fraction is lost or counted twice. Power statistics keep
-Decimal values as they are.
-This module is pure: readings in, rollups out.
+Energy follows the DSO's boundary rule (`hanport.store.boundary`): a quarter's energy is the
+register at its end minus the register at its start, each in whole Wh reached; a reading
+stamped exactly on a boundary is the register there, and between two readings the register is
+interpolated at the boundary. An hour is the sum of its quarters, a day of its hours, a month
+of its days, so every step agrees with the others and with the DSO's quarter-hour data.
+
+Statistics (min/sum/max of power, voltage, current) and the reading count follow the same
+rule: a period is (start, end], so the reading at 12:15:00 counts in 12:00–12:15, the period
+whose energy it closes.
+
+Two readings of a register are connected, and the growth between them is shared out over the
+boundaries between them, when the readings kept coming in between (no two consecutive readings
+more than `max_gap` apart), the register did not go backwards, the meter stayed the same, and
+they are at most `max_silence` apart. So a meter that sends energy once an hour (Kamstrup,
+Aidon, Kaifa in Norway: power every 10 s, registers hourly) gets its energy per quarter by
+interpolation between its hourly registers. Faults never produce negative or fake energy:
+
+    * `gap`: the energy is not fully known: readings missing (the period after the gap, and the
+      one the chain broke in), the first period recorded, a register silent too long;
+    * `reset`: a register went backwards or the meter id changed; counting starts again from
+      the new value.
+
+A quarter is final once a reading at or after its end exists and every register's value at its
+end is known (for hourly registers: once the next hourly reading is in). `RollupEngine` keeps
+the quarters and the hour not final yet, and its state is JSON (`state()`), so that the store
+can carry it from one write to the next and show the open periods as they stand
+(`hanport.store.engine`). Pure: readings in, rollups out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
-from decimal import Decimal
-from math import floor
 
 from hanport.model import Reading
+from hanport.store.base import Rollup
 
-__all__ = ["STAT_FIELDS", "STEPS", "Rollup", "Stats", "period_start", "rollups"]
+__all__ = [
+    "MAX_GAP",
+    "MAX_SILENCE",
+    "REGISTERS",
+    "STAT_FIELDS",
+    "STEPS",
+    "add_to",
+    "combine",
+    "period_start",
+    "rollups",
+]
 
 STEPS = ("15m", "1h", "1d", "1mo")
 STAT_FIELDS = (
@@ -45,44 +66,14 @@ STAT_FIELDS = (
     "current_l2_a",
     "current_l3_a",
 )
-
-
-@dataclass
-class Stats:
-    """Minimum, maximum and mean of one quantity over a period."""
-
-    minimum: Decimal | int
-    maximum: Decimal | int
-    total: Decimal | int
-    count: int = 1
-
-    @property
-    def mean(self) -> Decimal:
-        return Decimal(self.total) / self.count
-
-    def add(self, value: Decimal | int) -> None:
-        if value < self.minimum:  # comparisons, not min()/max() calls: 40 per reading
-            self.minimum = value
-        elif value > self.maximum:
-            self.maximum = value
-        self.total += value
-        self.count += 1
-
-
-@dataclass
-class Rollup:
-    step: str
-    start: datetime
-    readings: int = 0
-    energy_import_wh: int = 0
-    energy_export_wh: int = 0
-    gap: bool = False
-    reset: bool = False
-    stats: dict[str, Stats] = field(default_factory=dict)
+REGISTERS = ("energy_import_wh", "energy_export_wh")
+MAX_GAP = timedelta(minutes=5)
+MAX_SILENCE = timedelta(hours=3)
 
 
 def period_start(moment: datetime, step: str, zone: tzinfo) -> datetime:
-    """The start of the period `moment` falls in, on the zone's clock."""
+    """The start of the period `moment` falls in, on the zone's clock (a moment exactly on a
+    boundary is the start of the next period here; the rollups count it in the one before)."""
     local = moment.astimezone(zone)
     if step == "15m":
         start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
@@ -101,71 +92,52 @@ def rollups(
     readings: Iterable[Reading],
     step: str,
     zone: tzinfo,
-    max_gap: timedelta = timedelta(minutes=5),
-) -> Iterator[Rollup]:
-    """Rollups of time-ordered readings of one meter location (readings without a time skip)."""
-    current: Rollup | None = None
-    previous: Reading | None = None
-    for reading in readings:
-        moment = _moment(reading)
-        if moment is None:
-            continue
-        start = period_start(moment, step, zone)
-        # compared as instants: in the repeated hour of a DST change, 03:00 and 03:00 differ
-        if current is None or start.timestamp() != current.start.timestamp():
-            if current is not None:
-                yield current
-            current = Rollup(step, start)
-        _add(current, previous, reading, max_gap)
-        previous = reading
-    if current is not None:
-        yield current
+    max_gap: timedelta = MAX_GAP,
+    max_silence: timedelta = MAX_SILENCE,
+) -> list[Rollup]:
+    """Rollups of time-ordered readings of one meter location, the open ones `partial`
+    (readings without a time, or not after the one before, are skipped)."""
+    if step not in STEPS:
+        raise ValueError(f"Unknown step {step!r}; use one of {', '.join(STEPS)}.")
+    from hanport.store.engine import RollupEngine
+
+    engine = RollupEngine(zone, max_gap, max_silence)
+    rows = [*engine.feed([r for r in readings if _moment(r) is not None]), *engine.open_rollups()]
+    mine = sorted((row for row in rows if row.step == (step if step == "15m" else "1h")), key=_key)
+    return mine if step in ("15m", "1h") else combine(mine, step, zone)
 
 
-def _add(rollup: Rollup, previous: Reading | None, reading: Reading, max_gap: timedelta) -> None:
-    rollup.readings += 1
-    values = reading.__dict__  # one dict lookup per quantity instead of getattr
-    every = rollup.stats
-    for name in STAT_FIELDS:
-        value = values[name]
-        if value is not None:
-            stats = every.get(name)
-            if stats is None:
-                every[name] = Stats(value, value, value)
-            else:
-                stats.add(value)
-    if previous is None:
-        return
-    gap = _elapsed(previous, reading) > max_gap
-    if gap:
-        rollup.gap = True
-        return
-    imported = _delta(previous.energy_import_wh, reading.energy_import_wh)
-    exported = _delta(previous.energy_export_wh, reading.energy_export_wh)
-    if previous.meter_id != reading.meter_id or imported is None or exported is None:
-        rollup.reset = True
-        return
-    rollup.energy_import_wh += imported
-    rollup.energy_export_wh += exported
+def combine(parts: Iterable[Rollup], step: str, zone: tzinfo) -> list[Rollup]:
+    """Parts (hours, or days) added up into the days or months holding them, in order."""
+    combined: dict[float, Rollup] = {}
+    for part in parts:
+        start = period_start(part.start, step, zone)
+        into = combined.get(start.timestamp())
+        if into is None:
+            into = combined[start.timestamp()] = Rollup(step, start)
+        add_to(into, part)
+    return list(combined.values())
 
 
-def _delta(before: int | Decimal | None, after: int | Decimal | None) -> int | None:
-    """Register growth in whole Wh; None when it went backwards (replaced or reset meter)."""
-    if before is None or after is None:
-        return 0
-    if after < before:
-        return None
-    if type(after) is int and type(before) is int:
-        return after - before
-    return floor(after) - floor(before)
+def add_to(into: Rollup, part: Rollup) -> None:
+    into.readings += part.readings
+    into.energy_import_wh += part.energy_import_wh
+    into.energy_export_wh += part.energy_export_wh
+    into.gap |= part.gap
+    into.reset |= part.reset
+    into.partial |= part.partial
+    into.legacy |= part.legacy
+    for name, stats in part.stats.items():
+        mine = into.stats.get(name)
+        if mine is None:
+            into.stats[name] = stats.copy()
+        else:
+            mine.merge(stats)
+
+
+def _key(rollup: Rollup) -> float:
+    return rollup.start.timestamp()
 
 
 def _moment(reading: Reading) -> datetime | None:
     return reading.meter_time or reading.received_at
-
-
-def _elapsed(before: Reading, after: Reading) -> timedelta:
-    start, end = _moment(before), _moment(after)
-    assert start is not None
-    assert end is not None
-    return end - start

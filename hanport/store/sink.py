@@ -17,12 +17,14 @@ from typing import Protocol
 
 from hanport.model import Reading
 
-__all__ = ["Store", "Subscription", "run_store_sink"]
+__all__ = ["Subscription", "Writer", "run_store_sink"]
 
 log = logging.getLogger(__name__)
 
 
-class Store(Protocol):
+class Writer(Protocol):
+    """What the sink needs of a store (`hanport.store.Store` has it)."""
+
     def write(self, readings: Sequence[Reading]) -> None: ...
 
 
@@ -36,7 +38,7 @@ class Subscription(Protocol):
 
 async def run_store_sink(
     readings: Subscription,
-    store: Store,
+    store: Writer,
     *,
     commit_every_s: float = 10.0,
     max_buffered: int = 7 * 8640,
@@ -78,7 +80,7 @@ async def _prune(prune: Callable[[], object]) -> None:
         log.error("Old readings could not be deleted (%s); they are kept for now.", error)
 
 
-async def _commit(store: Store, buffer: deque[Reading], failing: bool, max_buffered: int) -> bool:
+async def _commit(store: Writer, buffer: deque[Reading], failing: bool, max_buffered: int) -> bool:
     if not buffer:
         return failing
     batch = list(buffer)

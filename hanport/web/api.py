@@ -143,18 +143,14 @@ def _authorised(request: Request) -> AppContext:
 
 
 async def _meter(request: Request, app: AppContext) -> str:
-    known = _known(app)
-    wanted = request.query_params.get("meter")
-    if wanted is None or wanted not in known:
-        await asyncio.to_thread(app.store.refresh)  # a meter the writer has added since
-        known = _known(app)
+    known = await asyncio.to_thread(_known, app)
     return params.meter(request.query_params, known)
 
 
 def _known(app: AppContext) -> list[str]:
     """The stored meters and the one reading now (stored within the next 10 s)."""
     live = app.hub.latest
-    meters = set(app.store.meters())
+    meters = {meter.id for meter in app.store.meters()}
     if live is not None:
         meters.add(live.meter_id or "")
     return sorted(meters)

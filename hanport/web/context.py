@@ -16,7 +16,7 @@ from hanport.runtime.hub import Hub
 from hanport.runtime.sink import RuntimeView
 from hanport.settings.loader import Settings
 from hanport.sources.reader import ReaderState
-from hanport.store.sqlite import SqliteStore
+from hanport.store import Store
 from hanport.web.accounts import Accounts
 from hanport.web.grid import grid_json, site_json
 from hanport.web.limits import LoginLimiter, PasswordGate
@@ -57,7 +57,7 @@ class AppContext:
         return self.view.reader
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         return self.view.store
 
     def stop_streams(self) -> None:

@@ -1,8 +1,9 @@
-"""The API's answers from the store, as JSON text built without detours.
+"""The API's answers from a store, as JSON text built without detours.
 
-A year of hourly rollups is 8,760 rows; the stored statistics are already JSON in the shape the
-API sends (`{"min","max","avg","sum","n"}` per quantity), so they are passed on, cut to the
-fields asked for, never parsed and dumped again. Runs in a worker thread.
+A year of hourly rollups is 8,760 rows. A store with the `SeriesJson` capability (the SQLite
+store) hands the rows over as JSON text straight from what it stored; any other `Store` gives
+typed rows, written here with the same writer (`hanport.store.rows_json`): both give the same
+text. Runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -13,106 +14,62 @@ from datetime import datetime, tzinfo
 
 from hanport.model import Reading
 from hanport.output import reading_json
-from hanport.store.rollups import STAT_FIELDS, Rollup, period_start
-from hanport.store.sqlite import SqliteStore, stats_json
+from hanport.store.base import Rollup, SeriesJson, Store
+from hanport.store.rollups import STAT_FIELDS, period_start
+from hanport.store.rows_json import IsoTimes, body_json, row_json
 
-__all__ = ["energy_json", "meters_json", "readings_json", "series_json"]
+__all__ = ["energy_json", "meters_json", "readings_json", "rows_json", "series_json"]
 
-Row = tuple[int, int, int, int, int, int, str]
 _BOOL = ("false", "true")
 _PARTIAL = ("", ',"partial":true')
 
 
 def series_json(
-    store: SqliteStore,
+    store: Store,
     meter: str,
     step: str,
     start: datetime,
     end: datetime,
     fields: Sequence[str] | None,
 ) -> str:
-    """Stored rollups and, computed now, those of the hour not sealed yet; the period holding
-    the newest reading is marked `"partial":true` (absent on every other row)."""
-    rows, partial = _with_open(store, meter, step, start, end)
-    iso = _IsoTimes(store.zone)
-    wanted = None if fields is None or set(fields) >= set(STAT_FIELDS) else list(fields)
-    body = ",".join(_series_row(row, iso, wanted, row[0] == partial) for row in rows)
-    head = f'{{"meter":{json.dumps(meter)},"step":"{step}",'
-    return f'{head}"from":"{start.isoformat()}","to":"{end.isoformat()}","rows":[{body}]}}'
-
-
-def _with_open(
-    store: SqliteStore, meter: str, step: str, start: datetime, end: datetime
-) -> tuple[list[Row], int | None]:
-    """The stored rows with the open hour's own (which replace any stored for the same start,
-    such as the day's sealed hours), and the start of the still open period (or None)."""
-    rows = store.series_rows(meter, step, start, end)
-    fresh = store.open_rollups(meter, step, start, end)
-    if not fresh:
-        return rows, None
-    low, high = start.timestamp(), end.timestamp()
-    mine = [_row(r) for r in fresh if low <= r.start.timestamp() < high]
-    starts = {row[0] for row in mine}
-    rows = [row for row in rows if row[0] not in starts]
-    if rows and mine and rows[-1][0] > mine[0][0]:  # stored rows after the open hour: unusual
-        rows = sorted([*rows, *mine])
+    """The stored rollups and the open ones: the periods still open (the one holding the
+    newest reading, or waiting for a register) are marked `"partial":true` (absent on every
+    other row), those an older hanport computed and today's rules could not `"legacy":true`."""
+    if isinstance(store, SeriesJson):
+        rows = store.series_json(meter, step, start, end, fields)
     else:
-        rows += mine
-    return rows, int(fresh[-1].start.timestamp())
+        rows = rows_json(store.series(meter, step, start, end), store.zone, fields)
+    head = f'{{"meter":{json.dumps(meter)},"step":"{step}",'
+    return f'{head}"from":"{start.isoformat()}","to":"{end.isoformat()}","rows":{rows}}}'
 
 
-def _row(rollup: Rollup) -> Row:
-    stats = ",".join(f'"{name}":{stats_json(s)}' for name, s in rollup.stats.items())
-    return (
-        int(rollup.start.timestamp()),
-        rollup.readings,
-        rollup.energy_import_wh,
-        rollup.energy_export_wh,
-        int(rollup.gap),
-        int(rollup.reset),
-        "{" + stats + "}",
-    )
+def rows_json(rollups: Sequence[Rollup], zone: tzinfo, fields: Sequence[str] | None) -> str:
+    """Typed rows as the API's rows array (the statistics of `fields` only, all when None)."""
+    wanted = None if fields is None or set(fields) >= set(STAT_FIELDS) else list(fields)
+    iso = IsoTimes(zone)
+    rows = []
+    for rollup in rollups:
+        t = int(rollup.start.timestamp())
+        rows.append(row_json(iso(t), t, body_json(rollup, wanted), rollup.partial))
+    return "[" + ",".join(rows) + "]"
 
 
-def _series_row(row: Row, iso: _IsoTimes, wanted: list[str] | None, partial: bool) -> str:
-    t, readings, imported, exported, gap, reset, stats = row
-    if wanted is not None:
-        stats = _pick(stats, wanted)
-    return (
-        f'{{"start":"{iso(t)}","t":{t},"readings":{readings},"energy_import_wh":{imported},'
-        f'"energy_export_wh":{exported},"gap":{_BOOL[gap]},"reset":{_BOOL[reset]},'
-        f'"stats":{stats}{_PARTIAL[partial]}}}'
-    )
-
-
-def _pick(stats: str, names: list[str]) -> str:
-    """The named entries of a stored statistics object (flat objects, no nested braces)."""
-    parts = []
-    for name in names:
-        key = f'"{name}":{{'
-        at = stats.find(key)
-        if at >= 0:
-            parts.append(stats[at : stats.index("}", at) + 1])
-    return "{" + ",".join(parts) + "}"
-
-
-def energy_json(store: SqliteStore, meter: str, period: str, start: datetime, end: datetime) -> str:
+def energy_json(store: Store, meter: str, period: str, start: datetime, end: datetime) -> str:
     """Energy in and out per day, month or year (years added up from their months); the period
-    still open (with the newest reading) is marked `"partial":true`."""
+    still open is marked `"partial":true`."""
     step = "1d" if period == "day" else "1mo"
-    rows, partial = _with_open(store, meter, step, start, end)
     totals: dict[int, list[int]] = {}
-    for t, _readings, imported, exported, gap, _reset, _stats in rows:
-        key = t
+    for rollup in store.series(meter, step, start, end):
+        key = t = int(rollup.start.timestamp())
         if period == "year":
             month = datetime.fromtimestamp(t, store.zone)
             key = int(period_start(month.replace(month=1), "1mo", store.zone).timestamp())
         into = totals.setdefault(key, [0, 0, 0, 0])
-        into[0] += imported
-        into[1] += exported
-        into[2] |= gap
-        into[3] |= t == partial
-    iso = _IsoTimes(store.zone)
+        into[0] += rollup.energy_import_wh
+        into[1] += rollup.energy_export_wh
+        into[2] |= rollup.gap
+        into[3] |= rollup.partial
+    iso = IsoTimes(store.zone)
     body = ",".join(
         f'{{"start":"{iso(t)}","t":{t},"energy_import_wh":{imp},"energy_export_wh":{exp},'
         f'"gap":{_BOOL[gap]}{_PARTIAL[open_]}}}'
@@ -133,39 +90,14 @@ def readings_json(readings: Sequence[Reading], meter: str, fields: Sequence[str]
     return f'{{"meter":{json.dumps(meter)},"readings":[{body}]}}'
 
 
-def meters_json(store: SqliteStore) -> str:
-    store.refresh()
-    meters = []
-    for meter in store.meters():
-        first, last = store.first(meter), store.latest(meter)
-        meters.append(
-            {
-                "id": meter,
-                "model": last.meter_model if last else None,
-                "first_reading": _when(first),
-                "last_reading": _when(last),
-            }
-        )
+def meters_json(store: Store) -> str:
+    meters = [
+        {
+            "id": meter.id,
+            "model": meter.model,
+            "first_reading": meter.first.isoformat() if meter.first else None,
+            "last_reading": meter.last.isoformat() if meter.last else None,
+        }
+        for meter in store.meters()
+    ]
     return json.dumps({"meters": meters})
-
-
-def _when(reading: Reading | None) -> str | None:
-    if reading is None:
-        return None
-    moment = reading.meter_time or reading.received_at
-    return moment.isoformat() if moment else None
-
-
-class _IsoTimes:
-    """Unix seconds → local ISO 8601 with offset, the zone's offset looked up once per hour."""
-
-    def __init__(self, zone: tzinfo) -> None:
-        self._zone = zone
-        self._hour = -1
-        self._base = datetime.fromtimestamp(0, zone)
-
-    def __call__(self, t: int) -> str:
-        if t // 3600 != self._hour:
-            self._hour = t // 3600
-            self._base = datetime.fromtimestamp(self._hour * 3600, self._zone)
-        return self._base.replace(minute=(t % 3600) // 60, second=t % 60).isoformat()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -36,6 +37,7 @@ from hanport.cli.backup import add_backup_commands
 from hanport.model import Reading
 from hanport.settings.values import ConfigError, Raw
 from hanport.sim.home import HomeSimulator
+from hanport.store.schema import SCHEMA_VERSION
 from hanport.store.sqlite import SqliteStore
 
 ZONE = ZoneInfo("Europe/Tallinn")
@@ -81,7 +83,7 @@ def test_copy_holds_every_row_committed_before_it_began_while_writes_go_on(
 
     try:
         result = backup_database(
-            live, tmp_path / "copy.db", pages_per_step=4, progress=write_during_the_copy
+            live, tmp_path / "copy.db", pages_per_step=2, progress=write_during_the_copy
         )
     finally:
         writer.close()
@@ -148,7 +150,7 @@ def test_a_full_disk_is_one_sentence_and_leaves_nothing(tmp_path: Path) -> None:
     live = _database(tmp_path / "live.db", 2_000)
     small = tmp_path / "small"
     small.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(small)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(small)], check=True)
     try:
         with pytest.raises(BackupError, match="the disk is full; free some space"):
             backup_database(live, small / "copy.db")
@@ -242,12 +244,10 @@ def test_restore_refuses_an_sqlite_file_that_is_not_hanport(tmp_path: Path) -> N
 
 def test_db_check_reports_schema_sizes_and_readings_per_meter(tmp_path: Path) -> None:
     live = _database(tmp_path / "live.db", 1_000)  # 2 h 46 min: sealed hours and an open one
-    db = sqlite3.connect(live)
-    db.execute("PRAGMA user_version=3")
-    db.close()
     report = check_database(live)
     assert report.intact
-    assert report.user_version == 3
+    assert report.user_version == SCHEMA_VERSION
+    assert report.problem is None
     assert report.page_count * report.page_size == report.file_size
     tables = {t.name: t for t in report.tables}
     assert {"meters", "blocks", "pending", "rollups"} <= set(tables)
@@ -261,12 +261,33 @@ def test_db_check_reports_schema_sizes_and_readings_per_meter(tmp_path: Path) ->
     english = report_lines(report, "en")
     estonian = report_lines(report, "et")
     assert english[1] == "integrity: ok (integrity_check and quick_check)"
-    assert english[2] == "schema version: 3"
+    assert english[2] == f"schema version: {SCHEMA_VERSION}"
     assert meter.meter.startswith("9")  # the simulated E360's serial
     shown = meter.meter
     assert english[-1].startswith(f"meter {shown}: 1000 readings from 2026-03-01T12:00:00+02:00 to")
     assert estonian[-1].startswith(f"arvesti {shown}: 1 000 näitu, 2026-03-01T12:00:00+02:00 kuni")
     assert "table meters: 8.2 kB, rows: 1" in english
+
+
+def test_db_check_leaves_an_older_or_newer_storage_version_as_it_is(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent.parent / "store" / "fixtures" / "hanport-0.1.0.db", old)
+    before = old.read_bytes()
+    report = check_database(old)
+    assert report.user_version == 0
+    assert report.meters == []
+    assert report.problem is not None
+    english, estonian = report_lines(report, "en"), report_lines(report, "et")
+    assert any("upgrades it to version 1, after taking a copy" in line for line in english)
+    assert any("uuendab selle versioonile 1" in line for line in estonian)
+    assert old.read_bytes() == before
+    assert not list(tmp_path.glob("*.before-v*"))
+    newer = _database(tmp_path / "newer.db", 10)
+    db = sqlite3.connect(newer)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    db.close()
+    lines = report_lines(check_database(newer), "en")
+    assert any("was written by a newer hanport" in line for line in lines)
 
 
 def test_rotation_keeps_the_newest_and_never_touches_other_files() -> None:

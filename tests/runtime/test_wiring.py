@@ -67,7 +67,8 @@ def test_every_sink_gets_every_reading_and_the_store_has_them_all(tmp_path: Path
     assert collecting.latest_seen is not None
     store = SqliteStore(database, ZoneInfo("Europe/Tallinn"))
     try:
-        (meter,) = store.meters()
+        (info,) = store.meters()
+        meter = info.id
         first, last = collecting.readings[0].meter_time, collecting.readings[-1].meter_time
         assert first is not None
         assert last is not None

@@ -55,14 +55,16 @@ def test_hourly_rollups_as_json(
     path, readings = database
     args = ["export", "--database", str(path), "--from", "2026-01-10", "--to", "2026-01-11"]
     assert main([*args, "--step", "1h", "--format", "json"]) == 0
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(lines) == 2  # the third hour is still open
+    before, *lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (before["readings"], before["gap"]) == (1, 1)  # 08:00:00 closes the hour before
+    assert len(lines) == 2  # the third hour is still open: exported once it has closed
     registers = [r.energy_import_wh or 0 for r in readings]
-    assert lines[0]["energy_import_wh"] == registers[359] - registers[0]
-    assert lines[1]["energy_import_wh"] == registers[719] - registers[359]
+    assert lines[0]["energy_import_wh"] == registers[360] - registers[0]
+    assert lines[1]["energy_import_wh"] == registers[720] - registers[360]
     assert lines[0]["start"] == "2026-01-10T08:00:00+02:00"
     assert isinstance(lines[0]["voltage_l1_v_mean"], float)  # a JSON number, not a string
     assert lines[0]["readings"] == 360
+    assert lines[0]["legacy"] == 0
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The SQLite store: exact readings back, rollups of closed hours, several meters, kill -9."""
+"""The SQLite store itself (the interface's contract is in test_base.py): kill -9, the
+rollups' carried state, several threads on one store, a file that cannot be set up."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import hanport
 from hanport.model import Reading
 from hanport.sim.home import HomeSimulator, serial_number
+from hanport.store.base import Rollup
+from hanport.store.rollups import rollups
 from hanport.store.sqlite import SqliteStore
 
 TALLINN = ZoneInfo("Europe/Tallinn")
@@ -27,60 +31,6 @@ def simulated(hours: float, seed: int = 3) -> list[Reading]:
     return hanport.decode(b"".join(simulator.next_telegram() for _ in range(int(hours * 360))))
 
 
-def test_readings_come_back_exactly_and_hours_are_rolled_up(tmp_path: Path) -> None:
-    readings = simulated(2.5)
-    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
-    for start in range(0, len(readings), 6):  # a minute's batch, as the sink commits
-        store.write(readings[start : start + 6])
-    assert store.readings(METER, *FOREVER) == readings
-    window = store.readings(METER, START + timedelta(minutes=30), START + timedelta(minutes=40))
-    assert window == readings[180:240]
-    hours = store.series(METER, "1h", *FOREVER)
-    assert len(hours) == 2  # the third hour is still open
-    registers = [r.energy_import_wh or 0 for r in readings]
-    assert all(r.energy_import_wh is not None for r in readings)
-    assert hours[0].energy_import_wh == registers[359] - registers[0]
-    assert hours[1].energy_import_wh == registers[719] - registers[359]
-    quarters = store.series(METER, "15m", *FOREVER)
-    assert len(quarters) == 8
-    assert sum(q.energy_import_wh for q in quarters) == registers[719] - registers[0]
-    (day,) = store.series(METER, "1d", *FOREVER)
-    assert day.readings == 720
-    assert day.energy_import_wh == registers[719] - registers[0]
-    power = day.stats["power_import_w"]
-    assert power.minimum == min(r.power_import_w or 0 for r in readings[:720])
-    store.close()
-
-
-def test_reopened_store_keeps_everything(tmp_path: Path) -> None:
-    readings = simulated(1.2)
-    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
-    store.write(readings)
-    store.close()
-    again = SqliteStore(tmp_path / "hanport.db", TALLINN)
-    assert again.readings(METER, *FOREVER) == readings
-    assert len(again.series(METER, "1h", *FOREVER)) == 1
-    again.close()
-
-
-def test_several_meters_in_one_database(tmp_path: Path) -> None:
-    first = [replace_id(r, "A") for r in simulated(0.2, seed=1)]
-    second = [replace_id(r, "B") for r in simulated(0.2, seed=2)]
-    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
-    store.write(first + second)
-    assert store.meters() == ["A", "B"]
-    assert store.readings("A", *FOREVER) == first
-    assert store.readings("B", *FOREVER) == second
-    assert store.readings("C", *FOREVER) == []
-    store.close()
-
-
-def replace_id(reading: Reading, meter_id: str) -> Reading:
-    from dataclasses import replace
-
-    return replace(reading, meter_id=meter_id)
-
-
 WRITER = textwrap.dedent(
     """
     import sys
@@ -88,7 +38,9 @@ WRITER = textwrap.dedent(
     from zoneinfo import ZoneInfo
     import hanport
     from hanport.sim.home import HomeSimulator
-    from hanport.store.sqlite import SqliteStore
+    from hanport.store.base import Rollup
+from hanport.store.rollups import rollups
+from hanport.store.sqlite import SqliteStore
 
     store = SqliteStore(sys.argv[1], ZoneInfo("Europe/Tallinn"))
     simulator = HomeSimulator(seed=5, start=datetime(2026, 6, 10, tzinfo=UTC))
@@ -130,46 +82,73 @@ def simulated_from(seed: int, count: int) -> list[Reading]:
     return hanport.decode(b"".join(simulator.next_telegram() for _ in range(count)))
 
 
-def test_a_reading_stored_twice_is_kept_once(tmp_path: Path) -> None:
-    readings = simulated(1.1)
-    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
-    store.write(readings)
-    store.write(readings[-20:])  # the open hour again, e.g. a replay of the same capture
-    store.write(readings[:50])  # and a sealed hour again
-    assert store.readings(METER, *FOREVER) == readings
-    (hour,) = store.series(METER, "1h", *FOREVER)
-    assert hour.readings == 360
-    store.close()
-
-
-def test_series_rows_are_the_stored_rollups(tmp_path: Path) -> None:
-    import json
-    from decimal import Decimal
-
-    readings = simulated(2.2)
-    store = SqliteStore(tmp_path / "hanport.db", TALLINN)
-    store.write(readings)
-    rows = store.series_rows(METER, "1h", *FOREVER)
-    objects = store.series(METER, "1h", *FOREVER)
-    assert [row[0] for row in rows] == [int(r.start.timestamp()) for r in objects]
-    assert [row[2] for row in rows] == [r.energy_import_wh for r in objects]
-    stats = json.loads(rows[0][6], parse_float=Decimal)
-    assert stats["voltage_l1_v"]["min"] == objects[0].stats["voltage_l1_v"].minimum
-    assert stats["voltage_l1_v"]["n"] == objects[0].stats["voltage_l1_v"].count
-    assert stats["power_import_w"]["avg"] == objects[0].stats["power_import_w"].mean.quantize(
-        Decimal("0.001")
+def test_kill_9_in_the_middle_of_an_hour_goes_on_with_exactly_the_same_rollups(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "hanport.db"
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
     )
-    assert store.series_rows("nobody", "1h", *FOREVER) == []
+    assert process.stdout is not None
+    for line in process.stdout:
+        if int(line) >= 1000:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    process.stdout.close()
+    store = SqliteStore(path, TALLINN)
+    stored = store.readings(serial_number(5), *FOREVER)
+    rest = simulated_from(5, len(stored) + 700)[len(stored) :]
+    store.write(rest)
+    everything = [*stored, *rest]
+    for step in ("15m", "1h", "1d"):
+        assert shape(store.series(serial_number(5), step, *FOREVER)) == shape(
+            rollups(everything, step, TALLINN)
+        )
     store.close()
 
 
-def test_retention_deletes_old_raw_readings_but_keeps_rollups(tmp_path: Path) -> None:
-    readings = simulated(3.1)
+def shape(rows: list[Rollup]) -> list[tuple[object, ...]]:
+    return [(r.start, r.readings, r.energy_import_wh, r.gap, r.stats, r.partial) for r in rows]
+
+
+def test_threads_share_one_store(tmp_path: Path) -> None:
+    readings = simulated(2)
     store = SqliteStore(tmp_path / "hanport.db", TALLINN)
-    store.write(readings)
-    removed = store.prune(START + timedelta(hours=2))
-    assert removed == 2
-    kept = store.readings(METER, *FOREVER)
-    assert kept == readings[720:]
-    assert len(store.series(METER, "1h", *FOREVER)) == 3  # the rollups of all hours remain
+    store.write(readings[:400])
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(30):
+                assert len(store.series(METER, "15m", *FOREVER)) >= 4
+                assert store.series_json(METER, "1h", *FOREVER, None).startswith("[{")
+                assert store.readings(METER, *FOREVER)[:400] == readings[:400]
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for start in range(400, len(readings), 20):
+        store.write(readings[start : start + 20])
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store.readings(METER, *FOREVER) == readings
     store.close()
+
+
+def test_a_reader_sees_the_open_periods_the_writer_carries(tmp_path: Path) -> None:
+    readings = simulated(1.5)
+    writer = SqliteStore(tmp_path / "hanport.db", TALLINN)
+    reader = SqliteStore(tmp_path / "hanport.db", TALLINN)
+    writer.write(readings[:300])
+    assert [m.id for m in reader.meters()] == [METER]
+    assert shape(reader.series(METER, "1h", *FOREVER)) == shape(
+        rollups(readings[:300], "1h", TALLINN)
+    )
+    writer.write(readings[300:])
+    assert shape(reader.series(METER, "15m", *FOREVER)) == shape(rollups(readings, "15m", TALLINN))
+    writer.close()
+    reader.close()

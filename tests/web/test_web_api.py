@@ -174,8 +174,11 @@ def test_export_csv(client: TestClient) -> None:
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(answer.text)))
-    assert len(rows) == 3
-    assert rows[0]["start"].startswith("2026-01-10T08:00:00+02:00")
+    assert len(rows) == 4  # the hour the first reading (08:00:00) closes, and 08:00 … 11:00
+    assert rows[0]["start"].startswith("2026-01-10T07:00:00+02:00")
+    assert rows[1]["start"].startswith("2026-01-10T08:00:00+02:00")
+    assert rows[1]["readings"] == "360"
+    assert rows[1]["legacy"] == "0"
     raw = client.get(
         "/api/v1/export", params={"from": "2026-01-10", "to": "2026-01-11", "format": "json"}
     )
@@ -264,7 +267,7 @@ def test_a_window_that_ends_before_the_open_period_has_no_partial_row(
     hours = client.get(
         "/api/v1/series", params={"step": "1h", "from": "2026-01-10", "to": "2026-01-10T11:00"}
     ).json()
-    assert len(hours["rows"]) == 3
+    assert len(hours["rows"]) == 4  # 07:00 (closed by the first reading, at 08:00:00) … 10:00
     assert all("partial" not in row for row in hours["rows"])
 
 
@@ -330,7 +333,7 @@ def test_the_partial_figures_are_those_stored_when_the_period_closes(tmp_path: P
     client, web = _fresh(tmp_path)
     readings = simulated(421, start=datetime(2026, 1, 31, 20, 55, tzinfo=UTC))  # 22:55–00:05
     midnight = next(i for i, r in enumerate(readings) if r.meter_time and r.meter_time.day == 1)
-    web.context.store.write(readings[:midnight])  # 22:00 is sealed, 23:00 stays open
+    web.context.store.write(readings[:midnight])  # 22:00 is final, 23:00 stays open
     window = ("2026-01-01", "2026-03-01")
     before = _by_step(client, *window)
     assert [row["start"][11:16] for row in before["15m"]] == [
@@ -342,11 +345,17 @@ def test_the_partial_figures_are_those_stored_when_the_period_closes(tmp_path: P
     ]
     for step, rows in before.items():
         assert [row.get("partial") for row in rows] == [None] * (len(rows) - 1) + [True], step
-    web.context.store.write(readings[midnight:])  # 23:00, 31 January and January close
+    web.context.store.write(readings[midnight:])  # 00:00:00 closes 23:45, 23:00, 31 January
     after = _by_step(client, *window)
+    closing = readings[midnight]
+    grown = closing.energy_import_wh - readings[midnight - 1].energy_import_wh  # type: ignore[operator]
     for step, rows in before.items():
         closed = [{k: v for k, v in row.items() if k != "partial"} for row in rows]
-        assert after[step][: len(rows)] == closed, step
+        assert after[step][: len(rows) - 1] == closed[:-1], step  # final ones: as they were
+        last = after[step][len(rows) - 1]  # the open one, now closed with the 00:00:00 reading
+        assert "partial" not in last, step
+        assert last["readings"] == rows[-1]["readings"] + 1, step
+        assert last["energy_import_wh"] == rows[-1]["energy_import_wh"] + grown, step
         assert after[step][-1]["partial"] is True
         assert after[step][-1]["start"] > rows[-1]["start"]
     total = readings[-1].energy_import_wh - readings[0].energy_import_wh  # type: ignore[operator]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hanport.costs.boundary import quarter_energies, slot_energies
+from hanport.store.boundary import slot_energies
 
 T0 = datetime(2026, 1, 14, 12, tzinfo=UTC)
 S10 = timedelta(seconds=10)
@@ -65,16 +65,6 @@ def test_a_register_going_backwards_breaks_the_chain() -> None:
     samples = [(at(0), (1000,)), (at(5), (1010,)), (at(10), (3,)), (at(15), (8,)), (at(30), (20,))]
     slots = list(slot_energies(samples, timedelta(minutes=15)))
     assert [(s.growth_wh, s.gap) for s in slots] == [((15,), True), ((12,), False)]
-
-
-def test_quarter_energies_reads_import_and_export() -> None:
-    readings = [(at(m), 1000 + 10 * m, None if m < 10 else 5 * m) for m in range(0, 31, 5)]
-    slots = list(quarter_energies(readings, timedelta(minutes=5)))
-    # a meter without an export register counts 0 until it has one
-    assert [(s.import_wh, s.export_wh, s.gap) for s in slots] == [
-        (150, 75, False),
-        (150, 75, False),
-    ]
 
 
 @given(

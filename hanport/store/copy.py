@@ -19,11 +19,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanport.backup.errors import BackupProblem
+from hanport.errors import HanError
 
-__all__ = ["BackupError", "BackupResult", "backup_database", "open_existing"]
+__all__ = [
+    "BackupError",
+    "BackupProblem",
+    "BackupResult",
+    "backup_database",
+    "open_existing",
+]
 
 _PAGES_PER_STEP = 256  # 1 MiB of 4 KiB pages per step
+
+
+class BackupProblem(HanError):
+    """A backup, a restore or a check that cannot be done; `str()` English, `text("et")`."""
 
 
 class BackupError(BackupProblem):
