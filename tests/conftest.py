@@ -1,4 +1,13 @@
-"""Shared test set-up."""
+"""Shared test set-up: fixtures every test folder may use.
+
+- `hub`: an empty `Hub`; `store`: a SQLite store in a temporary folder, closed afterwards;
+  `app`: the app over an hour of simulated readings (`webapp.make_app`);
+- `broker`, `auth_broker`, `tls_broker`, `subscriber`: a private Mosquitto per test and an
+  independent subscriber (`mqtt_broker`);
+- `read_only_folder`: a place the database cannot be written (a read-only mount as root);
+- every `hanport run` a test starts keeps its database in the test's folder and serves the app
+  on a free port.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +19,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hanport.runtime.hub import Hub
+from hanport.store import Store, open_store
 from hanport.store.sqlite import SqliteStore
+
+pytest_plugins = ("mqtt_broker",)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,3 +62,22 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+@pytest.fixture
+def hub() -> Hub:
+    return Hub()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(str(tmp_path / "store.db"), ZoneInfo("Europe/Tallinn"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> object:
+    from webapp import make_app
+
+    return make_app(tmp_path / "app.db", hours=1)
