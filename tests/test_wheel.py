@@ -1,6 +1,7 @@
 """Packaging: a wheel built from a clean clone carries the app's chart library, the sdist does
 too (so a wheel built from it needs no npm), and the wheel installed into a fresh venv with no
-npm on PATH serves the app, charts included.
+npm on PATH serves the app, charts included; `pipx install` and `uv tool install` of the same
+wheel (both taken from PyPI into a venv of their own) give a `hanport` that runs.
 
 It clones the committed HEAD (uncommitted changes are not in it) and needs PyPI and the npm
 registry, like any build; about a minute. `-m "not packaging"` leaves it out.
@@ -70,6 +71,27 @@ def test_wheel_from_a_clean_clone_serves_the_app_without_npm(tmp_path: Path) -> 
     _run([str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
          env={**os.environ, "PATH": path})  # fmt: skip
     _serves_the_app(venv / "bin" / "hanport", tmp_path, path, chart)
+    _installs_as_a_tool(wheel, tmp_path)
+
+
+def _installs_as_a_tool(wheel: Path, folder: Path) -> None:
+    """The ways docs/install.md offers: `pipx install ./dist/….whl`, `uv tool install ….whl`."""
+    tools = folder / "tools"
+    _run([sys.executable, "-m", "venv", str(tools)])
+    _run([str(tools / "bin" / "pip"), "install", "--quiet", "pipx", "uv"])
+    path = f"{tools / 'bin'}:/usr/bin:/bin"
+    for tool, command, bin_dir, home in (
+        ("pipx", ["pipx", "install", str(wheel)], "PIPX_BIN_DIR", "PIPX_HOME"),
+        ("uv", ["uv", "tool", "install", str(wheel)], "UV_TOOL_BIN_DIR", "UV_TOOL_DIR"),
+    ):
+        bin_folder = folder / tool / "bin"
+        environ = {**os.environ, "PATH": path, bin_dir: str(bin_folder)}
+        environ |= {home: str(folder / tool / "home"), "UV_CACHE_DIR": str(folder / "uv-cache")}
+        _run([str(tools / "bin" / command[0]), *command[1:]], env=environ)
+        version = subprocess.run([str(bin_folder / "hanport"), "--version"],
+                                 capture_output=True, text=True, check=False)  # fmt: skip
+        assert version.returncode == 0, (tool, version)
+        assert "hanport" in version.stdout, (tool, version)
 
 
 def _serves_the_app(hanport: Path, folder: Path, path: str, chart: bytes) -> None:
