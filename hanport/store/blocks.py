@@ -42,6 +42,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter, sub
 from typing import Any
 
@@ -134,11 +135,15 @@ def _mask(values: list[Any]) -> tuple[list[list[int]] | None, list[Any]]:
 def _decimal_parts(values: list[Any]) -> tuple[list[int], list[int]]:
     """Coefficients and exponents; each distinct value is taken apart once (a voltage column
     holds a few dozen distinct values)."""
-    texts = [str(value) if type(value) is Decimal else value for value in values]
+    if set(map(type, values)) == {Decimal}:
+        texts: list[Any] = list(map(str, values))
+    else:
+        texts = [str(value) if type(value) is Decimal else value for value in values]
     parts = {text: _parts(text) for text in set(texts)}
     return [parts[text][0] for text in texts], [parts[text][1] for text in texts]
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _parts(text: str | int) -> tuple[int, int]:
     if type(text) is int:
         return text, _INT_EXPONENT

@@ -64,11 +64,12 @@ class RollupEngine:
 
             load_state(self, state)
 
-    def feed(self, readings: Sequence[Reading]) -> list[Rollup]:
+    def feed(self, readings: Sequence[Reading], moments: list[int] | None = None) -> list[Rollup]:
         """Take readings in time order (those not after the last one taken are skipped: the
-        store recomputes from stored readings for those). Returns the quarters and hours that
-        became final, in time order."""
-        moments = [(m - _EPOCH) // _US for m in map(_moment, readings)]  # type: ignore[operator]
+        store recomputes from stored readings for those), with their moments (µs) if known.
+        Returns the quarters and hours that became final, in time order."""
+        if moments is None:
+            moments = [(m - _EPOCH) // _US for m in map(_moment, readings)]  # type: ignore[operator]
         first = 0
         if self.last_us is not None and moments and moments[0] <= self.last_us:
             first = next((i for i, m in enumerate(moments) if m > self.last_us), len(moments))
