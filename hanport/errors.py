@@ -73,14 +73,8 @@ class HanError(Exception):
 
     def text(self, language: str) -> str:
         """The sentence in `language` ("en" or "et"; English for any other)."""
-        from hanport.i18n.catalogue import has, render
+        from hanport.i18n.catalogue import render
 
-        if not has(self.code):
-            from hanport.i18n.pending import literal
-
-            sentence = literal(self.code)
-            if sentence is not None:
-                return sentence
         return render(self.code, self.params, language)
 
 

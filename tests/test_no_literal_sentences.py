@@ -3,9 +3,7 @@
 The source of hanport is read (ast, not run): an error raised with a sentence instead of a code
 (`raise ConfigError(f"The port …")`), a code the catalogues do not have, a rendered sentence
 passed where a code belongs, an `HTTPException` with a sentence, or a log line that is a
-sentence fails here, naming the file and line. The few sites in modules that other engineers
-are rewriting right now are listed in `PENDING` (and their old keys in hanport/i18n/pending.py);
-each entry must still be found, so that the list shrinks to nothing as they get their codes.
+sentence fails here, naming the file and line. There are no exceptions.
 """
 
 from __future__ import annotations
@@ -19,31 +17,10 @@ from pathlib import Path
 import pytest
 
 from hanport.i18n.catalogue import catalogue
-from hanport.i18n.pending import RENAMED, STORE_TEXTS
 
 PACKAGE = Path(__file__).parents[1] / "hanport"
 CODES = frozenset(catalogue("en"))
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
-
-WAITING = frozenset(
-    {
-        "store/connection.py",
-        "store/sink.py",
-        "store/sqlite.py",
-        "web/api.py",
-    }
-)
-"""Modules other engineers are rewriting now: they may still pass the old keys (RENAMED)."""
-
-PENDING: dict[tuple[str, str], str] = {
-    ("web/api.py", "The meter "): "web.meter_no_reading",
-    ("store/sink.py", "%d readings could not be stored"): "[store], the store engineer's",
-    ("store/sink.py", "Old readings could not be deleted"): "[store], the store engineer's",
-    ("store/sink.py", "Cannot write to the database"): "[store], the store engineer's",
-    ("store/sink.py", "The database accepts writes again"): "[store], the store engineer's",
-}
-"""(module, the sentence's beginning) → the code it is to have: literal sentences still raised
-or logged by the modules above, until the lead (or the store engineer) gives them their codes."""
 
 CODE_AT: dict[str, int | None] = {
     "ApiError": 1,
@@ -158,8 +135,6 @@ def _code_problem(node: ast.expr, where: str) -> str | None:
     if isinstance(node, ast.Constant):
         if text in CODES:
             return None
-        if where in WAITING and (text in RENAMED or text in STORE_TEXTS):
-            return None
         if CODE.fullmatch(text):
             return f"the code {text!r} is in no catalogue (hanport/i18n/en.toml, et.toml)"
         return f"a literal sentence {text[:50]!r}: give it a code in the catalogues"
@@ -168,12 +143,6 @@ def _code_problem(node: ast.expr, where: str) -> str | None:
             return None  # a code made at run time (f"quality.kind_{kind}"): its table exists
         return f"no code in the catalogues begins with {text!r}"
     return f"a literal sentence {text[:50]!r}: give it a code in the catalogues"
-
-
-def _pending(where: str, text: str | None) -> tuple[str, str] | None:
-    if text is None:
-        return None
-    return next((key for key in PENDING if key[0] == where and text.startswith(key[1])), None)
 
 
 def _imports(tree: ast.Module) -> dict[str, str]:
@@ -204,19 +173,18 @@ def _takes_code(func: ast.expr, where: str, tree: ast.Module, imports: dict[str,
 
 
 class _Scan:
-    """The findings of one pass over `MODULES`, and the PENDING sites it met."""
+    """The findings of one pass over `MODULES`."""
 
     def __init__(self) -> None:
         self.found: list[Finding] = []
-        self.seen: set[tuple[str, str]] = set()
 
-    def run(self) -> tuple[list[Finding], set[tuple[str, str]]]:
+    def run(self) -> list[Finding]:
         for where, tree in MODULES.items():
             imports = _imports(tree)
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call) and _name(node.func) is not None:
                     self._call(where, tree, imports, node)
-        return self.found, self.seen
+        return self.found
 
     def _call(self, where: str, tree: ast.Module, imports: dict[str, str], node: ast.Call) -> None:
         name = _name(node.func) or ""
@@ -244,23 +212,18 @@ class _Scan:
                 self._sentence(where, node, _literal(argument), problem)
 
     def _sentence(self, where: str, node: ast.Call, text: str | None, problem: str) -> None:
-        """A finding, unless it is one of the PENDING sites (then it is noted as seen)."""
-        pending = _pending(where, text)
-        if pending is not None:
-            self.seen.add(pending)
-        else:
-            self.found.append(Finding(where, node.lineno, problem))
+        self.found.append(Finding(where, node.lineno, problem))
 
 
 _HTTP = "an HTTPException with a sentence: raise ApiError(status, code, **params)"
 _LOG = 'log "%s" with text(code, language, …)'
 
 
-def _findings() -> tuple[list[Finding], set[tuple[str, str]]]:
+def _findings() -> list[Finding]:
     return _Scan().run()
 
 
-FINDINGS, SEEN = _findings()
+FINDINGS = _findings()
 
 
 def test_the_scan_finds_the_error_classes() -> None:
@@ -282,17 +245,10 @@ def test_every_sentence_is_a_code_of_the_catalogues() -> None:
     assert [str(finding) for finding in FINDINGS] == []
 
 
-def test_the_sites_waiting_for_a_code_are_still_there() -> None:
-    """A site of PENDING that got its code: remove it from PENDING (and hanport/i18n/pending.py)."""
-    assert sorted(set(PENDING) - SEEN) == []
-    assert {where for where, _ in PENDING} <= WAITING
-    for code in PENDING.values():
-        assert code in CODES or code.startswith("[store]"), code
-
-
-@pytest.mark.parametrize("old", sorted(RENAMED))
-def test_every_old_key_still_passed_has_its_code(old: str) -> None:
-    assert RENAMED[old] in CODES
+def test_the_bridge_for_old_keys_is_gone() -> None:
+    """Every site has its code: no module translates old keys or literal sentences."""
+    assert not (PACKAGE / "i18n" / "pending.py").exists()
+    assert [where for where, tree in MODULES.items() if "i18n.pending" in ast.dump(tree)] == []
 
 
 @pytest.mark.parametrize(
@@ -313,7 +269,7 @@ def test_every_old_key_still_passed_has_its_code(old: str) -> None:
 )
 def test_the_scan_would_catch_it(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(MODULES, "sample.py", ast.parse(source))
-    found, _ = _findings()
+    found = _findings()
     assert [f for f in found if f.where == "sample.py"], source
 
 
@@ -325,5 +281,5 @@ def test_a_code_passes_the_scan(monkeypatch: pytest.MonkeyPatch) -> None:
         'error.text("et")\n'
     )
     monkeypatch.setitem(MODULES, "sample.py", ast.parse(sample))
-    found, _ = _findings()
+    found = _findings()
     assert [f for f in found if f.where == "sample.py"] == []

@@ -11,7 +11,8 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from hanport.cli.progress import StatusLine, bar
-from hanport.i18n import Localized, number, plural
+from hanport.errors import HanError
+from hanport.i18n import number, plural
 from hanport.plugins import load_settings
 from hanport.store import Store, open_store
 from hanport.store.export import Progress, export
@@ -19,7 +20,7 @@ from hanport.store.export import Progress, export
 __all__ = ["ExportError", "export_command", "terminal_progress"]
 
 
-class ExportError(Localized):
+class ExportError(HanError):
     """The export cannot start as asked: no database, a wrong date, no such meter or file."""
 
 

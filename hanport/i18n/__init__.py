@@ -14,10 +14,8 @@ import os
 from decimal import Decimal
 
 from hanport.errors import HanError
-from hanport.i18n.pending import Localized
 
 __all__ = [
-    "Localized",
     "default_language",
     "number",
     "plural",

@@ -117,10 +117,6 @@ def _template(code: str, language: str) -> str | None:
     found = catalogue(language).get(code)
     if found is None and language != "en":
         found = catalogue("en").get(code)
-    if found is None:
-        from hanport.i18n.pending import pending_template
-
-        found = pending_template(code, language)
     return found
 
 

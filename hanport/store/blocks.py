@@ -42,13 +42,15 @@ from array import array
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from operator import sub
+from functools import lru_cache
+from operator import itemgetter, sub
 from typing import Any
 
 from hanport.model import READING_FIELDS, Reading
 from hanport.store.block_reader import VERSION, block_header, decode_block, decode_columns
 from hanport.store.connection import BlockError
 from hanport.store.extra import extra_json
+from hanport.store.nones import any_value, has_none
 
 __all__ = [
     "VERSION",
@@ -82,12 +84,12 @@ def encode_block(readings: Sequence[Reading]) -> bytes:
     segments: list[bytes] = []
     fields: list[list[Any]] = []
     for name in _TIMES:
-        values = [state[name] for state in states]
-        if values.count(None) < count:
+        values = list(map(itemgetter(name), states))
+        if any_value(values):
             fields.append(_encode_times(name, values, segments))
     for name in _NUMBERS:
-        values = [state[name] for state in states]
-        if values.count(None) < count:
+        values = list(map(itemgetter(name), states))
+        if any_value(values):
             fields.append(_encode_numbers(name, values, segments))
     header: dict[str, Any] = {
         "n": count,
@@ -95,7 +97,7 @@ def encode_block(readings: Sequence[Reading]) -> bytes:
         "s": {name: _runs([state[name] for state in states]) for name in _TEXTS},
     }
     extras = [extra_json(state["extra"]) for state in states]
-    if extras.count(None) < count:
+    if any_value(extras):
         header["x"] = _runs(extras)
     verified = [state["verified"] for state in states]
     if False in verified:
@@ -117,7 +119,7 @@ def _encode_times(name: str, values: list[Any], segments: list[bytes]) -> list[A
 
 def _encode_numbers(name: str, values: list[Any], segments: list[bytes]) -> list[Any]:
     mask, present = _mask(values)
-    if all(type(value) is int for value in present):
+    if set(map(type, present)) == {int}:
         return [name, "i", mask, [_column(present, segments)]]
     coefficients, exponents = _decimal_parts(present)
     columns = [_column(coefficients, segments), _column(exponents, segments)]
@@ -125,7 +127,7 @@ def _encode_numbers(name: str, values: list[Any], segments: list[bytes]) -> list
 
 
 def _mask(values: list[Any]) -> tuple[list[list[int]] | None, list[Any]]:
-    if None not in values:
+    if not has_none(values):
         return None, values
     return _runs([int(value is not None) for value in values]), [v for v in values if v is not None]
 
@@ -133,11 +135,15 @@ def _mask(values: list[Any]) -> tuple[list[list[int]] | None, list[Any]]:
 def _decimal_parts(values: list[Any]) -> tuple[list[int], list[int]]:
     """Coefficients and exponents; each distinct value is taken apart once (a voltage column
     holds a few dozen distinct values)."""
-    texts = [str(value) if type(value) is Decimal else value for value in values]
+    if set(map(type, values)) == {Decimal}:
+        texts: list[Any] = list(map(str, values))
+    else:
+        texts = [str(value) if type(value) is Decimal else value for value in values]
     parts = {text: _parts(text) for text in set(texts)}
     return [parts[text][0] for text in texts], [parts[text][1] for text in texts]
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _parts(text: str | int) -> tuple[int, int]:
     if type(text) is int:
         return text, _INT_EXPONENT

@@ -14,7 +14,6 @@ import stat
 from pathlib import Path
 
 from hanport.errors import HanError
-from hanport.i18n import Localized
 
 __all__ = ["BlockError", "StoreError", "UnusableDatabase", "open_sqlite"]
 
@@ -30,8 +29,8 @@ class BlockError(StoreError):
     """A stored block of readings cannot be read back (damaged, or written by a newer hanport)."""
 
 
-class UnusableDatabase(Localized, StoreError):
-    """The database cannot be opened, in English and Estonian."""
+class UnusableDatabase(StoreError):
+    """The database cannot be opened (a code of `[store]`: `store.database_…`)."""
 
 
 def open_sqlite(path: str | Path) -> sqlite3.Connection:
@@ -55,9 +54,9 @@ def open_sqlite(path: str | Path) -> sqlite3.Connection:
 
 def _create_private(path: Path) -> None:
     if path.is_dir():
-        raise UnusableDatabase("database_folder", path=path, example=path / "hanport.db")
+        raise UnusableDatabase("store.database_folder", path=path, example=path / "hanport.db")
     if not path.parent.is_dir():
-        raise UnusableDatabase("database_no_folder", folder=path.parent, name=path.name)
+        raise UnusableDatabase("store.database_no_folder", folder=path.parent, name=path.name)
     try:
         handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _PRIVATE)
     except FileExistsError:
@@ -65,7 +64,7 @@ def _create_private(path: Path) -> None:
         return
     except OSError as error:
         raise UnusableDatabase(
-            "database_not_created", path=path, why=error.strerror, folder=path.parent
+            "store.database_not_created", path=path, why=error.strerror, folder=path.parent
         ) from None
     os.close(handle)
 
@@ -84,11 +83,11 @@ def _make_private(path: Path) -> None:
 def _explain(path: Path, error: sqlite3.Error) -> StoreError:
     message = str(error).lower()
     if "not a database" in message or "malformed" in message:
-        return UnusableDatabase("database_not_sqlite", path=path)
+        return UnusableDatabase("store.database_not_sqlite", path=path)
     if "readonly" in message or "read-only" in message:
-        return UnusableDatabase("database_read_only", path=path)
+        return UnusableDatabase("store.database_read_only", path=path)
     if "unable to open" in message or "disk i/o" in message:
-        return UnusableDatabase("database_unopenable", path=path, error=error)
+        return UnusableDatabase("store.database_unopenable", path=path, error=error)
     if "locked" in message or "busy" in message:
-        return UnusableDatabase("database_locked", path=path)
-    return UnusableDatabase("database_unusable", path=path, error=error)
+        return UnusableDatabase("store.database_locked", path=path)
+    return UnusableDatabase("store.database_unusable", path=path, error=error)

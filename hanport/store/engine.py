@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from operator import le, sub
+from operator import itemgetter, le, sub
 from typing import Any
 
 from hanport.model import Reading
 from hanport.store.base import Rollup
 from hanport.store.boundary import SLOT_US, register_at, slot_of, whole_wh
+from hanport.store.nones import has_none
 from hanport.store.quarters import Quarter, Register, add_stats, first_fall, local
 from hanport.store.rollups import (
     MAX_GAP,
@@ -63,11 +64,12 @@ class RollupEngine:
 
             load_state(self, state)
 
-    def feed(self, readings: Sequence[Reading]) -> list[Rollup]:
+    def feed(self, readings: Sequence[Reading], moments: list[int] | None = None) -> list[Rollup]:
         """Take readings in time order (those not after the last one taken are skipped: the
-        store recomputes from stored readings for those). Returns the quarters and hours that
-        became final, in time order."""
-        moments = [(m - _EPOCH) // _US for m in map(_moment, readings)]  # type: ignore[operator]
+        store recomputes from stored readings for those), with their moments (µs) if known.
+        Returns the quarters and hours that became final, in time order."""
+        if moments is None:
+            moments = [(m - _EPOCH) // _US for m in map(_moment, readings)]  # type: ignore[operator]
         first = 0
         if self.last_us is not None and moments and moments[0] <= self.last_us:
             first = next((i for i, m in enumerate(moments) if m > self.last_us), len(moments))
@@ -118,14 +120,14 @@ class RollupEngine:
         states = [reading.__dict__ for reading in readings]
         quarter.readings += len(states)
         for name in STAT_FIELDS:
-            values = [state[name] for state in states]
-            if None in values:
+            values = list(map(itemgetter(name), states))
+            if has_none(values):
                 values = [value for value in values if value is not None]
             if values:
                 add_stats(quarter.stats, name, values)
         for index, name in enumerate(REGISTERS):
-            values = [state[name] for state in states]
-            if None not in values:
+            values = list(map(itemgetter(name), states))
+            if not has_none(values):
                 self._samples(index, quarter, moments, values)
                 continue
             for moment, value in zip(moments, values, strict=True):
@@ -146,7 +148,7 @@ class RollupEngine:
             cuts.append(next(i for i, meter in enumerate(ids) if meter != ids[0]))
         for name, register in zip(REGISTERS, self._registers, strict=True):
             values = [reading.__dict__[name] for reading in readings]
-            if None in values or not all(map(le, values, values[1:])):
+            if has_none(values) or not all(map(le, values, values[1:])):
                 cuts.append(first_fall(values, register.value if register.open else None))
         return min((cut for cut in cuts if cut), default=0)
 

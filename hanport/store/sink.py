@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from hanport.i18n import text
 from hanport.model import Reading
 
 __all__ = ["Subscription", "Writer", "run_store_sink"]
@@ -43,8 +44,11 @@ async def run_store_sink(
     commit_every_s: float = 10.0,
     max_buffered: int = 7 * 8640,
     prune: Callable[[], object] | None = None,
+    language: str | None = None,
 ) -> None:
-    """Run until cancelled; then write what is buffered and return."""
+    """Run until cancelled; then write what is buffered and return. `language`: of the lines
+    it logs (by default the subscription's, else English)."""
+    said = language or str(getattr(readings, "language", "en"))
     buffer: deque[Reading] = deque(maxlen=max_buffered)
     failing = False
     next_commit = time.monotonic() + commit_every_s
@@ -59,10 +63,10 @@ async def run_store_sink(
             except TimeoutError:
                 pass
             next_commit = time.monotonic() + commit_every_s
-            failing = await _commit(store, buffer, failing, max_buffered)
+            failing = await _commit(store, buffer, failing, max_buffered, said)
             if prune is not None and time.monotonic() >= next_prune:
                 next_prune = time.monotonic() + 3600
-                await _prune(prune)
+                await _prune(prune, said)
     finally:
         buffer.extend(readings.drain())
         if buffer:
@@ -70,17 +74,19 @@ async def run_store_sink(
                 store.write(list(buffer))  # shutting down: no thread hop, just write
                 buffer.clear()
             except (sqlite3.Error, OSError) as error:
-                log.error("%d readings could not be stored at shutdown: %s.", len(buffer), error)
+                log.error("%s", text("store.unsaved_at_stop", said, count=len(buffer), error=error))
 
 
-async def _prune(prune: Callable[[], object]) -> None:
+async def _prune(prune: Callable[[], object], language: str) -> None:
     try:
         await asyncio.to_thread(prune)
     except (sqlite3.Error, OSError) as error:
-        log.error("Old readings could not be deleted (%s); they are kept for now.", error)
+        log.error("%s", text("store.prune_failed", language, error=error))
 
 
-async def _commit(store: Writer, buffer: deque[Reading], failing: bool, max_buffered: int) -> bool:
+async def _commit(
+    store: Writer, buffer: deque[Reading], failing: bool, max_buffered: int, language: str
+) -> bool:
     if not buffer:
         return failing
     batch = list(buffer)
@@ -95,15 +101,10 @@ async def _commit(store: Writer, buffer: deque[Reading], failing: bool, max_buff
         raise
     except (sqlite3.Error, OSError) as error:
         if not failing:
-            log.error(
-                "Cannot write to the database (%s); readings are kept in memory (up to %d) and "
-                "written as soon as it works again: free disk space or fix the file's permissions.",
-                error,
-                max_buffered,
-            )
+            log.error("%s", text("store.write_failing", language, error=error, kept=max_buffered))
         return True
     for _ in batch:
         buffer.popleft()
     if failing:
-        log.info("The database accepts writes again; %d buffered readings stored.", len(batch))
+        log.info("%s", text("store.writes_again", language, count=len(batch)))
     return False

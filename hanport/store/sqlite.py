@@ -41,7 +41,7 @@ from hanport.store.sqlite_rollups import RollupTable
 from hanport.store.sqlite_series import series_text
 from hanport.store.sqlite_tools import Transaction, check_step, merged
 from hanport.store.stored import moment_us as _moment_us
-from hanport.store.stored import stored_hours
+from hanport.store.stored import stored_hours, unique_timed
 from hanport.store.stored import unique as _unique
 
 __all__ = ["SqliteStore"]
@@ -90,10 +90,10 @@ class SqliteStore:
         with self._lock, self._transaction():
             for key, batch in by_meter.items():
                 meter = self._meter(key)
-                ordered = _unique(batch)
-                store_blocks(self._db, meter, ordered)
-                self._roll(meter, ordered)
-                self._note(meter, ordered)
+                ordered, moments = unique_timed(batch)
+                store_blocks(self._db, meter, ordered, moments)
+                self._roll(meter, ordered, moments)
+                self._note(meter, moments, ordered[-1].meter_model)
 
     def latest(self, meter: str) -> Reading | None:
         found = self._edge(meter, "DESC")
@@ -206,12 +206,12 @@ class SqliteStore:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def _roll(self, meter: int, readings: list[Reading]) -> None:
+    def _roll(self, meter: int, readings: list[Reading], moments: list[int]) -> None:
         engine = self._rollups.engine(meter)
-        if engine.last_us is not None and _moment_us(readings[0]) <= engine.last_us:
-            self.recompute(meter, _moment_us(readings[0]))  # late: from the stored readings
+        if engine.last_us is not None and moments[0] <= engine.last_us:
+            self.recompute(meter, moments[0])  # late: from the stored readings
             return
-        self._rollups.take_final(meter, engine.feed(readings))
+        self._rollups.take_final(meter, engine.feed(readings, moments))
         self._rollups.save_state(meter, engine)
 
     def recompute(self, meter: int, since_us: int) -> None:
@@ -222,13 +222,12 @@ class SqliteStore:
         hours = stored_hours(self._db, meter, (since - reach) // _HOUR_US)
         self._rollups.save_state(meter, self._rollups.recompute(meter, since, hours))
 
-    def _note(self, meter: int, readings: list[Reading]) -> None:
-        newest = readings[-1]
+    def _note(self, meter: int, moments: list[int], model: str | None) -> None:
         self._db.execute(
             "UPDATE meters SET first = min(coalesce(first, ?1), ?1), "
             "model = CASE WHEN last IS NULL OR last <= ?2 THEN ?3 ELSE model END, "
             "last = max(coalesce(last, ?2), ?2) WHERE id = ?4",
-            (_moment_us(readings[0]), _moment_us(newest), newest.meter_model, meter),
+            (moments[0], moments[-1], model, meter),
         )
 
     def _meter(self, key: str) -> int:

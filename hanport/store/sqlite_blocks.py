@@ -21,12 +21,15 @@ _HOUR_US = 3_600_000_000
 Hours = Iterable[tuple[int, list[bytes]]]
 
 
-def store_blocks(db: sqlite3.Connection, meter: int, readings: list[Reading]) -> None:
-    """Readings of one meter in time order: into `pending` for the newest hour among them;
-    every earlier hour (pending before, or in the batch) sealed into its block."""
+def store_blocks(
+    db: sqlite3.Connection, meter: int, readings: list[Reading], moments: list[int]
+) -> None:
+    """Readings of one meter in time order, with their moments (µs): into `pending` for the
+    newest hour among them; every earlier hour (pending before, or in the batch) sealed into
+    its block."""
     groups: dict[int, list[Reading]] = defaultdict(list)
-    for reading in readings:
-        groups[moment_us(reading) // _HOUR_US].append(reading)
+    for reading, moment in zip(readings, moments, strict=True):
+        groups[moment // _HOUR_US].append(reading)
     newest = max(groups)
     for (hour,) in db.execute(
         "SELECT DISTINCT hour FROM pending WHERE meter = ? AND hour < ? ORDER BY hour",

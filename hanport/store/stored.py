@@ -10,7 +10,7 @@ from hanport.model import Reading
 from hanport.store.blocks import BlockError, decode_block
 from hanport.store.connection import StoreError
 
-__all__ = ["moment_us", "stored_hours", "unique"]
+__all__ = ["moment_us", "stored_hours", "unique", "unique_timed"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -61,5 +61,11 @@ def moment_us(reading: Reading) -> int:
 
 def unique(readings: Iterable[Reading]) -> list[Reading]:
     """In time order, one reading per time: a reading stored again replaces the first."""
+    return unique_timed(readings)[0]
+
+
+def unique_timed(readings: Iterable[Reading]) -> tuple[list[Reading], list[int]]:
+    """`unique`, and the readings' moments (µs) in the same order."""
     by_time = {moment_us(reading): reading for reading in readings}
-    return [by_time[moment] for moment in sorted(by_time)]
+    moments = sorted(by_time)
+    return [by_time[moment] for moment in moments], moments

@@ -9,7 +9,6 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 
 from starlette.background import BackgroundTask
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -22,6 +21,7 @@ from hanport.store.rollups import STAT_FIELDS, STEPS
 from hanport.web import params, queries
 from hanport.web.auth import caller
 from hanport.web.context import AppContext, context
+from hanport.web.errors import ApiError
 
 __all__ = ["DATA_ROUTES", "JsonText"]
 
@@ -48,7 +48,7 @@ async def _latest(request: Request) -> Response:
     if reading is None:
         reading = await asyncio.to_thread(app.store.latest, meter)
     if reading is None:
-        raise HTTPException(404, f"The meter {meter!r} has no reading yet.")
+        raise ApiError(404, "web.meter_no_reading", meter=meter)
     age = None
     if reading.received_at is not None:
         age = round((_now() - reading.received_at).total_seconds(), 1)

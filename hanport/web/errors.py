@@ -104,7 +104,7 @@ def error_of(error: HTTPException, language: str, path: str, method: str) -> dic
         body = _rendered("web.method_not_allowed", language, path=path, method=method)
     elif error.detail == _phrase(error.status_code):
         body = _rendered(GENERIC, language, status=error.status_code)
-    else:  # a sentence raised without a code (see hanport/i18n/pending.py): as it is
+    else:  # an HTTPException of a library, with its own detail: as it is
         body = error_body(GENERIC, str(error.detail), {"status": error.status_code})
     parameter = getattr(error, "parameter", None)
     if parameter is not None:

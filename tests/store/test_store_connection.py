@@ -60,8 +60,10 @@ def test_a_file_that_is_not_sqlite_is_named(tmp_path: Path) -> None:
 
 
 def test_a_folder_given_as_the_database_is_named(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="is a folder"):
+    with pytest.raises(StoreError, match="is a folder") as raised:
         open_sqlite(tmp_path)
+    assert raised.value.code == "store.database_folder"
+    assert raised.value.text("et").startswith(f"Andmebaas {tmp_path} on kaust;")
 
 
 def test_a_database_in_a_read_only_place_is_named(read_only_folder: Path) -> None:

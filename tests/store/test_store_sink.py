@@ -50,9 +50,10 @@ async def feed_and_stop(
     store: object,
     readings: list[Reading],
     settled: Callable[[], bool] = lambda: True,
+    language: str = "en",
     **options: int | float,
 ) -> None:
-    hub = Hub()
+    hub = Hub(language)
     sink = asyncio.create_task(
         run_store_sink(hub.subscribe("storage"), store, commit_every_s=0.02, **options)  # type: ignore[arg-type]
     )
@@ -94,6 +95,18 @@ def test_a_full_disk_is_said_once_and_nothing_is_lost(caplog: pytest.LogCaptureF
     assert len(errors) == 1
     assert "Cannot write to the database (database or disk is full)" in errors[0].getMessage()
     assert any("accepts writes again" in r.getMessage() for r in caplog.records)
+
+
+def test_the_sink_speaks_the_language_of_its_subscription(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = FlakyStore(failures=2)
+    readings = simulated(10)
+    with caplog.at_level(logging.INFO, logger="hanport.store.sink"):
+        asyncio.run(feed_and_stop(store, readings, lambda: len(store.written) >= 10, "et"))
+    said = [r.getMessage() for r in caplog.records]
+    assert said[0].startswith("Andmebaasi ei saa kirjutada (database or disk is full);")
+    assert any(line.startswith("Andmebaas võtab kirjutamisi jälle vastu;") for line in said)
 
 
 def test_the_memory_buffer_is_bounded() -> None:

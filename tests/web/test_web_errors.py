@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,7 @@ def test_the_guards_answer_in_the_request_s_language(web: WebApp) -> None:
 
 
 def test_an_error_raised_without_a_code_is_still_answered() -> None:
-    """A plain HTTPException (a module not yet given codes): its detail as it is, and a code."""
+    """A plain HTTPException (a library's, with its own detail): as it is, and a code."""
 
     def raw(detail: str, status: int = 404) -> dict[str, object]:
         return error_of(HTTPException(status, detail), "et", "/x", "GET")
@@ -137,6 +138,18 @@ def test_an_error_raised_without_a_code_is_still_answered() -> None:
     assert raw("Bad Request", 400)["error"] == "Päring ebaõnnestus (HTTP 400)."
     coded = error_of(ApiError(404, "web.no_such_meter", meter="x", names="'y'"), "en", "/", "GET")
     assert coded["error"] == "There is no meter 'x'; there are 'y'."
+
+
+def test_a_meter_without_a_reading_is_a_coded_404(web: WebApp, client: TestClient) -> None:
+    meter = web.readings[0].meter_id or ""
+    web.context.store.prune(datetime(2100, 1, 1, tzinfo=UTC))  # the meter stays, its readings go
+    answer = client.get("/api/v1/readings/latest", params={"meter": meter}, headers=ESTONIAN)
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "error": f"Arvestil {meter!r} pole veel ühtki näitu.",
+        "code": "web.meter_no_reading",
+        "params": {"meter": meter},
+    }
 
 
 def test_a_crash_is_a_500_with_a_sentence_in_the_language(web: WebApp) -> None:
