@@ -3,7 +3,8 @@
     open_store("/var/lib/hanport/hanport.db", zone)      a path: the SQLite store
     open_store("sqlite:///hanport.db", zone)             the same, as a URL (relative path)
     open_store("sqlite:////var/lib/hanport/hanport.db", zone)   (absolute path: four slashes)
-    open_store("postgresql://…", zone)                    arrives with `hanport server`
+    open_store("postgresql://user@host/db", zone)        the PostgreSQL store (its default site)
+    open_store("postgresql://user@host/db?site=x", zone) the PostgreSQL store of site x
 
 Everything else in hanport uses `Store` (and, where a store offers them, `SeriesJson`,
 `ColumnReader`, `RecordStore`); see `hanport.store.base`. Opening an older database upgrades it
@@ -56,7 +57,9 @@ def open_store(url: str, zone: tzinfo, *, upgrade: bool = True) -> Store:
             raise StoreError("store.sqlite_url", url=url)
         path = Path(rest[1:])
     elif scheme.lower() in ("postgresql", "postgres"):
-        raise StoreError("store.postgresql_later", url=_without_password(url))
+        from hanport.store.postgres import PostgresStore
+
+        return PostgresStore(url, zone, upgrade=upgrade)
     else:
         raise StoreError("store.unknown_url", url=_without_password(url), scheme=scheme)
     from hanport.store.sqlite import SqliteStore
