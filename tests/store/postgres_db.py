@@ -5,7 +5,8 @@ dropped at the end; `postgres_url` (per test): a URL into a fresh schema of it (
 `options=-csearch_path=…`), dropped after the test. A server that does not answer is started
 (`pg_ctlcluster`, `service postgresql start`), never restarted; if it still does not answer, the
 tests fail under CI and are skipped with the reason elsewhere. Import the fixtures into a test
-module: `from store.postgres_db import postgres_database, postgres_url  # noqa: F401`.
+module: `from store.postgres_db import postgres_database_fixture, postgres_url_fixture`
+(with `# noqa: F401`).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def server_url() -> str:
     return SERVER
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
+@pytest.fixture(scope="session", name="postgres_database")
+def postgres_database_fixture() -> Iterator[str]:
     """The URL of a database made for this test run."""
     server = server_url()
     name = f"hanport_test_{secrets.token_hex(4)}"
@@ -69,8 +70,8 @@ def postgres_database() -> Iterator[str]:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture
-def postgres_url(postgres_database: str) -> Iterator[str]:
+@pytest.fixture(name="postgres_url")
+def postgres_url_fixture(postgres_database: str) -> Iterator[str]:
     """A URL whose tables go into a schema of their own, empty at the start of the test."""
     schema = f"t_{secrets.token_hex(4)}"
     with psycopg.connect(postgres_database, autocommit=True) as admin:

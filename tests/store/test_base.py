@@ -25,7 +25,7 @@ from hanport.store import (
 )
 from hanport.store.base import Rollup
 from hanport.store.rollups import STEPS, rollups
-from store.postgres_db import postgres_database, postgres_url  # noqa: F401
+from store.postgres_db import postgres_database_fixture, postgres_url_fixture  # noqa: F401
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 START = datetime(2026, 6, 10, tzinfo=UTC)

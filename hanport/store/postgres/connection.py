@@ -69,6 +69,8 @@ class Database:
     def connection(self) -> psycopg.Connection[Any]:
         connection = self._connection
         if connection is None or connection.closed or connection.broken:
+            if connection is not None:
+                connection.close()
             try:
                 connection = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
             except psycopg.Error as error:

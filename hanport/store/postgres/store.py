@@ -68,11 +68,16 @@ class PostgresStore:
         self.site = site if site is not None else named
         self.url = shown_url(url)
         self._db, self._partitions = _shared or (Database(libpq), Partitions())
-        with self._db.lock, self._db.errors():
+        try:
+            with self._db.lock, self._db.errors():
+                if _shared is None:
+                    prepare(self._db.connection(), self.url, upgrade)
+                self._rollups = PgRollups(self._db.connection(), zone)
+                self._site_id = self._site(self.site)
+        except BaseException:
             if _shared is None:
-                prepare(self._db.connection(), self.url, upgrade)
-            self._rollups = PgRollups(self._db.connection(), zone)
-            self._site_id = self._site(self.site)
+                self._db.close()
+            raise
         self._ids: dict[tuple[int, str], int] = {}
 
     @property
