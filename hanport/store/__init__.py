@@ -38,6 +38,7 @@ __all__ = [
     "Stats",
     "Store",
     "StoreError",
+    "local_file",
     "open_store",
     "read_columns",
 ]
@@ -65,6 +66,18 @@ def open_store(url: str, zone: tzinfo, *, upgrade: bool = True) -> Store:
     from hanport.store.sqlite import SqliteStore
 
     return SqliteStore(path, zone, upgrade=upgrade)
+
+
+def local_file(url: str) -> str:
+    """The SQLite file for what lives only in one (the app's accounts) next to a database URL:
+    the database's own file for SQLite, `hanport-accounts.db` in the working folder beside a
+    PostgreSQL database."""
+    scheme, found, rest = url.partition("://")
+    if not found:
+        return url
+    if scheme.lower() == "sqlite" and rest.startswith("/") and rest != "/":
+        return rest[1:]
+    return "hanport-accounts.db"
 
 
 def _without_password(url: str) -> str:

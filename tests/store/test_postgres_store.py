@@ -222,3 +222,21 @@ def test_a_reader_sees_the_open_periods_the_writer_carries(postgres_url: str) ->
     assert reader.first(METER) == readings[0]
     writer.close()
     reader.close()
+
+
+def test_hanport_run_keeps_every_reading_in_postgresql(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hanport.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HANPORT_DATABASE", postgres_url)
+    source = "sim://?speed=max&seed=2&start=2026-01-10T02:00%2B02:00"
+    assert main(["run", "--source", source, "--count", "5"]) == 0
+    store = pg(postgres_url)
+    stored = store.readings(serial_number(2), *FOREVER)
+    simulator = HomeSimulator(seed=2, start=datetime(2026, 1, 10, tzinfo=UTC))
+    expected = hanport.decode(b"".join(simulator.next_telegram() for _ in range(5)))
+    assert [replace(r, received_at=None) for r in stored[:5]] == expected
+    assert (tmp_path / "hanport-accounts.db").exists()  # the app's accounts beside it
+    store.close()
