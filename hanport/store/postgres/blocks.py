@@ -53,10 +53,12 @@ def seal_and_pend(db: psycopg.Connection[Any], batches: dict[int, list[Reading]]
     if to_seal:
         _seal(db, to_seal)
     if pend:
-        with db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO pending (meter, hour, n, data) VALUES (%s, %s, %s, %s)", pend
-            )
+        db.execute(
+            "INSERT INTO pending (meter, hour, n, data) "
+            "SELECT * FROM unnest(%s::int[], %s::bigint[], %s::int[], %s::bytea[])",
+            [list(column) for column in zip(*pend, strict=True)],
+            binary=True,  # arrays of bytes sent as they are, not escaped as text
+        )
 
 
 def _seal(db: psycopg.Connection[Any], hours: dict[tuple[int, int], list[Reading]]) -> None:
@@ -72,12 +74,13 @@ def _seal(db: psycopg.Connection[Any], hours: dict[tuple[int, int], list[Reading
     for key, fresh in hours.items():
         readings = unique([*before.get(key, ()), *fresh])
         rows.append((*key, len(readings), encode_block(readings)))
-    with db.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO blocks (meter, hour, n, data) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (meter, hour) DO UPDATE SET n = excluded.n, data = excluded.data",
-            rows,
-        )
+    db.execute(
+        "INSERT INTO blocks (meter, hour, n, data) "
+        "SELECT * FROM unnest(%s::int[], %s::bigint[], %s::int[], %s::bytea[]) "
+        "ON CONFLICT (meter, hour) DO UPDATE SET n = excluded.n, data = excluded.data",
+        [list(column) for column in zip(*rows, strict=True)],
+        binary=True,
+    )
     db.execute(
         "DELETE FROM pending p USING unnest(%s::int[], %s::bigint[]) AS w(meter, hour) "
         "WHERE p.meter = w.meter AND p.hour = w.hour",

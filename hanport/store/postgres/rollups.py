@@ -15,8 +15,8 @@ import psycopg
 from hanport.model import Reading
 from hanport.store.base import Rollup
 from hanport.store.engine import RollupEngine
-from hanport.store.rollups import combine, period_start
-from hanport.store.rows_json import body_json
+from hanport.store.rollups import add_to, combine, period_start
+from hanport.store.rows_json import body_json, parse_body
 from hanport.store.schema import FLAG_GAP, FLAG_LEGACY, FLAG_RESET, rollup_key
 from hanport.store.sqlite_rollups import RollupTable, StoredRow, keys
 
@@ -24,9 +24,14 @@ __all__ = ["PgRollups"]
 
 _END = (1 << 33) - 1
 _SAVE = (
-    "INSERT INTO rollups VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO UPDATE SET "
+    "INSERT INTO rollups SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[], "
+    "%s::bigint[], %s::bigint[], %s::smallint[], %s::bytea[]) ON CONFLICT (key) DO UPDATE SET "
     "start = excluded.start, readings = excluded.readings, import_wh = excluded.import_wh, "
     "export_wh = excluded.export_wh, flags = excluded.flags, body = excluded.body"
+)
+_STATES = (
+    "INSERT INTO rollup_state SELECT * FROM unnest(%s::int[], %s::text[]) "
+    "ON CONFLICT (meter) DO UPDATE SET state = excluded.state"
 )
 _STEPS = ("15m", "1h", "1d", "1mo")
 
@@ -38,23 +43,64 @@ class PgRollups(RollupTable):
         super().__init__(cast(Any, None), zone)
         self.pg = db
         self._states: dict[int, str] = {}
+        """The carried states of the meters of the write under way (read once, then kept)."""
+        self._dirty: dict[int, str] = {}
+        self._rows: dict[int, tuple[object, ...]] = {}
+        self._missing: set[int] = set()
 
     # --- writing ---------------------------------------------------------------------------
 
     def save(self, meter: int, rollups: Iterable[Rollup]) -> None:
-        rows = [_row(meter, rollup) for rollup in rollups]
-        if rows:
-            with self.pg.cursor() as cursor:
-                cursor.executemany(_SAVE, rows)
+        """Kept until the next read of rollups or `flush`: one statement for a whole write."""
+        for rollup in rollups:
+            row = _row(meter, rollup)
+            self._rows[row[0]] = row  # type: ignore[index]
+
+    def flush(self) -> None:
+        """Write the rollups and states kept (before a read, and at the end of a write)."""
+        if self._rows:
+            self.pg.execute(
+                _SAVE,
+                [list(column) for column in zip(*self._rows.values(), strict=True)],
+                binary=True,  # the arrays sent as they are, not escaped as text
+            )
+            self._rows = {}
+        if self._dirty:
+            self.pg.execute(_STATES, (list(self._dirty), list(self._dirty.values())), binary=True)
+            self._dirty = {}
+
+    def take_finals(self, finals: dict[int, list[Rollup]]) -> None:
+        """Per meter, final quarters and hours stored; each hour added to its stored day and
+        month, which are read for all meters in one query."""
+        wanted: dict[int, tuple[int, str, datetime]] = {}
+        for meter, rollups in finals.items():
+            self.save(meter, rollups)
+            for hour in (rollup for rollup in rollups if rollup.step == "1h"):
+                for step in ("1d", "1mo"):
+                    start = period_start(hour.start, step, self.zone)
+                    wanted[rollup_key(meter, step, int(start.timestamp()))] = (meter, step, start)
+        if not wanted:
+            return
+        rows = self.pg.execute(
+            "SELECT key, body FROM rollups WHERE key = ANY(%s)", (list(wanted),)
+        ).fetchall()
+        periods = {
+            key: parse_body(wanted[key][1], wanted[key][2], bytes(body).decode())
+            for key, body in rows
+        }
+        for meter, rollups in finals.items():
+            for hour in (rollup for rollup in rollups if rollup.step == "1h"):
+                for step in ("1d", "1mo"):
+                    start = period_start(hour.start, step, self.zone)
+                    key = rollup_key(meter, step, int(start.timestamp()))
+                    into = periods.setdefault(key, Rollup(step, start))
+                    add_to(into, hour)
+        for key, period in periods.items():
+            self.save(wanted[key][0], [period])
 
     def save_state(self, meter: int, engine: RollupEngine) -> None:
-        text = json.dumps(engine.state(), separators=(",", ":"))
-        self._states[meter] = text
-        self.pg.execute(
-            "INSERT INTO rollup_state VALUES (%s, %s) ON CONFLICT (meter) DO UPDATE "
-            "SET state = excluded.state",
-            (meter, text),
-        )
+        """Kept for `flush_states`, which writes the states of a write's meters at once."""
+        self._states[meter] = self._dirty[meter] = json.dumps(engine.state(), separators=(",", ":"))
 
     def load_states(self, meters: list[int]) -> None:
         """The carried states of `meters` read in one query (a write of many meters)."""
@@ -65,12 +111,12 @@ class PgRollups(RollupTable):
         self._missing = set(meters) - set(self._states)
 
     def forget_states(self) -> None:
-        self._states = {}
+        self._states, self._dirty, self._rows = {}, {}, {}
         self._missing = set()
 
     def state_text(self, meter: int) -> str | None:
         found = self._states.get(meter)
-        if found is not None or meter in getattr(self, "_missing", ()):
+        if found is not None or meter in self._missing:
             return found
         row = self.pg.execute(
             "SELECT state FROM rollup_state WHERE meter = %s", (meter,)
@@ -80,6 +126,7 @@ class PgRollups(RollupTable):
     # --- reading ---------------------------------------------------------------------------
 
     def stored(self, meter: int, step: str, start: int, end: int) -> list[StoredRow]:
+        self.flush()
         rows = self.pg.execute(
             "SELECT start, body FROM rollups WHERE key >= %s AND key < %s ORDER BY key",
             keys(meter, step, start, end),
@@ -114,6 +161,7 @@ class PgRollups(RollupTable):
             ]
             self.save(meter, final)
             saved.update(rollup_key(meter, row.step, int(row.start.timestamp())) for row in final)
+        self.flush()
         stale = [
             key
             for step in ("15m", "1h")
@@ -132,6 +180,7 @@ class PgRollups(RollupTable):
         for part, step in (("1h", "1d"), ("1d", "1mo")):
             first = int(period_start(since, step, self.zone).timestamp())
             periods = combine(self.typed(meter, part, first, _END), step, self.zone)
+            self.flush()
             self.pg.execute(
                 "DELETE FROM rollups WHERE key >= %s AND key < %s", keys(meter, step, first, _END)
             )

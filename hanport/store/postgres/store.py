@@ -44,9 +44,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _HOUR_US = 3_600_000_000
 _NOTE = (
-    "UPDATE meters SET first = LEAST(coalesce(first, %(a)s), %(a)s), "
-    "model = CASE WHEN last IS NULL OR last <= %(b)s THEN %(model)s ELSE model END, "
-    "last = GREATEST(coalesce(last, %(b)s), %(b)s) WHERE id = %(id)s"
+    "UPDATE meters m SET first = LEAST(coalesce(m.first, w.a), w.a), "
+    "model = CASE WHEN m.last IS NULL OR m.last <= w.b THEN w.model ELSE m.model END, "
+    "last = GREATEST(coalesce(m.last, w.b), w.b) "
+    "FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[]) AS w(id, a, b, model) "
+    "WHERE m.id = w.id"
 )
 
 
@@ -68,6 +70,7 @@ class PostgresStore:
         self.site = site if site is not None else named
         self.url = shown_url(url)
         self._db, self._partitions = _shared or (Database(libpq), Partitions())
+        self._site_ids: dict[str, int] = {}
         try:
             with self._db.lock, self._db.errors():
                 if _shared is None:
@@ -118,7 +121,8 @@ class PostgresStore:
         try:
             self._write(ordered)
         except BaseException:
-            self._ids.clear()  # meters made by the rolled-back transaction are not there
+            self._ids.clear()  # meters and sites made by the rolled-back transaction are gone
+            self._site_ids = {self.site: self._site_id}
             raise
 
     def _write(self, ordered: dict[tuple[str, str], list[Reading]]) -> None:
@@ -130,16 +134,18 @@ class PostgresStore:
             blocks.seal_and_pend(db, batches_by_id)
             self._rollups.load_states(meters)
             try:
-                for meter, batch in batches_by_id.items():
-                    self._roll(db, meter, batch)
+                finals = {
+                    meter: self._roll(db, meter, batch) for meter, batch in batches_by_id.items()
+                }
+                self._rollups.take_finals(finals)
+                self._rollups.flush()
             finally:
                 self._rollups.forget_states()
-            notes = [
-                {"a": moment_us(b[0]), "b": moment_us(b[-1]), "model": b[-1].meter_model, "id": m}
-                for m, b in batches_by_id.items()
-            ]
-            with db.cursor() as cursor:
-                cursor.executemany(_NOTE, notes)
+            firsts, lasts = zip(
+                *((moment_us(b[0]), moment_us(b[-1])) for b in batches_by_id.values()), strict=True
+            )
+            models = [batch[-1].meter_model for batch in batches_by_id.values()]
+            db.execute(_NOTE, (list(batches_by_id), list(firsts), list(lasts), models), binary=True)
 
     def latest(self, meter: str) -> Reading | None:
         found = self._edge(meter, "DESC")
@@ -250,7 +256,11 @@ class PostgresStore:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def _roll(self, db: psycopg.Connection[Any], meter: int, readings: list[Reading]) -> None:
+    def _roll(
+        self, db: psycopg.Connection[Any], meter: int, readings: list[Reading]
+    ) -> list[Rollup]:
+        """The periods the readings made final (for `take_finals`); a late reading has the
+        rollups around it computed again here instead."""
         engine = self._rollups.engine(meter)
         if engine.last_us is not None and moment_us(readings[0]) <= engine.last_us:
             reach = MAX_SILENCE // _US + _HOUR_US  # what an hourly register's reading can change
@@ -259,9 +269,10 @@ class PostgresStore:
             )
             hours = blocks.stored_hours(db, meter, (since - reach) // _HOUR_US)
             self._rollups.save_state(meter, self._rollups.recompute(meter, since, hours))
-            return
-        self._rollups.take_final(meter, engine.feed(readings))
+            return []
+        final = engine.feed(readings)
         self._rollups.save_state(meter, engine)
+        return final
 
     def _meter_ids(
         self, db: psycopg.Connection[Any], keys: list[tuple[str, str]]
@@ -285,11 +296,14 @@ class PostgresStore:
         return {named: self._ids[pair] for pair, named in wanted.items()}
 
     def _site(self, name: str, db: psycopg.Connection[Any] | None = None) -> int:
-        db = db or self._db.connection()
-        db.execute("INSERT INTO sites (key) VALUES (%s) ON CONFLICT DO NOTHING", (name,))
-        row = db.execute("SELECT id FROM sites WHERE key = %s", (name,)).fetchone()
-        assert row is not None
-        return int(row[0])
+        found = self._site_ids.get(name)
+        if found is None:
+            db = db or self._db.connection()
+            db.execute("INSERT INTO sites (key) VALUES (%s) ON CONFLICT DO NOTHING", (name,))
+            row = db.execute("SELECT id FROM sites WHERE key = %s", (name,)).fetchone()
+            assert row is not None
+            found = self._site_ids[name] = int(row[0])
+        return found
 
     # --- reading ---------------------------------------------------------------------------
 
