@@ -126,10 +126,9 @@ def plain(url: str, day: list[Reading]) -> None:
         ) as copy:
             for r in day:
                 copy.write_row((1, r.meter_id, r.meter_time, *(getattr(r, n) for n in numbers)))
-    size = sizes(url)["plain"]
-    print(
-        f"  peer: a row per reading {size / len(day):9.1f} B/reading, {size / len(day) * YEAR / 1e6:,.0f} MB a meter-year"
-    )
+    per_reading = sizes(url)["plain"] / len(day)
+    year_mb = per_reading * YEAR / 1e6
+    print(f"  peer: a row per reading {per_reading:9.1f} B/reading, {year_mb:,.0f} MB a meter-year")
 
 
 def fleet(url: str, meters: int, ticks: int) -> None:
