@@ -102,6 +102,12 @@ def test_sites_are_kept_apart_and_written_in_one_transaction(postgres_url: str) 
     assert [m.id for m in home.meters()] == [serial_number(1)]
     assert home.readings(METER, *FOREVER) == []
     assert home.sites() == ["default", "parnu-2", "tartu-7"]
+    counts = {(c.site, c.meter): (c.readings, c.first, c.last) for c in home.counts()}
+    assert counts == {
+        ("default", serial_number(1)): (180, first[0].meter_time, first[-1].meter_time),
+        ("parnu-2", METER): (180, same[0].meter_time, same[-1].meter_time),
+        ("tartu-7", METER): (180, START, START + timedelta(seconds=1790)),
+    }
     assert shape(parnu.series(METER, "1h", *FOREVER)) == shape(rollups(same, "1h", TALLINN))
     tartu.put_records("alerts", [Record("alerts", METER, START, "", {"n": 1})])
     assert parnu.records("alerts", *FOREVER) == []

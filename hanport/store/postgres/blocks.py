@@ -39,6 +39,7 @@ def seal_and_pend(db: psycopg.Connection[Any], batches: dict[int, list[Reading]]
         "JOIN unnest(%s::int[], %s::bigint[]) AS w(meter, hour) "
         "ON p.meter = w.meter AND p.hour < w.hour ORDER BY p.meter, p.hour, p.seq",
         (list(newest), list(newest.values())),
+        binary=True,
     ).fetchall()
     to_seal: dict[tuple[int, int], list[Reading]] = {}
     for meter, hour, data in waiting:
@@ -68,6 +69,7 @@ def _seal(db: psycopg.Connection[Any], hours: dict[tuple[int, int], list[Reading
         "SELECT b.meter, b.hour, b.data FROM blocks b JOIN unnest(%s::int[], %s::bigint[]) "
         "AS w(meter, hour) ON b.meter = w.meter AND b.hour = w.hour",
         (list(meters), list(numbers)),
+        binary=True,
     ).fetchall()
     before = {(meter, hour): decode_block(data) for meter, hour, data in stored}
     rows = []
@@ -97,6 +99,7 @@ def hour_blocks(db: psycopg.Connection[Any], meter: int, first: int, last: int) 
         "UNION ALL SELECT hour, data, 1, seq FROM pending "
         "WHERE meter = %(m)s AND hour BETWEEN %(a)s AND %(b)s ORDER BY 1, 3, 4",
         {"m": meter, "a": first, "b": last},
+        binary=True,
     ).fetchall()
     grouped: dict[int, list[bytes]] = {}
     for hour, data, _kind, _seq in rows:
@@ -110,6 +113,7 @@ def first_of(db: psycopg.Connection[Any], meter: int) -> int | None:
         row = db.execute(
             f"SELECT data FROM {table} WHERE meter = %s ORDER BY hour LIMIT 1",
             (meter,),
+            binary=True,
         ).fetchone()
         if row is not None:
             try:
@@ -126,6 +130,7 @@ def edge(db: psycopg.Connection[Any], meter: int, order: str) -> list[Reading]:
         row = db.execute(
             f"SELECT data FROM {table} WHERE meter = %s ORDER BY hour {order}{then} LIMIT 1",
             (meter,),
+            binary=True,
         ).fetchone()
         if row is not None:
             found += decode_block(row[0])
@@ -143,6 +148,7 @@ def stored_hours(
         "UNION ALL SELECT hour, data, 1, seq FROM pending "
         "WHERE meter = %(m)s AND hour >= %(a)s ORDER BY 1, 3, 4",
         {"m": meter, "a": first},
+        binary=True,
     )
     hour: int | None = None
     datas: list[bytes] = []

@@ -82,7 +82,9 @@ class PgRollups(RollupTable):
         if not wanted:
             return
         rows = self.pg.execute(
-            "SELECT key, body FROM rollups WHERE key = ANY(%s)", (list(wanted),)
+            "SELECT key, body FROM rollups WHERE key = ANY(%s)",
+            (list(wanted),),
+            binary=True,
         ).fetchall()
         periods = {
             key: parse_body(wanted[key][1], wanted[key][2], bytes(body).decode())
@@ -105,7 +107,9 @@ class PgRollups(RollupTable):
     def load_states(self, meters: list[int]) -> None:
         """The carried states of `meters` read in one query (a write of many meters)."""
         rows = self.pg.execute(
-            "SELECT meter, state FROM rollup_state WHERE meter = ANY(%s)", (meters,)
+            "SELECT meter, state FROM rollup_state WHERE meter = ANY(%s)",
+            (meters,),
+            binary=True,
         ).fetchall()
         self._states = dict(rows)
         self._missing = set(meters) - set(self._states)
@@ -119,7 +123,9 @@ class PgRollups(RollupTable):
         if found is not None or meter in self._missing:
             return found
         row = self.pg.execute(
-            "SELECT state FROM rollup_state WHERE meter = %s", (meter,)
+            "SELECT state FROM rollup_state WHERE meter = %s",
+            (meter,),
+            binary=True,
         ).fetchone()
         return str(row[0]) if row else None
 
@@ -130,6 +136,7 @@ class PgRollups(RollupTable):
         rows = self.pg.execute(
             "SELECT start, body FROM rollups WHERE key >= %s AND key < %s ORDER BY key",
             keys(meter, step, start, end),
+            binary=True,
         ).fetchall()
         if step == "15m":
             return [(t, zlib.decompress(body).decode()) for t, body in rows]
@@ -168,6 +175,7 @@ class PgRollups(RollupTable):
             for key, start in self.pg.execute(
                 "SELECT key, start FROM rollups WHERE key >= %s AND key < %s",
                 keys(meter, step, since_us // 1_000_000, _END),
+                binary=True,
             ).fetchall()
             if key not in saved and not _touches(step, start, damaged)
         ]

@@ -33,7 +33,8 @@ from hanport.store.postgres.partitions import Partitions
 from hanport.store.postgres.rollups import PgRollups
 from hanport.store.postgres.schema import prepare
 from hanport.store.postgres.series import series_text
-from hanport.store.rollups import MAX_SILENCE, period_start
+from hanport.store.postgres.stats import MeterCount, meter_counts
+from hanport.store.postgres.writes import store_batches
 from hanport.store.sqlite_blocks import hour_columns
 from hanport.store.sqlite_tools import check_step, merged
 from hanport.store.stored import moment_us, unique
@@ -43,13 +44,6 @@ __all__ = ["PostgresStore"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _HOUR_US = 3_600_000_000
-_NOTE = (
-    "UPDATE meters m SET first = LEAST(coalesce(m.first, w.a), w.a), "
-    "model = CASE WHEN m.last IS NULL OR m.last <= w.b THEN w.model ELSE m.model END, "
-    "last = GREATEST(coalesce(m.last, w.b), w.b) "
-    "FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[]) AS w(id, a, b, model) "
-    "WHERE m.id = w.id"
-)
 
 
 class PostgresStore:
@@ -98,6 +92,11 @@ class PostgresStore:
         with self._tx() as db:
             return [key for (key,) in db.execute('SELECT key FROM sites ORDER BY key COLLATE "C"')]
 
+    def counts(self) -> list[MeterCount]:
+        """Every site's meters with their stored readings and first and last meter time."""
+        with self._snapshot() as db:
+            return meter_counts(db)
+
     # --- Store -----------------------------------------------------------------------------
 
     def write(self, readings: Sequence[Reading]) -> None:
@@ -128,24 +127,7 @@ class PostgresStore:
     def _write(self, ordered: dict[tuple[str, str], list[Reading]]) -> None:
         with self._tx() as db:
             ids = self._meter_ids(db, list(ordered))
-            meters = sorted(ids.values())
-            db.execute("SELECT id FROM meters WHERE id = ANY(%s) ORDER BY id FOR UPDATE", (meters,))
-            batches_by_id = {ids[key]: batch for key, batch in ordered.items()}
-            blocks.seal_and_pend(db, batches_by_id)
-            self._rollups.load_states(meters)
-            try:
-                finals = {
-                    meter: self._roll(db, meter, batch) for meter, batch in batches_by_id.items()
-                }
-                self._rollups.take_finals(finals)
-                self._rollups.flush()
-            finally:
-                self._rollups.forget_states()
-            firsts, lasts = zip(
-                *((moment_us(b[0]), moment_us(b[-1])) for b in batches_by_id.values()), strict=True
-            )
-            models = [batch[-1].meter_model for batch in batches_by_id.values()]
-            db.execute(_NOTE, (list(batches_by_id), list(firsts), list(lasts), models), binary=True)
+            store_batches(db, self._rollups, {ids[key]: batch for key, batch in ordered.items()})
 
     def latest(self, meter: str) -> Reading | None:
         found = self._edge(meter, "DESC")
@@ -256,30 +238,12 @@ class PostgresStore:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def _roll(
-        self, db: psycopg.Connection[Any], meter: int, readings: list[Reading]
-    ) -> list[Rollup]:
-        """The periods the readings made final (for `take_finals`); a late reading has the
-        rollups around it computed again here instead."""
-        engine = self._rollups.engine(meter)
-        if engine.last_us is not None and moment_us(readings[0]) <= engine.last_us:
-            reach = MAX_SILENCE // _US + _HOUR_US  # what an hourly register's reading can change
-            since = _micros(
-                period_start(self._local(moment_us(readings[0]) - reach), "1h", self._zone)
-            )
-            hours = blocks.stored_hours(db, meter, (since - reach) // _HOUR_US)
-            self._rollups.save_state(meter, self._rollups.recompute(meter, since, hours))
-            return []
-        final = engine.feed(readings)
-        self._rollups.save_state(meter, engine)
-        return final
-
     def _meter_ids(
         self, db: psycopg.Connection[Any], keys: list[tuple[str, str]]
     ) -> dict[tuple[str, str], int]:
-        sites = {site: self._site(site, db) for site, _ in keys}
+        sites = {site: self._site(site, db) for site in sorted({site for site, _ in keys})}
         wanted = {(sites[site], key): (site, key) for site, key in keys}
-        missing = [pair for pair in wanted if pair not in self._ids]
+        missing = sorted(pair for pair in wanted if pair not in self._ids)  # one order: no deadlock
         if missing:
             site_ids, names = [s for s, _ in missing], [k for _, k in missing]
             db.execute(
