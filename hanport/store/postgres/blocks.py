@@ -56,7 +56,7 @@ def seal_and_pend(db: psycopg.Connection[Any], batches: dict[int, list[Reading]]
     if pend:
         db.execute(
             "INSERT INTO pending (meter, hour, n, data) "
-            "SELECT * FROM unnest(%s::int[], %s::bigint[], %s::int[], %s::bytea[])",
+            "SELECT * FROM unnest(%b::int[], %b::bigint[], %b::int[], %b::bytea[])",
             [list(column) for column in zip(*pend, strict=True)],
             binary=True,  # arrays of bytes sent as they are, not escaped as text
         )
@@ -78,7 +78,7 @@ def _seal(db: psycopg.Connection[Any], hours: dict[tuple[int, int], list[Reading
         rows.append((*key, len(readings), encode_block(readings)))
     db.execute(
         "INSERT INTO blocks (meter, hour, n, data) "
-        "SELECT * FROM unnest(%s::int[], %s::bigint[], %s::int[], %s::bytea[]) "
+        "SELECT * FROM unnest(%b::int[], %b::bigint[], %b::int[], %b::bytea[]) "
         "ON CONFLICT (meter, hour) DO UPDATE SET n = excluded.n, data = excluded.data",
         [list(column) for column in zip(*rows, strict=True)],
         binary=True,

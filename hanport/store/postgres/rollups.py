@@ -24,13 +24,13 @@ __all__ = ["PgRollups"]
 
 _END = (1 << 33) - 1
 _SAVE = (
-    "INSERT INTO rollups SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[], "
-    "%s::bigint[], %s::bigint[], %s::smallint[], %s::bytea[]) ON CONFLICT (key) DO UPDATE SET "
+    "INSERT INTO rollups SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::int[], "
+    "%b::bigint[], %b::bigint[], %b::smallint[], %b::bytea[]) ON CONFLICT (key) DO UPDATE SET "
     "start = excluded.start, readings = excluded.readings, import_wh = excluded.import_wh, "
     "export_wh = excluded.export_wh, flags = excluded.flags, body = excluded.body"
 )
 _STATES = (
-    "INSERT INTO rollup_state SELECT * FROM unnest(%s::int[], %s::text[]) "
+    "INSERT INTO rollup_state SELECT * FROM unnest(%b::int[], %b::text[]) "
     "ON CONFLICT (meter) DO UPDATE SET state = excluded.state"
 )
 _STEPS = ("15m", "1h", "1d", "1mo")
@@ -46,6 +46,7 @@ class PgRollups(RollupTable):
         """The carried states of the meters of the write under way (read once, then kept)."""
         self._dirty: dict[int, str] = {}
         self._rows: dict[int, tuple[object, ...]] = {}
+        self._engines: dict[int, tuple[str, RollupEngine]] = {}
         self._missing: set[int] = set()
 
     # --- writing ---------------------------------------------------------------------------
@@ -101,8 +102,24 @@ class PgRollups(RollupTable):
             self.save(wanted[key][0], [period])
 
     def save_state(self, meter: int, engine: RollupEngine) -> None:
-        """Kept for `flush_states`, which writes the states of a write's meters at once."""
-        self._states[meter] = self._dirty[meter] = json.dumps(engine.state(), separators=(",", ":"))
+        """Kept for `flush`, which writes the states of a write's meters at once; the engine
+        is kept too, for the next write of the meter while its stored state is this one."""
+        text = json.dumps(engine.state(), separators=(",", ":"))
+        self._states[meter] = self._dirty[meter] = text
+        self._engines[meter] = (text, engine)
+
+    def engine(self, meter: int) -> RollupEngine:
+        """The meter's engine as the last write left it: the one this process kept when the
+        stored state is still what it saved (no other worker wrote the meter since)."""
+        text = self.state_text(meter)
+        kept = self._engines.pop(meter, None)
+        if kept is not None and kept[0] == text:
+            return kept[1]
+        return super().engine(meter)
+
+    def drop_engines(self) -> None:
+        """After a write that failed: what was kept may be ahead of what is stored."""
+        self._engines = {}
 
     def load_states(self, meters: list[int]) -> None:
         """The carried states of `meters` read in one query (a write of many meters)."""

@@ -122,6 +122,7 @@ class PostgresStore:
         except BaseException:
             self._ids.clear()  # meters and sites made by the rolled-back transaction are gone
             self._site_ids = {self.site: self._site_id}
+            self._rollups.drop_engines()
             raise
 
     def _write(self, ordered: dict[tuple[str, str], list[Reading]]) -> None:

@@ -29,7 +29,7 @@ _NOTE = (
     "UPDATE meters m SET first = LEAST(coalesce(m.first, w.a), w.a), "
     "model = CASE WHEN m.last IS NULL OR m.last <= w.b THEN w.model ELSE m.model END, "
     "last = GREATEST(coalesce(m.last, w.b), w.b) "
-    "FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[]) AS w(id, a, b, model) "
+    "FROM unnest(%b::int[], %b::bigint[], %b::bigint[], %b::text[]) AS w(id, a, b, model) "
     "WHERE m.id = w.id"
 )
 
