@@ -246,3 +246,19 @@ def test_hanport_run_keeps_every_reading_in_postgresql(
     assert [replace(r, received_at=None) for r in stored[:5]] == expected
     assert (tmp_path / "hanport-accounts.db").exists()  # the app's accounts beside it
     store.close()
+
+
+def test_a_month_dropped_by_another_process_is_made_again_when_it_is_written(
+    postgres_url: str,
+) -> None:
+    june, july = simulated(0.2), simulated(0.2, start=datetime(2026, 7, 1, tzinfo=UTC))
+    store, other = pg(postgres_url), pg(postgres_url)
+    store.write(june)
+    store.write(july)  # june's partition is known to this store now
+    assert other.prune(datetime(2026, 7, 1, tzinfo=UTC)) == 1  # its only block: june gone
+    assert partitions(postgres_url) == ["blocks_2026_07"]
+    store.write([*june[:10], july[-1]])  # late readings into june, sealed at once
+    assert partitions(postgres_url) == ["blocks_2026_06", "blocks_2026_07"]
+    assert store.readings(METER, *FOREVER) == [*june[:10], *july]
+    for opened in (store, other):
+        opened.close()

@@ -16,12 +16,18 @@ import psycopg
 
 from hanport.model import Reading
 from hanport.store.blocks import BlockError, decode_block, encode_block
+from hanport.store.postgres.partitions import create_month, month_of
 from hanport.store.stored import moment_us, unique
 
 __all__ = ["edge", "first_of", "hour_blocks", "seal_and_pend", "stored_hours"]
 
 _HOUR_US = 3_600_000_000
 Hours = list[tuple[int, list[bytes]]]
+_SEAL = (
+    "INSERT INTO blocks (meter, hour, n, data) "
+    "SELECT * FROM unnest(%b::int[], %b::bigint[], %b::int[], %b::bytea[]) "
+    "ON CONFLICT (meter, hour) DO UPDATE SET n = excluded.n, data = excluded.data"
+)
 
 
 def seal_and_pend(db: psycopg.Connection[Any], batches: dict[int, list[Reading]]) -> None:
@@ -76,13 +82,14 @@ def _seal(db: psycopg.Connection[Any], hours: dict[tuple[int, int], list[Reading
     for key, fresh in hours.items():
         readings = unique([*before.get(key, ()), *fresh])
         rows.append((*key, len(readings), encode_block(readings)))
-    db.execute(
-        "INSERT INTO blocks (meter, hour, n, data) "
-        "SELECT * FROM unnest(%b::int[], %b::bigint[], %b::int[], %b::bytea[]) "
-        "ON CONFLICT (meter, hour) DO UPDATE SET n = excluded.n, data = excluded.data",
-        [list(column) for column in zip(*rows, strict=True)],
-        binary=True,
-    )
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    try:
+        with db.transaction():  # a savepoint: a month whose partition another process dropped
+            db.execute(_SEAL, columns, binary=True)
+    except psycopg.errors.CheckViolation:  # "no partition of relation blocks found for row"
+        for year, month in sorted({month_of(hour) for hour in numbers}):
+            create_month(db, year, month)
+        db.execute(_SEAL, columns, binary=True)
     db.execute(
         "DELETE FROM pending p USING unnest(%s::int[], %s::bigint[]) AS w(meter, hour) "
         "WHERE p.meter = w.meter AND p.hour = w.hour",

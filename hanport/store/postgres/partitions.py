@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 
-__all__ = ["Partitions", "month_of"]
+__all__ = ["Partitions", "create_month", "month_of"]
 
 _HOUR_S = 3600
 _LOCK = 0x68616E706172  # "hanpar"
@@ -36,6 +36,16 @@ def _name(year: int, month: int) -> str:
     return f"blocks_{year:04d}_{month:02d}"
 
 
+def create_month(db: psycopg.Connection[Any], year: int, month: int) -> None:
+    """The month's partition, unless it is there (inside the caller's transaction)."""
+    low, high = _first_hour(year, month), _first_hour(*_next(year, month))
+    db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {_name(year, month)} PARTITION OF blocks "
+        f"FOR VALUES FROM ({low}) TO ({high})"
+    )
+
+
 class Partitions:
     """The months that have a partition, as this connection knows them."""
 
@@ -49,14 +59,13 @@ class Partitions:
             return
         self.refresh(db)
         for year, month in sorted(wanted - self._known):
-            low, high = _first_hour(year, month), _first_hour(*_next(year, month))
             with db.transaction():
-                db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-                db.execute(
-                    f"CREATE TABLE IF NOT EXISTS {_name(year, month)} PARTITION OF blocks "
-                    f"FOR VALUES FROM ({low}) TO ({high})"
-                )
+                create_month(db, year, month)
             self._known.add((year, month))
+
+    def forget(self) -> None:
+        """Look the months up again at the next write."""
+        self._known = set()
 
     def refresh(self, db: psycopg.Connection[Any]) -> None:
         self._known = {(int(name[7:11]), int(name[12:14])) for name in self.names(db)}

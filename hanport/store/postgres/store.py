@@ -123,6 +123,7 @@ class PostgresStore:
             self._ids.clear()  # meters and sites made by the rolled-back transaction are gone
             self._site_ids = {self.site: self._site_id}
             self._rollups.drop_engines()
+            self._partitions.forget()  # a month dropped by another process's retention
             raise
 
     def _write(self, ordered: dict[tuple[str, str], list[Reading]]) -> None:
