@@ -41,6 +41,7 @@ __all__ = [
     "local_file",
     "open_store",
     "read_columns",
+    "shown_url",
 ]
 
 
@@ -62,7 +63,7 @@ def open_store(url: str, zone: tzinfo, *, upgrade: bool = True) -> Store:
 
         return PostgresStore(url, zone, upgrade=upgrade)
     else:
-        raise StoreError("store.unknown_url", url=_without_password(url), scheme=scheme)
+        raise StoreError("store.unknown_url", url=shown_url(url), scheme=scheme)
     from hanport.store.sqlite import SqliteStore
 
     return SqliteStore(path, zone, upgrade=upgrade)
@@ -80,7 +81,7 @@ def local_file(url: str) -> str:
     return "hanport-accounts.db"
 
 
-def _without_password(url: str) -> str:
+def shown_url(url: str) -> str:
     """The URL as it may be shown: a password in it replaced by ***."""
     scheme, _, rest = url.partition("://")
     credentials, at, host = rest.rpartition("@")

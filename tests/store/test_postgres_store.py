@@ -262,3 +262,19 @@ def test_a_month_dropped_by_another_process_is_made_again_when_it_is_written(
     assert store.readings(METER, *FOREVER) == [*june[:10], *july]
     for opened in (store, other):
         opened.close()
+
+
+def test_hanport_export_reads_a_postgresql_database(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hanport.cli.main import main
+
+    readings = simulated(0.1)
+    store = pg(postgres_url)
+    store.write(readings)
+    store.close()
+    period = ["--from", "2026-06-10T00:00+00:00", "--to", "2026-06-11T00:00+00:00"]
+    assert main(["export", "--database", postgres_url, *period]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + len(readings)
+    assert lines[1].startswith(f"{METER},LGF5E360,2026-06-10T03:00:00+03:00")
