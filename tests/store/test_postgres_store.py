@@ -278,3 +278,43 @@ def test_hanport_export_reads_a_postgresql_database(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 + len(readings)
     assert lines[1].startswith(f"{METER},LGF5E360,2026-06-10T03:00:00+03:00")
+
+
+def test_the_storage_sink_keeps_the_readings_while_the_connection_is_lost(
+    postgres_url: str, postgres_database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import asyncio
+
+    from hanport.runtime.hub import Hub
+    from hanport.store.sink import run_store_sink
+
+    readings = simulated(0.1)
+    store = pg(postgres_url)
+    store.write(readings[:1])
+
+    async def run() -> None:
+        hub = Hub()
+        sink = asyncio.create_task(
+            run_store_sink(hub.subscribe("storage"), store, commit_every_s=0.05)
+        )
+        with psycopg.connect(postgres_database, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        reader = pg(postgres_url)  # a connection of its own: the sink meets the lost one
+        for reading in readings[1:]:
+            hub.publish(reading)
+            await asyncio.sleep(0.002)
+        for _ in range(500):
+            if len(reader.readings(METER, *FOREVER)) == len(readings):
+                break
+            await asyncio.sleep(0.01)
+        sink.cancel()
+        await asyncio.gather(sink, return_exceptions=True)
+        reader.close()
+
+    asyncio.run(run())
+    assert store.readings(METER, *FOREVER) == readings
+    assert any("was lost" in record.getMessage() for record in caplog.records)
+    store.close()

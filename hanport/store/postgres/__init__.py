@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hanport.store.postgres.connection import DEFAULT_SITE, StoreUnavailable
+from hanport.store.postgres.connection import DEFAULT_SITE, StoreRefused, StoreUnavailable
 from hanport.store.postgres.store import PostgresStore
 
-__all__ = ["DEFAULT_SITE", "PostgresStore", "StoreUnavailable"]
+__all__ = ["DEFAULT_SITE", "PostgresStore", "StoreRefused", "StoreUnavailable"]

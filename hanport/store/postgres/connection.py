@@ -5,8 +5,9 @@ as one sentence.
     postgresql://hanport@db.example/hanport              the default site
     postgresql://hanport@db.example/hanport?site=tartu-7 the site `tartu-7`
 
-A server that cannot be reached raises `StoreUnavailable`, which is a `ConnectionError` too, so
-that the storage sink keeps the readings in memory and writes them once it is back.
+A server that cannot be reached raises `StoreUnavailable`, which is a `ConnectionError` too, and
+a statement it refuses `StoreRefused`, an `OSError`: the storage sink keeps the readings in
+memory and writes them once the database takes them again, as it does for SQLite's disk errors.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from hanport.store.connection import StoreError
 __all__ = [
     "DEFAULT_SITE",
     "Database",
+    "StoreRefused",
     "StoreUnavailable",
     "shown_url",
     "split_site",
@@ -35,6 +37,12 @@ DEFAULT_SITE = "default"
 
 class StoreUnavailable(StoreError, ConnectionError):
     """The PostgreSQL server cannot be reached (or went away); nothing of the call was stored."""
+
+
+class StoreRefused(StoreError, OSError):
+    """The server refused a statement (a deadlock, a full disk, …); the transaction was rolled
+    back. An `OSError` like SQLite's disk errors, so that the storage sink keeps the readings
+    and tries again."""
 
 
 def split_site(url: str) -> tuple[str, str]:
@@ -99,9 +107,9 @@ class Database:
                 raise StoreUnavailable(
                     "store.postgresql_lost", url=shown_url(self.url), error=_first(error)
                 ) from None
-            raise StoreError("store.postgresql_failed", error=_first(error)) from None
+            raise StoreRefused("store.postgresql_failed", error=_first(error)) from None
         except psycopg.Error as error:
-            raise StoreError("store.postgresql_failed", error=_first(error)) from None
+            raise StoreRefused("store.postgresql_failed", error=_first(error)) from None
 
     def close(self) -> None:
         with self.lock:
