@@ -18,6 +18,7 @@ from typing import TypeAlias
 from hanport.i18n import text
 from hanport.output import columns
 from hanport.plugins import load_settings
+from hanport.store import local_file
 from hanport.web.accounts import ROLES, AccountError, Accounts, User
 from hanport.web.settings import WEB
 
@@ -67,7 +68,9 @@ def _accounts(args: argparse.Namespace) -> Iterator[Accounts]:
     settings = load_settings(
         Path(args.config) if args.config else None, overrides={"database": args.database}
     )
-    accounts = Accounts(settings.database or "hanport.db", settings.get(WEB).session_days)
+    accounts = Accounts(
+        local_file(settings.database or "hanport.db"), settings.get(WEB).session_days
+    )
     try:
         yield accounts
     finally:

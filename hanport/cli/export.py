@@ -14,7 +14,7 @@ from hanport.cli.progress import StatusLine, bar
 from hanport.errors import HanError
 from hanport.i18n import number, plural
 from hanport.plugins import load_settings
-from hanport.store import Store, open_store
+from hanport.store import Store, open_store, shown_url
 from hanport.store.export import Progress, export
 
 __all__ = ["ExportError", "export_command", "terminal_progress"]
@@ -30,13 +30,14 @@ def export_command(args: argparse.Namespace, language: str) -> int:
         Path(args.config) if args.config else None, overrides={"database": args.database}
     )
     zone = ZoneInfo(settings.timezone)
-    database = Path(settings.database or "hanport.db")
-    if not database.exists():
+    url = settings.database or "hanport.db"
+    database = shown_url(url)
+    if "://" not in url and not Path(url).exists():  # a server's database is asked, not looked for
         raise ExportError("export.no_database", database=database)
     start, end = _moment(args.start, zone, "--from"), _moment(args.end, zone, "--to")
     if end <= start:
         raise ExportError("export.order")
-    store = open_store(str(database), zone)
+    store = open_store(url, zone)
     try:
         meter = _pick_meter(store, args.meter, database)
         out = _open(args.output) if args.output else sys.stdout
@@ -77,7 +78,7 @@ def _moment(value: str, zone: ZoneInfo, flag: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
-def _pick_meter(store: Store, wanted: str | None, database: Path) -> str:
+def _pick_meter(store: Store, wanted: str | None, database: str) -> str:
     meters = [meter.id for meter in store.meters()]
     known = ", ".join(map(repr, meters))
     if wanted is not None:

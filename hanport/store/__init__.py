@@ -3,7 +3,8 @@
     open_store("/var/lib/hanport/hanport.db", zone)      a path: the SQLite store
     open_store("sqlite:///hanport.db", zone)             the same, as a URL (relative path)
     open_store("sqlite:////var/lib/hanport/hanport.db", zone)   (absolute path: four slashes)
-    open_store("postgresql://…", zone)                    arrives with `hanport server`
+    open_store("postgresql://user@host/db", zone)        the PostgreSQL store (its default site)
+    open_store("postgresql://user@host/db?site=x", zone) the PostgreSQL store of site x
 
 Everything else in hanport uses `Store` (and, where a store offers them, `SeriesJson`,
 `ColumnReader`, `RecordStore`); see `hanport.store.base`. Opening an older database upgrades it
@@ -37,8 +38,10 @@ __all__ = [
     "Stats",
     "Store",
     "StoreError",
+    "local_file",
     "open_store",
     "read_columns",
+    "shown_url",
 ]
 
 
@@ -56,15 +59,29 @@ def open_store(url: str, zone: tzinfo, *, upgrade: bool = True) -> Store:
             raise StoreError("store.sqlite_url", url=url)
         path = Path(rest[1:])
     elif scheme.lower() in ("postgresql", "postgres"):
-        raise StoreError("store.postgresql_later", url=_without_password(url))
+        from hanport.store.postgres import PostgresStore
+
+        return PostgresStore(url, zone, upgrade=upgrade)
     else:
-        raise StoreError("store.unknown_url", url=_without_password(url), scheme=scheme)
+        raise StoreError("store.unknown_url", url=shown_url(url), scheme=scheme)
     from hanport.store.sqlite import SqliteStore
 
     return SqliteStore(path, zone, upgrade=upgrade)
 
 
-def _without_password(url: str) -> str:
+def local_file(url: str) -> str:
+    """The SQLite file for what lives only in one (the app's accounts) next to a database URL:
+    the database's own file for SQLite, `hanport-accounts.db` in the working folder beside a
+    PostgreSQL database."""
+    scheme, found, rest = url.partition("://")
+    if not found:
+        return url
+    if scheme.lower() == "sqlite" and rest.startswith("/") and rest != "/":
+        return rest[1:]
+    return "hanport-accounts.db"
+
+
+def shown_url(url: str) -> str:
     """The URL as it may be shown: a password in it replaced by ***."""
     scheme, _, rest = url.partition("://")
     credentials, at, host = rest.rpartition("@")

@@ -10,6 +10,7 @@ import contextlib
 from hanport.i18n import text
 from hanport.runtime.hub import Hub, Subscription
 from hanport.runtime.sink import RuntimeView
+from hanport.store import local_file
 from hanport.web.accounts import Accounts
 from hanport.web.server import bind, serve, setup_code
 from hanport.web.settings import WebSettings
@@ -34,7 +35,7 @@ class WebSink:
 
     def announcement(self, language: str) -> str:
         """What `hanport run` prints: where the app is, and the setup code while it needs one."""
-        accounts = Accounts(self.database)
+        accounts = Accounts(local_file(self.database))
         try:
             key = "cli.app_at" if accounts.count() else "cli.app_setup"
         finally:
@@ -47,7 +48,7 @@ class WebSink:
         from hanport.web.app import create_app
         from hanport.web.context import AppContext
 
-        accounts = Accounts(self.database, self.web.session_days)
+        accounts = Accounts(local_file(self.database), self.web.session_days)
         context = AppContext(view, accounts, Hub(), setup_code=setup_code_for(self.listener))
         server = asyncio.create_task(
             serve(create_app(context), self.listener, self.web, context.stop_streams)

@@ -1,5 +1,5 @@
-"""The `Store` interface's contract, run against every store `open_store` can open (today the
-SQLite store): exact readings, rollups equal to the pure rules, open periods, several meters,
+"""The `Store` interface's contract, run against every store `open_store` can open (SQLite and
+PostgreSQL): exact readings, rollups equal to the pure rules, open periods, several meters,
 late and repeated readings, retention, meters, and the URLs."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from hanport.store import (
 )
 from hanport.store.base import Rollup
 from hanport.store.rollups import STEPS, rollups
+from store.postgres_db import postgres_database_fixture, postgres_url_fixture  # noqa: F401
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 START = datetime(2026, 6, 10, tzinfo=UTC)
@@ -34,12 +35,15 @@ METER = serial_number(3)  # the simulated meter of seed 3
 Opener = Callable[[], Store]
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
     opened: list[Store] = []
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'hanport.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
 
     def open_one() -> Store:
-        url = {"sqlite": f"sqlite:///{tmp_path / 'hanport.db'}"}[request.param]
         store = open_store(url, TALLINN)
         opened.append(store)
         return store
@@ -153,7 +157,7 @@ def test_periods_start_in_the_window_asked_for(opener: Opener) -> None:
         store.series(METER, "5m", *FOREVER)
 
 
-def test_the_sqlite_store_offers_every_capability(opener: Opener) -> None:
+def test_both_stores_offer_every_capability(opener: Opener) -> None:
     store = opener()
     assert isinstance(store, SeriesJson)
     assert isinstance(store, ColumnReader)
@@ -173,14 +177,14 @@ def test_urls_open_a_store_or_say_in_one_sentence_why_not(tmp_path: Path) -> Non
     assert {p.name for p in tmp_path.glob("*.db")} == {"a.db", "b.db", "c.db"}
     with pytest.raises(
         StoreError,
-        match=r"PostgreSQL \(postgresql://han:\*\*\*@db/han\) arrives with `hanport server`",
+        match=r"database postgresql://han:\*\*\*@127\.0\.0\.1:1/han cannot be reached",
     ):
-        open_store("postgresql://han:secret@db/han", TALLINN)
+        open_store("postgresql://han:secret@127.0.0.1:1/han", TALLINN)
     with pytest.raises(StoreError, match="mysql:// is not a database it knows"):
         open_store("mysql://db/han", TALLINN)
     with pytest.raises(StoreError, match="names no file"):
         open_store("sqlite://", TALLINN)
     with pytest.raises(StoreError) as raised:
-        open_store("postgres://db/han", TALLINN)
-    assert "hanport server" in raised.value.text("et")
+        open_store("postgres://127.0.0.1:1/han", TALLINN)
+    assert "PostgreSQL andmebaasiga" in raised.value.text("et")
     assert raised.value.text("et") != str(raised.value)

@@ -1,8 +1,9 @@
-"""Subsystem records (`RecordStore`): exact round trips of every type the rule allows, upserts
-on (kind, meter, time, key), range reads, deletes, refusals in one sentence."""
+"""Subsystem records (`RecordStore`, in both stores): exact round trips of every type the rule
+allows, upserts on (kind, meter, time, key), range reads, deletes, refusals in one sentence."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import IntEnum, StrEnum
@@ -15,17 +16,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hanport.store import Record, RecordStore, StoreError, jsondata, open_store
+from store.postgres_db import postgres_database_fixture, postgres_url_fixture  # noqa: F401
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 T0 = datetime(2026, 1, 14, 12, tzinfo=UTC)
 Q = timedelta(minutes=15)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> RecordStore:
-    opened = open_store(str(tmp_path / "hanport.db"), TALLINN)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
+    if request.param == "sqlite":
+        url = str(tmp_path / "hanport.db")
+    else:
+        url = request.getfixturevalue("postgres_url")
+    opened = open_store(url, TALLINN)
     assert isinstance(opened, RecordStore)
-    return opened
+    yield opened
+    opened.close()
 
 
 def types(value: object) -> object:
