@@ -24,6 +24,7 @@ __all__ = ["PARTS", "SECTIONS", "build_sinks", "load_settings"]
 def _parts() -> tuple[ModuleType, ...]:
     from hanport.backup import plugin as backup
     from hanport.mqtt import plugin as mqtt
+    from hanport.server import plugin as server
     from hanport.upstream import plugin as upstream
     from hanport.web import plugin as web
 
@@ -32,6 +33,7 @@ def _parts() -> tuple[ModuleType, ...]:
         mqtt,
         backup,
         upstream,
+        server,
     )
 
 
