@@ -116,7 +116,8 @@ def stats_json(stats: ServerStats) -> str:
 
 
 def stats_table(stats: ServerStats, headings: list[str]) -> list[str]:
-    rows: list[Sequence[str]] = [headings] + [
+    rows: list[Sequence[str]] = [headings]
+    rows += [
         [
             m.site,
             m.meter,
