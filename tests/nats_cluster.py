@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
@@ -83,15 +84,38 @@ class Cluster:
             process.kill()
             process.wait(10)
 
-    def wait_healthy(self, deadline_s: float = 60.0) -> None:
-        """Every running node answers /healthz ok (JetStream current, meta leader known)."""
+    def wait_healthy(self, deadline_s: float = 120.0, *, restarted: bool = False) -> None:
+        """Every running node answers /healthz ok (JetStream current, meta leader known); after
+        a restart, every node serves (see `_serving`)."""
         end = time.monotonic() + deadline_s
+        check = _serving if restarted else _healthy
         for node in self.nodes:
             if node.process is None or node.process.poll() is not None:
                 continue
-            while not _healthy(node):
-                assert time.monotonic() < end, f"{node.name} is not healthy: {node.directory}"
+            while not check(node):
+                if time.monotonic() >= end:
+                    log = (node.directory / "nats.log").read_text(encoding="utf-8")
+                    raise AssertionError(f"{node.name} is not healthy:\n{log[-3000:]}")
                 time.sleep(0.2)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _serving(node: Node) -> bool:
+    """Its ports answer and it knows the JetStream meta leader (a node just restarted may keep
+    /healthz failing for a long while on MQTT sessions of clients that died with it)."""
+    if not (_listening(node.client_port) and _listening(node.mqtt_port)):
+        return False
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{node.http_port}/jsz", timeout=2) as r:
+            meta = json.loads(r.read()).get("meta_cluster") or {}
+    except OSError:
+        return False
+    return bool(meta.get("leader")) and int(meta.get("cluster_size", 0)) == 3
 
 
 def _healthy(node: Node) -> bool:
@@ -102,8 +126,8 @@ def _healthy(node: Node) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+@pytest.fixture(scope="module", name="cluster")
+def cluster_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     base = tmp_path_factory.mktemp("nats")
     nodes = []
     for number in (1, 2, 3):

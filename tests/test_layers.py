@@ -35,7 +35,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "backup": CORE | {"runtime", "settings", "store"},
     "service": CORE | {"settings"},
     "upstream": CORE | {"mqtt", "runtime", "settings", "store"},
-    "server": CORE | {"settings", "store", "upstream"},
+    "server": CORE | {"runtime", "settings", "store", "upstream"},
 }
 TOP = frozenset({"plugins", "cli", "__main__"})
 """They may import everything: the one place that lists the parts, and the command line."""

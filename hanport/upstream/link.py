@@ -25,6 +25,8 @@ from hanport.upstream.wire import WireError, ack_topic, parse_ack, reading_topic
 __all__ = ["Link"]
 
 log = logging.getLogger("hanport.upstream")
+WINDOW = 8
+"""QoS 1 messages in flight at once (aiomqtt warns past 10 waiting calls)."""
 
 
 class Link:
@@ -85,13 +87,15 @@ class Link:
                 start = max(self._sent, self.outbox.first_number)
                 page = await asyncio.to_thread(_page, self.outbox, start)
                 upto = self.outbox.last_number_of_page(start)
-            sending = []
-            for entry, payload in page:
-                topic = topic_of.get(entry.meter)
-                if topic is None:
-                    topic = topic_of[entry.meter] = reading_topic(self.settings.site, entry.meter)
-                sending.append(client.publish(topic, payload, qos=1))
-            await asyncio.gather(*sending)
+            for first in range(0, len(page), WINDOW):
+                sending = []
+                for entry, payload in page[first : first + WINDOW]:
+                    topic = topic_of.get(entry.meter)
+                    if topic is None:
+                        topic = reading_topic(self.settings.site, entry.meter)
+                        topic_of[entry.meter] = topic
+                    sending.append(client.publish(topic, payload, qos=1))
+                await asyncio.gather(*sending)
             self._sent = upto
             if self._sent >= self.outbox.next_number:
                 await self._idle()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from hanport.model import Reading
 from hanport.store.base import Record, RecordStore
@@ -40,6 +41,7 @@ class Outbox:
         self._entries: list[Entry] = []
         self._head = 0
         self._meters: dict[str, int] = {}
+        self._ordered = True
         self._numbered = 0
         self.watermarks: dict[str, datetime] = {}
         for record in store.records(KIND, _EPOCH, _END):
@@ -57,6 +59,8 @@ class Outbox:
         return self._numbered
 
     def _append(self, time: datetime, meter: str) -> None:
+        if self._entries and time < self._entries[-1].time:
+            self._ordered = False
         self._entries.append(Entry(self._numbered, time, meter))
         self._meters[meter] = self._meters.get(meter, 0) + 1
         self._numbered += 1
@@ -80,13 +84,10 @@ class Outbox:
         if over <= 0:
             return 0
         live = self._entries[self._head :]
-        keep_from = sorted(entry.time for entry in live)[over]
+        times = [e.time for e in live] if self._ordered else sorted(e.time for e in live)
+        keep_from = times[over]
         self._store.delete_records(KIND, keep_from)
-        self._entries = [e for e in live if e.time >= keep_from]
-        self._head = 0
-        self._meters = {}
-        for entry in self._entries:
-            self._meters[entry.meter] = self._meters.get(entry.meter, 0) + 1
+        self._keep([e for e in live if e.time >= keep_from])
         return len(live) - len(self._entries)
 
     def confirm(self, watermarks: dict[str, datetime]) -> int:
@@ -101,9 +102,12 @@ class Outbox:
             return 0
         cutoff = min(self.watermarks[meter] for meter in self._meters)
         before = len(self)
-        while self._head < len(self._entries) and self._entries[self._head].time <= cutoff:
-            self._forget(self._entries[self._head].meter)
-            self._head += 1
+        if self._ordered:
+            while self._head < len(self._entries) and self._entries[self._head].time <= cutoff:
+                self._forget(self._entries[self._head].meter)
+                self._head += 1
+        else:
+            self._keep([e for e in self._entries[self._head :] if e.time > cutoff])
         if before == len(self):
             return 0
         self._store.delete_records(KIND, cutoff + _US)
@@ -111,6 +115,14 @@ class Outbox:
             self._entries = self._entries[self._head :]
             self._head = 0
         return before - len(self)
+
+    def _keep(self, entries: list[Entry]) -> None:
+        self._entries = entries
+        self._head = 0
+        self._meters = {}
+        self._ordered = all(a.time <= b.time for a, b in pairwise(entries))
+        for entry in entries:
+            self._meters[entry.meter] = self._meters.get(entry.meter, 0) + 1
 
     def _forget(self, meter: str) -> None:
         left = self._meters[meter] - 1

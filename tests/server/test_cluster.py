@@ -7,10 +7,17 @@ import os
 import signal
 from pathlib import Path
 
-from conftest import ServerProcess, wait_until
+from hanport_server import (
+    ServerProcess,
+    server_fixture,  # noqa: F401 (the fixture)
+    wait_until,
+)
 from mqtt_broker import free_port
-from helpers import Gateway, meter_readings
-from nats_cluster import Cluster
+from nats_cluster import (
+    Cluster,
+    cluster_fixture,  # noqa: F401 (the fixture)
+)
+from upstream_gateway import Gateway, meter_readings
 
 
 def test_every_reading_is_stored_once_and_the_outbox_empties(
@@ -43,7 +50,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(
             os.kill(int(pid), signal.SIGKILL)
         assert len(server.stored_times("home-b", "LGF5E360-1")) < len(wanted), "killed too late"
         wait_until(lambda: server.stored_times("home-b", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 60, "outbox emptied")
+        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
         restarted = server.wait_healthy()["workers"]
         assert isinstance(restarted, dict)
         assert set(restarted.values()).isdisjoint(victims.values())
@@ -62,11 +69,11 @@ def test_a_nats_node_killed_and_restarted_loses_nothing(
         cluster.kill(2)
         gateway.send(sent[200:400])
         cluster.start(2)
-        cluster.wait_healthy()
+        cluster.wait_healthy(restarted=True)
         gateway.send(sent[400:])
         wanted = sorted(r.meter_time for r in sent if r.meter_time)
         wait_until(lambda: server.stored_times("home-c", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 60, "outbox emptied")
+        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
     finally:
         gateway.stop()
 
@@ -83,11 +90,11 @@ def test_the_gateway_s_own_node_dies_and_it_moves_on(
         cluster.kill(1)
         gateway.send(sent[100:300])
         cluster.start(1)
-        cluster.wait_healthy()
+        cluster.wait_healthy(restarted=True)
         gateway.send(sent[300:])
         wanted = sorted(r.meter_time for r in sent if r.meter_time)
         wait_until(lambda: server.stored_times("home-d", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 60, "outbox emptied")
+        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
     finally:
         gateway.stop()
 
@@ -115,3 +122,30 @@ def test_a_gateway_offline_for_an_hour_and_killed_sends_everything_once_back(
         wait_until(lambda: back.outbox_size() == 0, 60, "outbox emptied")
     finally:
         back.stop()
+
+
+def test_stats_health_and_metrics(cluster: Cluster, server: ServerProcess, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    gateway = Gateway(tmp_path / "gw.db", cluster.nodes[0].mqtt_url, "home-f")
+    try:
+        gateway.send(meter_readings(30))
+        wait_until(lambda: len(server.stored_times("home-f", "LGF5E360-1")) == 30, 60, "stored")
+    finally:
+        gateway.stop()
+    command = [sys.executable, "-m", "hanport", "server", "stats"]
+    command += ["--database", str(server.database), "--nats", ",".join(cluster.urls)]
+    found = subprocess.run([*command, "--json"], capture_output=True, check=True)
+    shown = json.loads(found.stdout)
+    row = next(m for m in shown["meters"] if m["site"] == "home-f")
+    assert (row["meter"], row["readings"]) == ("LGF5E360-1", 30)
+    assert row["first"].startswith("2026-01-10T08:00:00")
+    assert shown["consumer"]["pending"] is not None
+    table = subprocess.run(command, capture_output=True, check=True, text=True)
+    assert "home-f" in table.stdout
+    status, health = server.health()
+    assert status == 200
+    assert health["nats"] is True
+    assert "hanport_server_consumer_pending" in server.metrics()

@@ -1,4 +1,5 @@
-"""A real 3-node NATS cluster and a `hanport server` process on it, per test module."""
+"""A `hanport server` process on the private NATS cluster (`server`, a module fixture), and its
+/healthz, /metrics and store as the tests see them."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from mqtt_broker import free_port
 from nats_cluster import Cluster
-from nats_cluster import cluster as cluster  # noqa: PLC0414 (the fixture)
 
 from hanport.store import open_store
 
@@ -62,7 +62,9 @@ class ServerProcess:
         try:
             far = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
             end = far + timedelta(days=365 * 100)
-            return [r.meter_time for r in store.readings(f"{site}/{meter}", far, end) if r.meter_time]
+            return [
+                r.meter_time for r in store.readings(f"{site}/{meter}", far, end) if r.meter_time
+            ]
         finally:
             store.close()
 
@@ -75,8 +77,10 @@ def wait_until(check: object, deadline_s: float, what: str) -> None:
         time.sleep(0.25)
 
 
-@pytest.fixture(scope="module")
-def server(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+@pytest.fixture(scope="module", name="server")
+def server_fixture(
+    cluster: Cluster, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     base = tmp_path_factory.mktemp("server")
     port = free_port()
     database = base / "server.db"
