@@ -24,12 +24,16 @@ __all__ = ["PARTS", "SECTIONS", "build_sinks", "load_settings"]
 def _parts() -> tuple[ModuleType, ...]:
     from hanport.backup import plugin as backup
     from hanport.mqtt import plugin as mqtt
+    from hanport.server import plugin as server
+    from hanport.upstream import plugin as upstream
     from hanport.web import plugin as web
 
     return (
         web,
         mqtt,
         backup,
+        upstream,
+        server,
     )
 
 

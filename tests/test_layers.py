@@ -34,6 +34,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "alerts": CORE | {"grid", "mqtt", "quality", "runtime", "settings", "sources", "store"},
     "backup": CORE | {"runtime", "settings", "store"},
     "service": CORE | {"settings"},
+    "upstream": CORE | {"mqtt", "runtime", "settings", "store"},
+    "server": CORE | {"runtime", "settings", "store", "upstream"},
 }
 TOP = frozenset({"plugins", "cli", "__main__"})
 """They may import everything: the one place that lists the parts, and the command line."""

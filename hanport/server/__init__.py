@@ -1,0 +1,1 @@
+"""`hanport server`: many gateways' readings from a NATS JetStream cluster into one store."""

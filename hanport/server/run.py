@@ -1,0 +1,140 @@
+"""`hanport server`: the stream first, then the workers, the watermarks, /healthz and /metrics.
+
+Every half second the consumer's ack floor is read; the sites whose watermarks moved get
+`hanport/v1/<site>/ack` at once, and every site gets it again every `REPEAT_S` (a gateway
+that was away learns where the server is without waiting for a new reading).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+
+import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+
+from hanport.i18n import text
+from hanport.server.http import make_app
+from hanport.server.ingest import parse_report
+from hanport.server.metrics import Metrics
+from hanport.server.settings import ServerSettings
+from hanport.server.stream import COMMITTED, ensure_consumer, ensure_stream
+from hanport.server.watermarks import Watermarks
+from hanport.server.workers import Workers
+from hanport.upstream.wire import ack_payload
+
+__all__ = ["Server", "serve"]
+
+log = logging.getLogger("hanport.server")
+TICK_S = 0.5
+REPEAT_S = 30.0
+
+
+class Server:
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.watermarks = Watermarks()
+        self.workers = Workers(settings, self.metrics)
+        self.client: Client | None = None
+        self.ready = False
+
+    async def run(self) -> None:
+        self.client = client = await nats.connect(
+            list(self.settings.nats),
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
+            name="hanport-server",
+        )
+        js = client.jetstream()
+        await ensure_stream(js, self.settings)
+        await ensure_consumer(js, self.settings)
+        log.info("%s", text("server.stream_ready", "en", stream=self.settings.stream))
+        await client.subscribe(COMMITTED, cb=self._report)
+        self.ready = True
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self.workers.run())
+                group.create_task(self._acks(js))
+                group.create_task(self._http())
+        finally:
+            self.ready = False
+            await client.close()
+
+    async def _report(self, message: Msg) -> None:
+        try:
+            worker, committed, lags = parse_report(message.data)
+        except (ValueError, KeyError, TypeError):
+            return
+        self.watermarks.reported(committed)
+        self.metrics.took(worker, len(committed), lags)
+
+    async def _acks(self, js: nats.js.JetStreamContext) -> None:
+        assert self.client is not None
+        repeated = time.monotonic()
+        while True:
+            await asyncio.sleep(TICK_S)
+            try:
+                info = await js.consumer_info(self.settings.stream, self.settings.consumer)
+            except (nats.errors.Error, TimeoutError):
+                continue
+            floor = info.ack_floor.stream_seq if info.ack_floor else 0
+            self.metrics.pending = info.num_pending or 0
+            self.metrics.ack_pending = info.num_ack_pending or 0
+            self.metrics.ack_floor = floor
+            self.workers.sample_cpu()
+            moved = self.watermarks.advance(floor)
+            if time.monotonic() - repeated >= REPEAT_S:
+                moved = set(self.watermarks.sites)
+                repeated = time.monotonic()
+            for site in moved:
+                payload = ack_payload(self.watermarks.sites[site])
+                with contextlib.suppress(nats.errors.Error):
+                    await self.client.publish(f"hanport.v1.{site}.ack", payload)
+                    self.metrics.acks_published += 1
+
+    async def _http(self) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(
+            make_app(self),
+            host=self.settings.listen,
+            port=self.settings.port,
+            log_level="warning",
+            lifespan="off",
+        )
+        await _quiet_server()(config).serve()
+
+
+def _quiet_server() -> type:
+    import uvicorn
+
+    class Quiet(uvicorn.Server):
+        """Leaves SIGTERM and Ctrl-C to `serve`."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Quiet
+
+
+def serve(settings: ServerSettings) -> int:
+    """Run until SIGTERM or Ctrl-C."""
+    import signal
+
+    async def main() -> None:
+        server = Server(settings)
+        task = asyncio.create_task(server.run())
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, task.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,1 @@
+"""Gateways that send every verified reading to a `hanport server` (MQTT into NATS JetStream)."""

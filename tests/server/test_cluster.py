@@ -1,0 +1,151 @@
+"""Readings from gateways through a real 3-node NATS cluster (JetStream, MQTT) into the store:
+every reading stored exactly once, through worker kills, a node's death and a gateway's outage."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+from hanport_server import (
+    ServerProcess,
+    server_fixture,  # noqa: F401 (the fixture)
+    wait_until,
+)
+from mqtt_broker import free_port
+from nats_cluster import (
+    Cluster,
+    cluster_fixture,  # noqa: F401 (the fixture)
+)
+from upstream_gateway import Gateway, meter_readings
+
+
+def test_every_reading_is_stored_once_and_the_outbox_empties(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path
+) -> None:
+    gateway = Gateway(tmp_path / "gw.db", cluster.nodes[0].mqtt_url, "home-a")
+    try:
+        sent = meter_readings(300)
+        gateway.send(sent)
+        wanted = sorted(r.meter_time for r in sent if r.meter_time)
+        wait_until(lambda: server.stored_times("home-a", "LGF5E360-1") == wanted, 60, "stored")
+        wait_until(lambda: gateway.outbox_size() == 0, 30, "the outbox empties on the watermark")
+    finally:
+        gateway.stop()
+    assert "hanport_server_readings_committed_total" in server.metrics()
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path
+) -> None:
+    gateway = Gateway(tmp_path / "gw.db", cluster.nodes[1].mqtt_url, "home-b")
+    try:
+        sent = meter_readings(4000)
+        gateway.send(sent)
+        wanted = sorted(r.meter_time for r in sent if r.meter_time)
+        wait_until(lambda: len(server.stored_times("home-b", "LGF5E360-1")) > 0, 60, "started")
+        victims = server.wait_healthy()["workers"]
+        assert isinstance(victims, dict)
+        for pid in victims.values():
+            os.kill(int(pid), signal.SIGKILL)
+        assert len(server.stored_times("home-b", "LGF5E360-1")) < len(wanted), "killed too late"
+        wait_until(lambda: server.stored_times("home-b", "LGF5E360-1") == wanted, 120, "stored")
+        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
+        restarted = server.wait_healthy()["workers"]
+        assert isinstance(restarted, dict)
+        assert set(restarted.values()).isdisjoint(victims.values())
+    finally:
+        gateway.stop()
+    assert "hanport_server_worker_restarts_total 2" in server.metrics()
+
+
+def test_a_nats_node_killed_and_restarted_loses_nothing(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path
+) -> None:
+    gateway = Gateway(tmp_path / "gw.db", cluster.nodes[0].mqtt_url, "home-c")
+    try:
+        sent = meter_readings(600)
+        gateway.send(sent[:200])
+        cluster.kill(2)
+        gateway.send(sent[200:400])
+        cluster.start(2)
+        cluster.wait_healthy(restarted=True)
+        gateway.send(sent[400:])
+        wanted = sorted(r.meter_time for r in sent if r.meter_time)
+        wait_until(lambda: server.stored_times("home-c", "LGF5E360-1") == wanted, 120, "stored")
+        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
+    finally:
+        gateway.stop()
+
+
+def test_the_gateway_s_own_node_dies_and_it_moves_on(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path
+) -> None:
+    """The node a gateway speaks MQTT to is killed: the gateway keeps its outbox, and once the
+    node is back every reading is stored, once."""
+    gateway = Gateway(tmp_path / "gw.db", cluster.nodes[1].mqtt_url, "home-d", resend_s=2)
+    try:
+        sent = meter_readings(400)
+        gateway.send(sent[:100])
+        cluster.kill(1)
+        gateway.send(sent[100:300])
+        cluster.start(1)
+        cluster.wait_healthy(restarted=True)
+        gateway.send(sent[300:])
+        wanted = sorted(r.meter_time for r in sent if r.meter_time)
+        wait_until(lambda: server.stored_times("home-d", "LGF5E360-1") == wanted, 120, "stored")
+        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
+    finally:
+        gateway.stop()
+
+
+def test_a_gateway_offline_for_an_hour_and_killed_sends_everything_once_back(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path
+) -> None:
+    """An hour of readings (simulated time: 360 at 10 s) kept while nothing answers, the gateway
+    stopped where it stood, then started again with the server reachable."""
+    database = tmp_path / "gw.db"
+    nowhere = f"mqtt://127.0.0.1:{free_port()}"
+    sent = meter_readings(360)
+    offline = Gateway(database, nowhere, "home-e")
+    try:
+        offline.send(sent)
+        wait_until(lambda: offline.outbox_size() == 360, 30, "kept in the outbox")
+    finally:
+        offline.stop()
+    assert server.stored_times("home-e", "LGF5E360-1") == []
+    back = Gateway(database, cluster.nodes[2].mqtt_url, "home-e")
+    try:
+        back.send(sent[:50])  # the meter sends some of the same again: harmless
+        wanted = sorted(r.meter_time for r in sent if r.meter_time)
+        wait_until(lambda: server.stored_times("home-e", "LGF5E360-1") == wanted, 60, "stored")
+        wait_until(lambda: back.outbox_size() == 0, 60, "outbox emptied")
+    finally:
+        back.stop()
+
+
+def test_stats_health_and_metrics(cluster: Cluster, server: ServerProcess, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    gateway = Gateway(tmp_path / "gw.db", cluster.nodes[0].mqtt_url, "home-f")
+    try:
+        gateway.send(meter_readings(30))
+        wait_until(lambda: len(server.stored_times("home-f", "LGF5E360-1")) == 30, 60, "stored")
+    finally:
+        gateway.stop()
+    command = [sys.executable, "-m", "hanport", "server", "stats"]
+    command += ["--database", str(server.database), "--nats", ",".join(cluster.urls)]
+    found = subprocess.run([*command, "--json"], capture_output=True, check=True)
+    shown = json.loads(found.stdout)
+    row = next(m for m in shown["meters"] if m["site"] == "home-f")
+    assert (row["meter"], row["readings"]) == ("LGF5E360-1", 30)
+    assert row["first"].startswith("2026-01-10T08:00:00")
+    assert shown["consumer"]["pending"] is not None
+    table = subprocess.run(command, capture_output=True, check=True, text=True)
+    assert "home-f" in table.stdout
+    status, health = server.health()
+    assert status == 200
+    assert health["nats"] is True
+    assert "hanport_server_consumer_pending" in server.metrics()

@@ -1,0 +1,53 @@
+"""A gateway against a plain MQTT broker: QoS 1 messages in the documented format, and a
+PUBACK is not proof: only the server's watermark empties the outbox."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from mqtt_broker import Broker, Subscriber
+from upstream_gateway import START, Gateway, meter_readings
+
+from hanport.upstream.wire import ack_payload, parse_reading
+
+
+def test_pubacks_do_not_empty_the_outbox_the_watermark_does(broker: Broker, tmp_path: Path) -> None:
+    watcher = Subscriber(broker, "hanport/v1/#")
+    gateway = Gateway(tmp_path / "gw.db", broker.url, "home-1")
+    try:
+        sent = meter_readings(20)
+        gateway.send(sent)
+        topic = "hanport/v1/home-1/LGF5E360-1/reading"
+        for reading in sent:
+            watcher.wait_for(topic, lambda m, r=reading: parse_reading(m.payload) == r)  # type: ignore[misc]
+        time.sleep(1.0)
+        assert gateway.outbox_size() == 20  # every message was PUBACKed: nothing goes
+        watcher.publish("hanport/v1/home-1/ack", "not json")
+        watcher.publish("hanport/v1/home-2/ack", ack_payload({"LGF5E360-1": START}).decode())
+        watermark = START + timedelta(seconds=10 * 11)
+        watcher.publish("hanport/v1/home-1/ack", ack_payload({"LGF5E360-1": watermark}).decode())
+        deadline = time.monotonic() + 20
+        while gateway.outbox_size() != 8 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert gateway.outbox_size() == 8
+    finally:
+        gateway.stop()
+        watcher.close()
+
+
+def test_unconfirmed_readings_are_sent_again(broker: Broker, tmp_path: Path) -> None:
+    watcher = Subscriber(broker, "hanport/v1/#")
+    gateway = Gateway(tmp_path / "gw.db", broker.url, "home-1", resend_s=1)
+    try:
+        gateway.send(meter_readings(3))
+        topic = "hanport/v1/home-1/LGF5E360-1/reading"
+        watcher.wait_for(topic)
+        deadline = time.monotonic() + 20
+        while len(watcher.on(topic)) < 6 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(watcher.on(topic)) >= 6
+    finally:
+        gateway.stop()
+        watcher.close()
