@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     add_mqtt_commands(commands)
     add_backup_commands(commands)
     add_service_commands(commands)
+    from hanport.cli.costs import add_cost_commands
+
+    add_cost_commands(commands)
     return parser
 
 

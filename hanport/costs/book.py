@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from hanport.costs.dso_store import dso_energies
 from hanport.costs.energy import SlotEnergy
 from hanport.costs.ledger import Billing, SlotCost, slot_ledger
 from hanport.costs.price_store import stored_prices
@@ -17,19 +18,27 @@ from hanport.costs.slots import QUARTER, quarter_floor, quarter_prices
 from hanport.costs.tariff import Tariff
 from hanport.store import Store
 
-__all__ = ["ledger_from_store", "prices_index", "stored_energies"]
+__all__ = ["han_energies", "ledger_from_store", "prices_index", "stored_energies"]
 
 _HOUR = 4 * QUARTER
 
 
-def stored_energies(store: Store, meter: str, start: datetime, end: datetime) -> list[SlotEnergy]:
-    """Every quarter of [start, end) up to the newest rollup: its energy, or a gap."""
-    found = {
-        rollup.start: SlotEnergy(
-            rollup.start, rollup.energy_import_wh, rollup.energy_export_wh, rollup.gap
-        )
+def han_energies(store: Store, meter: str, start: datetime, end: datetime) -> list[SlotEnergy]:
+    """hanport's own quarters of [start, end) from the rollups, as stored."""
+    return [
+        SlotEnergy(rollup.start, rollup.energy_import_wh, rollup.energy_export_wh, rollup.gap)
         for rollup in store.series(meter, "15m", start, end)
-    }
+    ]
+
+
+def stored_energies(store: Store, meter: str, start: datetime, end: datetime) -> list[SlotEnergy]:
+    """Every quarter of [start, end) up to the newest one known: hanport's rollup, else the
+    DSO's imported data (`hanport import dso`), else a gap."""
+    found = {slot.start: slot for slot in han_energies(store, meter, start, end)}
+    dso = dso_energies(store, meter, start, end)
+    for moment, slot in dso.items():
+        if moment not in found or found[moment].gap:
+            found[moment] = slot
     if not found:
         return []
     last = max(found)
