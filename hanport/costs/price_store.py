@@ -17,7 +17,7 @@ from hanport.costs.slots import PriceSlot
 from hanport.store import Store
 from hanport.store.base import Record, RecordStore
 
-__all__ = ["KIND", "has_records", "price_records", "put_prices", "stored_prices"]
+__all__ = ["KIND", "PriceBook", "has_records", "price_records", "put_prices", "stored_prices"]
 
 KIND = "prices"
 AREA = "ee"
@@ -62,3 +62,16 @@ def _records(store: Store) -> RecordStore:
     if not isinstance(store, RecordStore):
         raise CostError("costs.no_records")
     return store
+
+
+class PriceBook:
+    """Live state the sink offers: when prices last changed (the app's caches key on it)."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.last_fetch: datetime | None = None
+        self.last_error: str | None = None
+
+    def changed(self, moment: datetime) -> None:
+        self.generation += 1
+        self.last_fetch = moment

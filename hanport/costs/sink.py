@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from hanport.costs.errors import CostError
 from hanport.costs.fetch import Retry, fetch_prices
-from hanport.costs.price_store import put_prices, stored_prices
+from hanport.costs.price_store import PriceBook, put_prices, stored_prices
 from hanport.costs.schedule import FetchRange, due_fetches
 from hanport.costs.settings import PricesSettings
 from hanport.costs.slots import quarter_floor
@@ -35,19 +35,6 @@ CHECK_S = 900.0
 _RETRY = Retry()
 _FIRST_DAYS = 1
 """Without stored readings, the prices from the start of yesterday are fetched."""
-
-
-class PriceBook:
-    """Live state the sink offers: when prices last changed (the app's caches key on it)."""
-
-    def __init__(self) -> None:
-        self.generation = 0
-        self.last_fetch: datetime | None = None
-        self.last_error: str | None = None
-
-    def changed(self, moment: datetime) -> None:
-        self.generation += 1
-        self.last_fetch = moment
 
 
 class PriceSink:

@@ -1,0 +1,237 @@
+"""The money paths of the OpenAPI document (prices, costs, plan) and their Estonian texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["COST_ESTONIAN", "COST_TAG", "cost_paths"]
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+_TIME = {"type": "string", "format": "date-time"}
+_DECIMAL = {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}
+_NULLABLE_DECIMAL = {"type": ["string", "null"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}
+_MONEY = (
+    "energy_eur",
+    "margin_eur",
+    "balancing_eur",
+    "network_eur",
+    "renewable_eur",
+    "excise_eur",
+    "supply_security_eur",
+    "network_monthly_eur",
+    "capacity_eur",
+    "seller_monthly_eur",
+    "vat_eur",
+    "total_eur",
+    "export_eur",
+)
+COST_TAG = {"name": "costs", "description": "Day-ahead prices, what the energy cost, the plan"}
+
+_TEXTS = {
+    "Day-ahead prices, what the energy cost, the plan": "Järgmise päeva hinnad, energia "
+    "maksumus, plaan",
+    "The stored day-ahead prices": "Salvestatud järgmise päeva hinnad",
+    "Each slot's day-ahead price (`eur_mwh`, EUR/MWh excluding VAT, negative prices occur) and "
+    "what one more kWh costs then with the network package, the national fees and VAT "
+    "(`all_in_eur_kwh`). Decimals are strings. Default: from today's midnight to the last "
+    "published slot.": "Iga ajavahemiku järgmise päeva hind (`eur_mwh`, EUR/MWh ilma "
+    "käibemaksuta, hind võib olla negatiivne) ja see, mida üks kWh juurde siis maksab koos "
+    "võrgupaketi, riiklike tasude ja käibemaksuga (`all_in_eur_kwh`). Kümnendarvud on "
+    "stringidena. Vaikimisi tänasest keskööst viimase avaldatud ajavahemikuni.",
+    "Start, ISO 8601.": "Algus, ISO 8601 kujul.",
+    "End (exclusive), ISO 8601.": "Lõpp (mitte kaasa arvatud), ISO 8601 kujul.",
+    "prices in time order": "hinnad ajalises järjekorras",
+    "What the energy cost, per 15 minutes, hour, day or month": "Energia maksumus 15 minuti, "
+    "tunni, päeva või kuu kaupa",
+    "Rows with the energy bought and sold (kWh) and each component of the bill in EUR, exact "
+    "decimals as strings: the seller's energy, margin and balancing-capacity fee, the network "
+    "price, renewable-energy fee, excise, security-of-supply fee, VAT, and `total_eur`, "
+    "everything bought with VAT; `export_eur` is the revenue for energy sold, apart. The fixed "
+    "monthly fees come only in month rows (null elsewhere), and a month row is that month's "
+    "bills, lines rounded to the cent. Slots without meter data or price are counted in "
+    "`gap_slots` and `unpriced_slots`, never priced as zero.": "Read ostetud ja müüdud "
+    "energiaga (kWh) ning arve iga osaga eurodes, täpsed kümnendarvud stringidena: müüja "
+    "energia, marginaal ja tasakaalustamisvõimsuse tasu, võrgutasu, taastuvenergia tasu, "
+    "aktsiis, varustuskindluse tasu, käibemaks ning `total_eur`, kogu ostetu koos "
+    "käibemaksuga; `export_eur` on müüdud energia tulu, eraldi. Kuutasud on ainult kuu ridades "
+    "(mujal null) ja kuu rida on selle kuu arved, read sendini ümardatud. Ilma arvesti "
+    "andmete või hinnata ajavahemikud loetakse väljadesse `gap_slots` ja `unpriced_slots`, "
+    "mitte kunagi nullhinnaga.",
+    "Row length; day and month rows follow the Tallinn calendar.": "Rea pikkus; päeva ja kuu "
+    "read järgivad Tallinna kalendrit.",
+    "Billing view: 15m (each quarter at its own price) or 1h (the hour's energy at the mean of "
+    "its four quarter prices); default [tariff] billing.": "Arveldusviis: 15m (iga veerandtund "
+    "oma hinnaga) või 1h (tunni energia selle nelja veerandtunni keskmise hinnaga); vaikimisi "
+    "[tariff] billing.",
+    "Meter id; may be left out when there is one meter.": "Arvesti ID; kui arvesteid on üks, "
+    "võib selle ära jätta.",
+    "cost rows": "maksumuse read",
+    "The cheapest time for a load of a given duration": "Odavaim aeg antud kestusega tarbimiseks",
+    "Among the known prices of [from, to): the cheapest contiguous window of `duration` (for a "
+    "load that must run in one go) and the cheapest quarters adding up to it (for a boiler or "
+    "a car that may pause), priced all-in with VAT.": "Teadaolevate hindade seast vahemikus "
+    "[from, to): odavaim järjestikune `duration` pikkune aken (tarbijale, mis peab töötama "
+    "korraga) ja odavaimad veerandtunnid, mis kokku annavad sama kestuse (boilerile või autole, "
+    "mis võib vahepeal seisma jääda), hinnaga koos kõigi tasude ja käibemaksuga.",
+    "How long, e.g. 45m, 3h or 1h30m (at most 48 h); default 1h.": "Kui kaua, nt 45m, 3h või "
+    "1h30m (kõige rohkem 48 h); vaikimisi 1h.",
+    "Start; default now.": "Algus; vaikimisi praegu.",
+    "End (exclusive); default: the end of the published prices.": "Lõpp (mitte kaasa arvatud); "
+    "vaikimisi avaldatud hindade lõpp.",
+    "the window and the slots": "aken ja ajavahemikud",
+}
+COST_ESTONIAN: dict[str, str] = dict(_TEXTS)
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _get(
+    summary: str,
+    description: str,
+    parameters: list[dict[str, Any]],
+    ok: str,
+    schema: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "description": description,
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": ok, "content": {"application/json": {"schema": schema}}},
+                "401": _ERROR,
+                "404": _ERROR,
+                "409": _ERROR,
+                "422": _ERROR,
+            },
+        }
+    }
+
+
+def cost_paths() -> dict[str, Any]:
+    start = _query("from", "Start, ISO 8601.", {"type": "string", "format": "date-time"})
+    end = _query("to", "End (exclusive), ISO 8601.", {"type": "string", "format": "date-time"})
+    billing = _query(
+        "billing",
+        "Billing view: 15m (each quarter at its own price) or 1h (the hour's energy at the mean "
+        "of its four quarter prices); default [tariff] billing.",
+        {"type": "string", "enum": ["15m", "1h"]},
+    )
+    meter = _query(
+        "meter", "Meter id; may be left out when there is one meter.", {"type": "string"}
+    )
+    price = _object(
+        {"start": _TIME, "end": _TIME, "eur_mwh": _DECIMAL, "all_in_eur_kwh": _NULLABLE_DECIMAL}
+    )
+    row = _object(
+        {
+            "start": _TIME,
+            "end": _TIME,
+            "import_kwh": _DECIMAL,
+            "export_kwh": _DECIMAL,
+            **dict.fromkeys(_MONEY, _NULLABLE_DECIMAL),
+            "slots": {"type": "integer"},
+            "gap_slots": {"type": "integer"},
+            "unpriced_slots": {"type": "integer"},
+            "complete": {"type": "boolean"},
+        }
+    )
+    slot = _object({"start": _TIME, "end": _TIME, "eur_kwh": _DECIMAL})
+    window = {
+        "type": ["object", "null"],
+        "properties": {"start": _TIME, "end": _TIME, "mean_eur_kwh": _DECIMAL},
+    }
+    return {
+        "/api/v1/prices": _get(
+            "The stored day-ahead prices",
+            "Each slot's day-ahead price (`eur_mwh`, EUR/MWh excluding VAT, negative prices "
+            "occur) and what one more kWh costs then with the network package, the national "
+            "fees and VAT (`all_in_eur_kwh`). Decimals are strings. Default: from today's "
+            "midnight to the last published slot.",
+            [start, end],
+            "prices in time order",
+            _object(
+                {
+                    "from": _TIME,
+                    "to": _TIME,
+                    "known_until": {"type": ["string", "null"], "format": "date-time"},
+                    "prices": {"type": "array", "items": price},
+                }
+            ),
+        ),
+        "/api/v1/costs": _get(
+            "What the energy cost, per 15 minutes, hour, day or month",
+            "Rows with the energy bought and sold (kWh) and each component of the bill in EUR, "
+            "exact decimals as strings: the seller's energy, margin and balancing-capacity fee, "
+            "the network price, renewable-energy fee, excise, security-of-supply fee, VAT, and "
+            "`total_eur`, everything bought with VAT; `export_eur` is the revenue for energy "
+            "sold, apart. The fixed monthly fees come only in month rows (null elsewhere), and "
+            "a month row is that month's bills, lines rounded to the cent. Slots without meter "
+            "data or price are counted in `gap_slots` and `unpriced_slots`, never priced as "
+            "zero.",
+            [
+                meter,
+                start,
+                end,
+                _query(
+                    "step",
+                    "Row length; day and month rows follow the Tallinn calendar.",
+                    {"type": "string", "enum": ["15m", "1h", "1d", "1mo"], "default": "1d"},
+                ),
+                billing,
+            ],
+            "cost rows",
+            _object(
+                {
+                    "meter": {"type": "string"},
+                    "step": {"type": "string"},
+                    "billing": {"type": "string"},
+                    "currency": {"type": "string"},
+                    "rows": {"type": "array", "items": row},
+                }
+            ),
+        ),
+        "/api/v1/plan": _get(
+            "The cheapest time for a load of a given duration",
+            "Among the known prices of [from, to): the cheapest contiguous window of `duration` "
+            "(for a load that must run in one go) and the cheapest quarters adding up to it "
+            "(for a boiler or a car that may pause), priced all-in with VAT.",
+            [
+                _query(
+                    "duration",
+                    "How long, e.g. 45m, 3h or 1h30m (at most 48 h); default 1h.",
+                    {"type": "string"},
+                ),
+                _query("from", "Start; default now.", {"type": "string", "format": "date-time"}),
+                _query(
+                    "to",
+                    "End (exclusive); default: the end of the published prices.",
+                    {"type": "string", "format": "date-time"},
+                ),
+                billing,
+            ],
+            "the window and the slots",
+            _object(
+                {
+                    "from": _TIME,
+                    "to": _TIME,
+                    "duration_min": {"type": "integer"},
+                    "billing": {"type": "string"},
+                    "window": window,
+                    "slots": {"type": "array", "items": slot},
+                }
+            ),
+        ),
+    }
