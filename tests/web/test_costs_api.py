@@ -97,7 +97,10 @@ def test_cost_rows_per_hour_add_up_and_carry_no_monthly_fees(
     costs = ledger_from_store(store, meter, start, start + timedelta(hours=1), tariff, "15m")
     assert len(costs) == 4
     expected = sum(
-        (cost.import_kwh * tariff.all_in_eur_kwh(cost.start, cost.spot_eur_mwh) for cost in costs),
+        (
+            cost.import_kwh * tariff.all_in_eur_kwh(cost.start, cost.spot_eur_mwh or Decimal(0))
+            for cost in costs
+        ),
         Decimal(0),
     )
     first = rows[0]
