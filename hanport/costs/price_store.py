@@ -65,13 +65,21 @@ def _records(store: Store) -> RecordStore:
 
 
 class PriceBook:
-    """Live state the sink offers: when prices last changed (the app's caches key on it)."""
+    """Live state the sink offers: which prices changed when (the app's caches ask it)."""
 
     def __init__(self) -> None:
         self.generation = 0
         self.last_fetch: datetime | None = None
         self.last_error: str | None = None
+        self._earliest: list[datetime] = []
+        """Per generation (index + 1): the start of the earliest slot it stored."""
 
-    def changed(self, moment: datetime) -> None:
+    def changed(self, moment: datetime, earliest: datetime) -> None:
         self.generation += 1
         self.last_fetch = moment
+        self._earliest.append(earliest)
+
+    def still_valid(self, generation: int, end: datetime) -> bool:
+        """Whether a figure computed at `generation` over a period ending at `end` holds: no
+        later change stored a price before `end`."""
+        return all(start >= end for start in self._earliest[generation:])

@@ -1,8 +1,9 @@
 """What the app's API answers about money, from the store: cost rows, prices, the plan.
 
-Blocking store reads (run in a worker thread). Month rows of months that are over (and two
-days past, when the DSO's data and the last prices are in) are kept in a `MonthCache`, keyed
-by the prices' generation (`PriceBook`), so a year of month rows is a dozen lookups.
+Blocking store reads (run in a worker thread). The slot costs of days that are over and the
+rows of months that are over are kept in a `LedgerCache` for as long as no newer price was
+stored for them (`PriceBook.still_valid`), so a year of month rows is a dozen lookups and the
+month so far is its settled days plus today.
 """
 
 from __future__ import annotations
@@ -10,40 +11,57 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from hanport.costs.aggregate import CostRow, Step, cost_rows
 from hanport.costs.book import ledger_from_store, prices_index
-from hanport.costs.ledger import Billing
+from hanport.costs.ledger import Billing, SlotCost
 from hanport.costs.plan import PlanSlot, PlanWindow, all_in_prices, cheapest_slots, cheapest_window
-from hanport.costs.price_store import stored_prices
+from hanport.costs.price_store import PriceBook, stored_prices
 from hanport.costs.slots import PriceSlot
 from hanport.costs.tariff import Tariff
 from hanport.store import Store
 
-__all__ = ["MonthCache", "Plan", "align", "cost_report", "plan_report", "price_report"]
+__all__ = ["LedgerCache", "Plan", "align", "cost_report", "plan_report", "price_report"]
 
 TALLINN = ZoneInfo("Europe/Tallinn")
-_SETTLED = timedelta(days=2)
+_SETTLED = timedelta(minutes=20)
+"""A period is settled once its last quarter's rollup is closed."""
 
 
-class MonthCache:
-    """Month rows of settled months: (meter, month, billing, generation) → row."""
+class LedgerCache:
+    """Settled days' slot costs and settled months' rows, each with the prices' generation it
+    was computed at (`PriceBook.still_valid` says whether that still holds)."""
 
-    def __init__(self, size: int = 600) -> None:
-        self.size = size
-        self._rows: OrderedDict[tuple[str, datetime, str, int], CostRow | None] = OrderedDict()
+    def __init__(self, days: int = 70, months: int = 600) -> None:
+        self.sizes = {"days": days, "months": months}
+        self._entries: dict[str, OrderedDict[tuple[str, datetime, str], tuple[int, object]]] = {
+            "days": OrderedDict(),
+            "months": OrderedDict(),
+        }
 
-    def get(self, key: tuple[str, datetime, str, int]) -> tuple[bool, CostRow | None]:
-        if key in self._rows:
-            self._rows.move_to_end(key)
-            return True, self._rows[key]
-        return False, None
+    def get(
+        self, kind: str, key: tuple[str, datetime, str], end: datetime, book: PriceBook | None
+    ) -> tuple[bool, object]:
+        entries = self._entries[kind]
+        found = entries.get(key)
+        if found is None:
+            return False, None
+        generation, value = found
+        if book is not None and not book.still_valid(generation, end):
+            del entries[key]
+            return False, None
+        entries.move_to_end(key)
+        return True, value
 
-    def put(self, key: tuple[str, datetime, str, int], row: CostRow | None) -> None:
-        self._rows[key] = row
-        while len(self._rows) > self.size:
-            self._rows.popitem(last=False)
+    def put(
+        self, kind: str, key: tuple[str, datetime, str], value: object, book: PriceBook | None
+    ) -> None:
+        entries = self._entries[kind]
+        entries[key] = (book.generation if book is not None else 0, value)
+        while len(entries) > self.sizes[kind]:
+            entries.popitem(last=False)
 
 
 def align(start: datetime, end: datetime, step: Step) -> tuple[datetime, datetime]:
@@ -61,28 +79,71 @@ def cost_report(
     tariff: Tariff,
     billing: Billing,
     now: datetime,
-    cache: MonthCache | None = None,
-    generation: int = 0,
+    cache: LedgerCache | None = None,
+    book: PriceBook | None = None,
 ) -> list[CostRow]:
+    """The rows of `step` over [start, end) widened to whole periods (`align`). Day and month
+    rows are made of whole days; a day without any data of the meter has no slots at all."""
     start, end = align(start, end, step)
-    if step != "1mo":
+    if step in ("15m", "1h"):
         return cost_rows(ledger_from_store(store, meter, start, end, tariff, billing), step, tariff)
+    work = _Work(store, meter, tariff, billing, now, cache or LedgerCache(0, 0), book)
+    if step == "1d":
+        return cost_rows(work.days(start, end), "1d", tariff)
     rows: list[CostRow] = []
     month = start
     while month < end:
         following = _next_month(month)
-        key = (meter, month, billing, generation)
-        settled = cache is not None and following + _SETTLED <= now
-        found, row = cache.get(key) if cache is not None and settled else (False, None)
-        if not found:
-            costs = ledger_from_store(store, meter, month, following, tariff, billing)
-            row = cost_rows(costs, "1mo", tariff)[0] if costs else None
-            if cache is not None and settled:
-                cache.put(key, row)
+        row = work.month(month, following)
         if row is not None:
             rows.append(row)
         month = following
     return rows
+
+
+@dataclass
+class _Work:
+    store: Store
+    meter: str
+    tariff: Tariff
+    billing: Billing
+    now: datetime
+    cache: LedgerCache
+    book: PriceBook | None
+
+    def month(self, start: datetime, end: datetime) -> CostRow | None:
+        key = (self.meter, start, self.billing)
+        settled = end + _SETTLED <= self.now
+        if settled:
+            found, row = self.cache.get("months", key, end, self.book)
+            if found:
+                return cast(CostRow | None, row)
+        costs = self.days(start, end)
+        made = cost_rows(costs, "1mo", self.tariff)[0] if costs else None
+        if settled:
+            self.cache.put("months", key, made, self.book)
+        return made
+
+    def days(self, start: datetime, end: datetime) -> list[SlotCost]:
+        costs: list[SlotCost] = []
+        day = start
+        while day < end:
+            following = _ceil(day + timedelta(hours=1), "1d")
+            costs += self.day(day, following)
+            day = following
+        return costs
+
+    def day(self, start: datetime, end: datetime) -> list[SlotCost]:
+        key = (self.meter, start, self.billing)
+        settled = end + _SETTLED <= self.now
+        if settled:
+            found, costs = self.cache.get("days", key, end, self.book)
+            if found:
+                return cast(list[SlotCost], costs)
+        made = ledger_from_store(self.store, self.meter, start, end, self.tariff, self.billing)
+        if settled:
+            self.cache.put("days", key, made, self.book)
+        return made
 
 
 def price_report(store: Store, start: datetime, end: datetime) -> list[PriceSlot]:

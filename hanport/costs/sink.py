@@ -94,11 +94,15 @@ class PriceSink:
         end = now + timedelta(days=3)
         known = await asyncio.to_thread(stored_prices, writer, start, end)
         stored = 0
+        earliest: datetime | None = None
         for wanted in due_fetches(now, known, start, end):
             if (wanted.start, wanted.end) not in self._empty:
-                stored += await self._fetch(writer, wanted)
-        if stored:
-            self.book.changed(now)
+                count = await self._fetch(writer, wanted)
+                if count and earliest is None:
+                    earliest = wanted.start
+                stored += count
+        if earliest is not None:
+            self.book.changed(now, earliest)
         return stored
 
     async def _fetch(self, writer: Store, wanted: FetchRange) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -23,7 +24,7 @@ from hanport.costs.ledger import Billing
 from hanport.costs.plan import PlanSlot, parse_duration
 from hanport.costs.plugin import TARIFF
 from hanport.costs.price_store import PriceBook
-from hanport.costs.report import MonthCache, cost_report, plan_report, price_report
+from hanport.costs.report import LedgerCache, cost_report, plan_report, price_report
 from hanport.costs.schedule import prices_known_until
 from hanport.costs.tariff import Tariff, build_tariff
 from hanport.web import params
@@ -31,7 +32,7 @@ from hanport.web.api import JsonText, _authorised, _meter
 from hanport.web.context import AppContext
 from hanport.web.errors import ApiError
 
-__all__ = ["COST_ROUTES", "cost_state", "decimal_text"]
+__all__ = ["COST_ROUTES", "CostState", "cost_state", "decimal_text"]
 
 _STEPS = ("15m", "1h", "1d", "1mo")
 _DEFAULT = {"15m": 1, "1h": 1, "1d": 31, "1mo": 366}
@@ -41,14 +42,16 @@ _MONTHLY = ("network_monthly_eur", "capacity_eur", "seller_monthly_eur")
 
 @dataclass
 class CostState:
-    """What the money endpoints keep between requests: the tariff and the settled months."""
+    """What the money endpoints keep between requests: the tariff, the settled days and
+    months, the clock. A running hanport may `offer` one (the benchmark sets its clock)."""
 
     tariff: Tariff
-    cache: MonthCache = field(default_factory=MonthCache)
+    cache: LedgerCache = field(default_factory=LedgerCache)
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 def cost_state(request: Request, app: AppContext) -> CostState:
-    state = getattr(request.app.state, "hanport_costs", None)
+    state = app.view.find(CostState) or getattr(request.app.state, "hanport_costs", None)
     if state is None:
         try:
             state = CostState(build_tariff(app.settings.get(TARIFF)))
@@ -67,11 +70,6 @@ def _billing(request: Request, tariff: Tariff) -> Billing:
     return cast(Billing, chosen)
 
 
-def _generation(app: AppContext) -> int:
-    book = app.view.find(PriceBook)
-    return book.generation if book is not None else 0
-
-
 async def _costs(request: Request) -> Response:
     app = _authorised(request)
     meter = await _meter(request, app)
@@ -82,7 +80,7 @@ async def _costs(request: Request) -> Response:
     start, end = params.period(
         query, app.store.zone, timedelta(days=_DEFAULT[step]), timedelta(days=_LONGEST[step])
     )
-    now = datetime.now(UTC)
+    now = state.now()
     try:
         rows = await asyncio.to_thread(
             cost_report,
@@ -95,7 +93,7 @@ async def _costs(request: Request) -> Response:
             billing,
             now,
             state.cache,
-            _generation(app),
+            app.view.find(PriceBook),
         )
     except CostError as error:
         raise ApiError.of(409, error) from None
@@ -131,7 +129,7 @@ def _row(row: CostRow, step: str) -> dict[str, Any]:
 async def _prices(request: Request) -> Response:
     app = _authorised(request)
     state = cost_state(request, app)
-    now = datetime.now(UTC)
+    now = state.now()
     zone = app.store.zone
     query = request.query_params
     start = params.moment(query, "from", zone)
@@ -175,7 +173,7 @@ async def _plan(request: Request) -> Response:
     except CostError as error:
         raise params.BadParameter("duration", error.code, **error.params) from None
     billing = _billing(request, state.tariff)
-    now = datetime.now(UTC)
+    now = state.now()
     zone = app.store.zone
     start = params.moment(query, "from", zone) or now
     end = params.moment(query, "to", zone) or prices_known_until(now)
