@@ -28,7 +28,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "runtime": CORE | {"codec", "grid", "settings", "sources", "store"},
     "mqtt": CORE | {"grid", "runtime", "settings", "sources", "store"},
     "web": CORE | {"costs", "grid", "runtime", "settings", "sources", "store"},
-    "costs": CORE | {"grid", "runtime", "settings", "store"},
+    "costs": CORE | {"grid", "mqtt", "runtime", "settings", "store"},
     "quality": CORE | {"grid", "runtime", "settings", "store"},
     "ev": CORE | {"costs", "grid", "mqtt", "runtime", "settings", "store"},
     "alerts": CORE | {"grid", "mqtt", "quality", "runtime", "settings", "sources", "store"},

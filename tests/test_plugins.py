@@ -30,7 +30,9 @@ def test_sinks_are_built_only_for_what_is_switched_on(tmp_path: object) -> None:
     )
     sinks = plugins.build_sinks(settings, ":memory:")
     try:
-        assert [type(sink) for sink in sinks] == [WebSink, MqttSink]
+        from hanport.costs.publish import CostMqttSink  # costs over MQTT, with the broker
+
+        assert [type(sink) for sink in sinks] == [WebSink, MqttSink, CostMqttSink]
     finally:
         for sink in sinks:
             if isinstance(sink, WebSink):

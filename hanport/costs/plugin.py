@@ -1,5 +1,6 @@
-"""Costs as a part of `hanport run`: the `[prices]` and `[tariff]` sections, and the price
-fetcher (`hanport.costs.sink`) for a real meter when a provider is set."""
+"""Costs as a part of `hanport run`: the `[prices]` and `[tariff]` sections, the price
+fetcher (`hanport.costs.sink`) for a real meter when a provider is set, and the costs over
+MQTT (`hanport.costs.publish`) when a broker is set."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hanport.costs.settings import (
     tariff_settings,
 )
 from hanport.grid.site import Site
+from hanport.mqtt.settings import MQTT
 from hanport.runtime.sink import Sink
 from hanport.settings.loader import Settings
 from hanport.settings.section import Section
@@ -38,10 +40,17 @@ SECTIONS = (PRICES, TARIFF)
 
 def sinks(settings: Settings, database: str) -> Sequence[Sink]:
     """The price fetcher, for a real meter's database (the simulator's gets prices only from
-    `hanport prices fetch` and `hanport prices import`)."""
+    `hanport prices fetch` and `hanport prices import`), and the costs over MQTT when a broker
+    is set."""
+    built: list[Sink] = []
     prices = settings.get(PRICES)
-    if prices.source == "none" or not settings.source:
-        return []
-    from hanport.costs.sink import PriceSink  # httpx only when prices are fetched
+    if prices.source != "none" and settings.source:
+        from hanport.costs.sink import PriceSink  # httpx only when prices are fetched
 
-    return [PriceSink(database, prices, settings.timezone)]
+        built.append(PriceSink(database, prices, settings.timezone))
+    mqtt = settings.get(MQTT)
+    if mqtt is not None:
+        from hanport.costs.publish import CostMqttSink
+
+        built.append(CostMqttSink(settings.get(TARIFF), mqtt))
+    return built
