@@ -32,7 +32,14 @@ from hanport.web.api import JsonText, _authorised, _meter
 from hanport.web.context import AppContext
 from hanport.web.errors import ApiError
 
-__all__ = ["COST_ROUTES", "CostState", "cost_state", "decimal_text"]
+__all__ = [
+    "COST_ROUTES",
+    "CostState",
+    "billing_param",
+    "cost_row_json",
+    "cost_state",
+    "decimal_text",
+]
 
 _STEPS = ("15m", "1h", "1d", "1mo")
 _DEFAULT = {"15m": 1, "1h": 1, "1d": 31, "1mo": 366}
@@ -65,7 +72,7 @@ def decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
-def _billing(request: Request, tariff: Tariff) -> Billing:
+def billing_param(request: Request, tariff: Tariff) -> Billing:
     chosen = params.choice(request.query_params, "billing", ("15m", "1h"), tariff.settings.billing)
     return cast(Billing, chosen)
 
@@ -76,7 +83,7 @@ async def _costs(request: Request) -> Response:
     state = cost_state(request, app)
     query = request.query_params
     step = cast(Step, params.choice(query, "step", _STEPS, "1d"))
-    billing = _billing(request, state.tariff)
+    billing = billing_param(request, state.tariff)
     start, end = params.period(
         query, app.store.zone, timedelta(days=_DEFAULT[step]), timedelta(days=_LONGEST[step])
     )
@@ -102,12 +109,12 @@ async def _costs(request: Request) -> Response:
         "step": step,
         "billing": billing,
         "currency": "EUR",
-        "rows": [_row(row, step) for row in rows],
+        "rows": [cost_row_json(row, step) for row in rows],
     }
     return JsonText(json.dumps(body))
 
 
-def _row(row: CostRow, step: str) -> dict[str, Any]:
+def cost_row_json(row: CostRow, step: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "start": row.start.isoformat(),
         "end": row.end.isoformat(),
@@ -172,7 +179,7 @@ async def _plan(request: Request) -> Response:
         duration = parse_duration(text)
     except CostError as error:
         raise params.BadParameter("duration", error.code, **error.params) from None
-    billing = _billing(request, state.tariff)
+    billing = billing_param(request, state.tariff)
     now = state.now()
     zone = app.store.zone
     start = params.moment(query, "from", zone) or now

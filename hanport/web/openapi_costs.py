@@ -79,6 +79,29 @@ _TEXTS = {
     "End (exclusive); default: the end of the published prices.": "Lõpp (mitte kaasa arvatud); "
     "vaikimisi avaldatud hindade lõpp.",
     "the window and the slots": "aken ja ajavahemikud",
+    "Today, yesterday, this month and its forecast, the price now, this month's peak": "Täna, "
+    "eile, see kuu ja selle prognoos, praegune hind, selle kuu tipp",
+    "What the Now page shows about money: today so far and yesterday (rows as in "
+    "/api/v1/costs), this month's bills so far and the forecast for the whole month (VAT "
+    "included), the all-in price now, and for packages with a capacity charge this month's "
+    "peak so far with a `warning` when the running period comes near it or beyond.": "Mida "
+    "lehekülg Praegu rahast näitab: täna seni ja eile (read nagu /api/v1/costs), selle kuu "
+    "arved seni ja kogu kuu prognoos (koos käibemaksuga), praegune hind koos kõigi tasudega "
+    "ning võimsustasuga pakettide korral selle kuu tipp seni koos hoiatusega `warning`, kui "
+    "käimasolev periood jõuab selle lähedale või üle selle.",
+    "the summary": "kokkuvõte",
+    "A month's bills, line by line": "Kuu arved rida-realt",
+    "The network operator's bill (network energy per time window, renewable-energy fee, "
+    "excise, security-of-supply fee, monthly connection fee, capacity) and the seller's bill "
+    "(energy, margin, balancing-capacity fee, monthly fee), each line quantity × unit price = "
+    "amount rounded to the cent, VAT per bill, and the export revenue apart, from the month's "
+    "data so far.": "Võrguettevõtja arve (võrguenergia ajavahemike kaupa, taastuvenergia tasu, "
+    "aktsiis, varustuskindluse tasu, võrguühenduse kuutasu, võimsustasu) ja müüja arve "
+    "(energia, marginaal, tasakaalustamisvõimsuse tasu, kuutasu), iga rida kogus × ühikuhind "
+    "= summa sendini ümardatud, käibemaks arve kaupa ning müügitulu eraldi, kuu seniste "
+    "andmete järgi.",
+    "The month, e.g. 2026-01; default this month.": "Kuu, nt 2026-01; vaikimisi see kuu.",
+    "the bills": "arved",
 }
 COST_ESTONIAN: dict[str, str] = dict(_TEXTS)
 
@@ -202,6 +225,32 @@ def cost_paths() -> dict[str, Any]:
                     "rows": {"type": "array", "items": row},
                 }
             ),
+        ),
+        "/api/v1/costs/summary": _get(
+            "Today, yesterday, this month and its forecast, the price now, this month's peak",
+            "What the Now page shows about money: today so far and yesterday (rows as in "
+            "/api/v1/costs), this month's bills so far and the forecast for the whole month "
+            "(VAT included), the all-in price now, and for packages with a capacity charge this "
+            "month's peak so far with a `warning` when the running period comes near it or "
+            "beyond.",
+            [meter, billing],
+            "the summary",
+            {"type": "object"},
+        ),
+        "/api/v1/bill": _get(
+            "A month's bills, line by line",
+            "The network operator's bill (network energy per time window, renewable-energy "
+            "fee, excise, security-of-supply fee, monthly connection fee, capacity) and the "
+            "seller's bill (energy, margin, balancing-capacity fee, monthly fee), each line "
+            "quantity × unit price = amount rounded to the cent, VAT per bill, and the export "
+            "revenue apart, from the month's data so far.",
+            [
+                meter,
+                _query("month", "The month, e.g. 2026-01; default this month.", {"type": "string"}),
+                billing,
+            ],
+            "the bills",
+            {"type": "object"},
         ),
         "/api/v1/plan": _get(
             "The cheapest time for a load of a given duration",

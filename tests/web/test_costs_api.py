@@ -207,3 +207,50 @@ def test_the_money_paths_are_in_the_openapi_document(client: TestClient) -> None
     row = document["paths"]["/api/v1/costs"]["get"]["responses"]["200"]["content"]
     properties = row["application/json"]["schema"]["properties"]["rows"]["items"]["properties"]
     assert properties["total_eur"]["type"] == ["string", "null"]
+
+
+def test_the_summary_of_today_and_the_month(client: TestClient, web: WebApp) -> None:
+    from hanport.web.api_costs import CostState
+
+    now = datetime(2026, 1, 10, 13, 30, tzinfo=ZONE)
+    web.context.view.offer(CostState(build_tariff(Settings().get(TARIFF)), now=lambda: now))
+    try:
+        body = client.get("/api/v1/costs/summary").json()
+    finally:
+        web.context.view.offer(CostState(build_tariff(Settings().get(TARIFF))))
+    today = body["today"]
+    assert _decimal(today["import_kwh"]) > 0
+    assert _decimal(today["total_eur"]) > 0
+    yesterday = body["yesterday"]  # hanport started this morning: a gap, not free
+    assert yesterday["total_eur"] is None
+    assert yesterday["gap_slots"] == 96
+    assert body["month"]["month"] == "2026-01"
+    assert body["month"]["complete"] is False
+    assert _decimal(body["price"]["eur_mwh"]) == 90  # 13:30 is the third quarter: 80 + 2 × 5
+    assert body["peak"] is None  # Võrk 2 has no capacity charge
+    assert body["network"] == "elektrilevi-vork2"
+
+
+def test_the_month_bills_line_by_line(client: TestClient) -> None:
+    body = client.get("/api/v1/bill", params={"month": "2026-01", "billing": "15m"}).json()
+    network, seller = body["network"], body["seller"]
+    items = [line["item"] for line in network["lines"]]
+    assert items[:1] == ["network_night"]  # a Saturday: night all day
+    assert {"renewable", "excise", "supply_security", "network_monthly"} <= set(items)
+    assert [line["item"] for line in seller["lines"]][:1] == ["energy"]
+    for bill in (network, seller):
+        lines = sum(_decimal(line["eur"]) for line in bill["lines"])
+        assert lines == _decimal(bill["subtotal_eur"])
+        assert _decimal(bill["subtotal_eur"]) + _decimal(bill["vat_eur"]) == _decimal(
+            bill["total_eur"]
+        )
+        for line in bill["lines"]:
+            assert _decimal(line["eur"]) == _decimal(line["eur"]).quantize(Decimal("0.01"))
+    night = network["lines"][0]
+    assert night["unit_price_unit"] == "c/kWh"
+    expected = _decimal(night["quantity"]) * _decimal(night["unit_price"]) / 100
+    assert _decimal(night["eur"]) == expected.quantize(Decimal("0.01"))
+    assert _decimal(body["total_eur"]) == _decimal(network["total_eur"]) + _decimal(
+        seller["total_eur"]
+    )
+    assert client.get("/api/v1/bill", params={"month": "January"}).status_code == 422
