@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,8 @@ from hanport.store import Store
 __all__ = ["LedgerCache", "Plan", "align", "cost_report", "plan_report", "price_report"]
 
 TALLINN = ZoneInfo("Europe/Tallinn")
+_ZERO = Decimal(0)
+QUARTER = timedelta(minutes=15)
 _SETTLED = timedelta(minutes=20)
 """A period is settled once its last quarter's rollup is closed."""
 
@@ -118,7 +121,7 @@ class _Work:
             found, row = self.cache.get("months", key, end, self.book)
             if found:
                 return cast(CostRow | None, row)
-        costs = self.days(start, end)
+        costs = _with_gaps(self.days(start, end), start, self.tariff)
         made = cost_rows(costs, "1mo", self.tariff)[0] if costs else None
         if settled:
             self.cache.put("months", key, made, self.book)
@@ -144,6 +147,24 @@ class _Work:
         if settled:
             self.cache.put("days", key, made, self.book)
         return made
+
+
+def _with_gaps(costs: list[SlotCost], start: datetime, tariff: Tariff) -> list[SlotCost]:
+    """The month's slots from its start to its last known one, a quarter without data a gap
+    (as the bill counts them: `hanport.costs.summary.month_bills`)."""
+    if not costs:
+        return costs
+    known = {cost.start: cost for cost in costs}
+    filled: list[SlotCost] = []
+    moment = start
+    while moment <= costs[-1].start:
+        found = known.get(moment)
+        if found is None:
+            where = tariff.window(moment.astimezone(TALLINN))
+            found = SlotCost(moment, where, _ZERO, _ZERO, None, True, None)
+        filled.append(found)
+        moment += QUARTER
+    return filled
 
 
 def price_report(store: Store, start: datetime, end: datetime) -> list[PriceSlot]:

@@ -254,3 +254,12 @@ def test_the_month_bills_line_by_line(client: TestClient) -> None:
         seller["total_eur"]
     )
     assert client.get("/api/v1/bill", params={"month": "January"}).status_code == 422
+
+
+def test_the_month_row_and_the_bill_agree(client: TestClient) -> None:
+    query = {"from": "2026-01-01T00:00:00+02:00", "to": "2026-02-01T00:00:00+02:00"}
+    (row,) = client.get("/api/v1/costs", params={**query, "step": "1mo"}).json()["rows"]
+    bill = client.get("/api/v1/bill", params={"month": "2026-01"}).json()
+    assert row["total_eur"] == bill["total_eur"]
+    assert (row["slots"], row["gap_slots"]) == (bill["slots"], bill["gap_slots"])
+    assert row["gap_slots"] > 96 * 8  # 1–9 January before hanport: gaps, never free
