@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from hanport.costs.errors import CostError
@@ -63,6 +64,11 @@ class PriceSink:
         self.sleep = sleep
         self.book = PriceBook()
         self._empty: set[tuple[datetime, datetime]] = set()
+
+    def announcement(self, language: str) -> str:
+        """The line `hanport run` prints at its start."""
+        host = urlsplit(self.settings.url).netloc or self.settings.url
+        return text("costs.prices_announce", language, source=host)
 
     async def run(self, readings: Subscription, view: RuntimeView) -> None:
         view.offer(self.book)

@@ -153,6 +153,8 @@ def test_sections_and_the_sink_from_settings(tmp_path: Path) -> None:
     assert settings.get(TARIFF).fuse_a == 32
     (built,) = sinks(settings, str(tmp_path / "x.db"))
     assert isinstance(built, PriceSink)
+    assert "127.0.0.1:1" in built.announcement("en")
+    assert built.announcement("et").startswith("Järgmise päeva hinnad")
     off = load_settings(
         None, {"HANPORT_SOURCE": "tcp://127.0.0.1:9", "HANPORT_PRICES_SOURCE": "none"}
     )

@@ -263,3 +263,31 @@ def test_the_month_row_and_the_bill_agree(client: TestClient) -> None:
     assert row["total_eur"] == bill["total_eur"]
     assert (row["slots"], row["gap_slots"]) == (bill["slots"], bill["gap_slots"])
     assert row["gap_slots"] > 96 * 8  # 1–9 January before hanport: gaps, never free
+
+
+def test_a_capacity_package_shows_the_peak_and_warns(client: TestClient, web: WebApp) -> None:
+    from dataclasses import replace
+
+    from hanport.costs.settings import tariff_settings
+    from hanport.web.api_costs import CostState
+
+    raw = {"network": ("elektrilevi-vma2", "tariff.network")}
+    tariff = build_tariff(tariff_settings(raw, fuse_a=Decimal(80)))  # type: ignore[arg-type]
+    now = datetime(2026, 1, 10, 13, 30, tzinfo=ZONE)
+    web.context.view.offer(CostState(tariff, now=lambda: now))
+    web.context.hub.publish(replace(web.readings[-1], power_import_w=60_000))
+    try:
+        body = client.get("/api/v1/costs/summary").json()
+        quiet = replace(web.readings[-1], power_import_w=0)
+        web.context.hub.publish(quiet)
+        calm = client.get("/api/v1/costs/summary").json()
+    finally:
+        web.context.view.offer(CostState(build_tariff(Settings().get(TARIFF))))
+    peak = body["peak"]
+    assert _decimal(peak["kw"]) > 0
+    assert peak["start"] is not None
+    warning = peak["warning"]
+    assert warning["new_peak"] is True
+    assert _decimal(warning["projected_kw"]) > _decimal(warning["threshold_kw"])
+    assert _decimal(warning["threshold_kw"]) == _decimal(peak["kw"])
+    assert calm["peak"]["warning"] is None or calm["peak"]["warning"]["new_peak"] is False
