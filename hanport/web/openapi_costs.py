@@ -1,8 +1,11 @@
-"""The money paths of the OpenAPI document (prices, costs, plan) and their Estonian texts."""
+"""The money paths of the OpenAPI document: prices, costs, the summary, the bill, the plan
+(their Estonian texts are in hanport.web.openapi_costs_et)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from hanport.web.openapi_costs_et import COST_ESTONIAN
 
 __all__ = ["COST_ESTONIAN", "COST_TAG", "cost_paths"]
 
@@ -26,84 +29,6 @@ _MONEY = (
     "export_eur",
 )
 COST_TAG = {"name": "costs", "description": "Day-ahead prices, what the energy cost, the plan"}
-
-_TEXTS = {
-    "Day-ahead prices, what the energy cost, the plan": "Järgmise päeva hinnad, energia "
-    "maksumus, plaan",
-    "The stored day-ahead prices": "Salvestatud järgmise päeva hinnad",
-    "Each slot's day-ahead price (`eur_mwh`, EUR/MWh excluding VAT, negative prices occur) and "
-    "what one more kWh costs then with the network package, the national fees and VAT "
-    "(`all_in_eur_kwh`). Decimals are strings. Default: from today's midnight to the last "
-    "published slot.": "Iga ajavahemiku järgmise päeva hind (`eur_mwh`, EUR/MWh ilma "
-    "käibemaksuta, hind võib olla negatiivne) ja see, mida üks kWh juurde siis maksab koos "
-    "võrgupaketi, riiklike tasude ja käibemaksuga (`all_in_eur_kwh`). Kümnendarvud on "
-    "stringidena. Vaikimisi tänasest keskööst viimase avaldatud ajavahemikuni.",
-    "Start, ISO 8601.": "Algus, ISO 8601 kujul.",
-    "End (exclusive), ISO 8601.": "Lõpp (mitte kaasa arvatud), ISO 8601 kujul.",
-    "prices in time order": "hinnad ajalises järjekorras",
-    "What the energy cost, per 15 minutes, hour, day or month": "Energia maksumus 15 minuti, "
-    "tunni, päeva või kuu kaupa",
-    "Rows with the energy bought and sold (kWh) and each component of the bill in EUR, exact "
-    "decimals as strings: the seller's energy, margin and balancing-capacity fee, the network "
-    "price, renewable-energy fee, excise, security-of-supply fee, VAT, and `total_eur`, "
-    "everything bought with VAT; `export_eur` is the revenue for energy sold, apart. The fixed "
-    "monthly fees come only in month rows (null elsewhere), and a month row is that month's "
-    "bills, lines rounded to the cent. Slots without meter data or price are counted in "
-    "`gap_slots` and `unpriced_slots`, never priced as zero.": "Read ostetud ja müüdud "
-    "energiaga (kWh) ning arve iga osaga eurodes, täpsed kümnendarvud stringidena: müüja "
-    "energia, marginaal ja tasakaalustamisvõimsuse tasu, võrgutasu, taastuvenergia tasu, "
-    "aktsiis, varustuskindluse tasu, käibemaks ning `total_eur`, kogu ostetu koos "
-    "käibemaksuga; `export_eur` on müüdud energia tulu, eraldi. Kuutasud on ainult kuu ridades "
-    "(mujal null) ja kuu rida on selle kuu arved, read sendini ümardatud. Ilma arvesti "
-    "andmete või hinnata ajavahemikud loetakse väljadesse `gap_slots` ja `unpriced_slots`, "
-    "mitte kunagi nullhinnaga.",
-    "Row length; day and month rows follow the Tallinn calendar.": "Rea pikkus; päeva ja kuu "
-    "read järgivad Tallinna kalendrit.",
-    "Billing view: 15m (each quarter at its own price) or 1h (the hour's energy at the mean of "
-    "its four quarter prices); default [tariff] billing.": "Arveldusviis: 15m (iga veerandtund "
-    "oma hinnaga) või 1h (tunni energia selle nelja veerandtunni keskmise hinnaga); vaikimisi "
-    "[tariff] billing.",
-    "Meter id; may be left out when there is one meter.": "Arvesti ID; kui arvesteid on üks, "
-    "võib selle ära jätta.",
-    "cost rows": "maksumuse read",
-    "The cheapest time for a load of a given duration": "Odavaim aeg antud kestusega tarbimiseks",
-    "Among the known prices of [from, to): the cheapest contiguous window of `duration` (for a "
-    "load that must run in one go) and the cheapest quarters adding up to it (for a boiler or "
-    "a car that may pause), priced all-in with VAT.": "Teadaolevate hindade seast vahemikus "
-    "[from, to): odavaim järjestikune `duration` pikkune aken (tarbijale, mis peab töötama "
-    "korraga) ja odavaimad veerandtunnid, mis kokku annavad sama kestuse (boilerile või autole, "
-    "mis võib vahepeal seisma jääda), hinnaga koos kõigi tasude ja käibemaksuga.",
-    "How long, e.g. 45m, 3h or 1h30m (at most 48 h); default 1h.": "Kui kaua, nt 45m, 3h või "
-    "1h30m (kõige rohkem 48 h); vaikimisi 1h.",
-    "Start; default now.": "Algus; vaikimisi praegu.",
-    "End (exclusive); default: the end of the published prices.": "Lõpp (mitte kaasa arvatud); "
-    "vaikimisi avaldatud hindade lõpp.",
-    "the window and the slots": "aken ja ajavahemikud",
-    "Today, yesterday, this month and its forecast, the price now, this month's peak": "Täna, "
-    "eile, see kuu ja selle prognoos, praegune hind, selle kuu tipp",
-    "What the Now page shows about money: today so far and yesterday (rows as in "
-    "/api/v1/costs), this month's bills so far and the forecast for the whole month (VAT "
-    "included), the all-in price now, and for packages with a capacity charge this month's "
-    "peak so far with a `warning` when the running period comes near it or beyond.": "Mida "
-    "lehekülg Praegu rahast näitab: täna seni ja eile (read nagu /api/v1/costs), selle kuu "
-    "arved seni ja kogu kuu prognoos (koos käibemaksuga), praegune hind koos kõigi tasudega "
-    "ning võimsustasuga pakettide korral selle kuu tipp seni koos hoiatusega `warning`, kui "
-    "käimasolev periood jõuab selle lähedale või üle selle.",
-    "the summary": "kokkuvõte",
-    "A month's bills, line by line": "Kuu arved rida-realt",
-    "The network operator's bill (network energy per time window, renewable-energy fee, "
-    "excise, security-of-supply fee, monthly connection fee, capacity) and the seller's bill "
-    "(energy, margin, balancing-capacity fee, monthly fee), each line quantity × unit price = "
-    "amount rounded to the cent, VAT per bill, and the export revenue apart, from the month's "
-    "data so far.": "Võrguettevõtja arve (võrguenergia ajavahemike kaupa, taastuvenergia tasu, "
-    "aktsiis, varustuskindluse tasu, võrguühenduse kuutasu, võimsustasu) ja müüja arve "
-    "(energia, marginaal, tasakaalustamisvõimsuse tasu, kuutasu), iga rida kogus × ühikuhind "
-    "= summa sendini ümardatud, käibemaks arve kaupa ning müügitulu eraldi, kuu seniste "
-    "andmete järgi.",
-    "The month, e.g. 2026-01; default this month.": "Kuu, nt 2026-01; vaikimisi see kuu.",
-    "the bills": "arved",
-}
-COST_ESTONIAN: dict[str, str] = dict(_TEXTS)
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -235,7 +160,7 @@ def cost_paths() -> dict[str, Any]:
             "beyond.",
             [meter, billing],
             "the summary",
-            {"type": "object"},
+            _summary_schema(row),
         ),
         "/api/v1/bill": _get(
             "A month's bills, line by line",
@@ -250,7 +175,7 @@ def cost_paths() -> dict[str, Any]:
                 billing,
             ],
             "the bills",
-            {"type": "object"},
+            _bill_schema(),
         ),
         "/api/v1/plan": _get(
             "The cheapest time for a load of a given duration",
@@ -284,3 +209,78 @@ def cost_paths() -> dict[str, Any]:
             ),
         ),
     }
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _summary_schema(row: dict[str, Any]) -> dict[str, Any]:
+    warning = _object(
+        {"projected_kw": _DECIMAL, "threshold_kw": _DECIMAL, "new_peak": {"type": "boolean"}}
+    )
+    peak = _object(
+        {
+            "kw": _DECIMAL,
+            "start": {"type": ["string", "null"], "format": "date-time"},
+            "complete": {"type": "boolean"},
+            "warning": _nullable(warning),
+        }
+    )
+    return _object(
+        {
+            "now": _TIME,
+            "meter": {"type": "string"},
+            "network": {"type": "string"},
+            "billing": {"type": "string"},
+            "today": _nullable(row),
+            "yesterday": _nullable(row),
+            "month": _object(
+                {
+                    "month": {"type": "string"},
+                    "import_kwh": _DECIMAL,
+                    "total_eur": _DECIMAL,
+                    "export_eur": _DECIMAL,
+                    "complete": {"type": "boolean"},
+                }
+            ),
+            "forecast": _object({"total_eur": _NULLABLE_DECIMAL, "import_kwh": _NULLABLE_DECIMAL}),
+            "price": _object({"eur_mwh": _NULLABLE_DECIMAL, "all_in_eur_kwh": _NULLABLE_DECIMAL}),
+            "peak": _nullable(peak),
+        }
+    )
+
+
+def _bill_schema() -> dict[str, Any]:
+    line = _object(
+        {
+            "item": {"type": "string"},
+            "quantity": _NULLABLE_DECIMAL,
+            "quantity_unit": {"type": ["string", "null"], "enum": ["kWh", "kW", None]},
+            "unit_price": _NULLABLE_DECIMAL,
+            "unit_price_unit": {"type": ["string", "null"], "enum": ["c/kWh", "EUR/kW", None]},
+            "eur": _DECIMAL,
+            "vat_percent": _NULLABLE_DECIMAL,
+        }
+    )
+    lines = {"type": "array", "items": line}
+    bill = _object(
+        {"lines": lines, "subtotal_eur": _DECIMAL, "vat_eur": _DECIMAL, "total_eur": _DECIMAL}
+    )
+    return _object(
+        {
+            "month": {"type": "string"},
+            "meter": {"type": "string"},
+            "billing": {"type": "string"},
+            "network": bill,
+            "seller": bill,
+            "export": _object({"lines": lines, "total_eur": _DECIMAL}),
+            "total_eur": _DECIMAL,
+            "import_kwh": _DECIMAL,
+            "export_kwh": _DECIMAL,
+            "slots": {"type": "integer"},
+            "gap_slots": {"type": "integer"},
+            "unpriced_slots": {"type": "integer"},
+            "complete": {"type": "boolean"},
+        }
+    )
