@@ -23,6 +23,7 @@ __all__ = ["PARTS", "SECTIONS", "build_sinks", "load_settings"]
 
 def _parts() -> tuple[ModuleType, ...]:
     from hanport.backup import plugin as backup
+    from hanport.costs import plugin as costs
     from hanport.mqtt import plugin as mqtt
     from hanport.server import plugin as server
     from hanport.upstream import plugin as upstream
@@ -34,6 +35,7 @@ def _parts() -> tuple[ModuleType, ...]:
         backup,
         upstream,
         server,
+        costs,
     )
 
 

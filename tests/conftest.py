@@ -40,6 +40,7 @@ def _database_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     its app listens on a free port."""
     monkeypatch.setenv("HANPORT_DATABASE", str(tmp_path / "hanport.db"))
     monkeypatch.setenv("HANPORT_WEB_PORT", "0")  # the app on a free port: tests never collide
+    monkeypatch.setenv("HANPORT_PRICES_SOURCE", "none")  # never the real Elering from a test
 
 
 @pytest.fixture

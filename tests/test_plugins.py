@@ -30,7 +30,9 @@ def test_sinks_are_built_only_for_what_is_switched_on(tmp_path: object) -> None:
     )
     sinks = plugins.build_sinks(settings, ":memory:")
     try:
-        assert [type(sink) for sink in sinks] == [WebSink, MqttSink]
+        from hanport.costs.publish import CostMqttSink  # costs over MQTT, with the broker
+
+        assert [type(sink) for sink in sinks] == [WebSink, MqttSink, CostMqttSink]
     finally:
         for sink in sinks:
             if isinstance(sink, WebSink):
@@ -82,11 +84,12 @@ def test_a_section_the_loader_was_not_given_is_refused_in_the_file(tmp_path: obj
 
 def test_backups_run_on_schedule_for_a_real_meter_only() -> None:
     from hanport.backup.plugin import BackupSink
+    from hanport.costs.sink import PriceSink
 
     meter = {"HANPORT_SOURCE": "/dev/ttyUSB0", "HANPORT_WEB_ENABLED": "no"}
     sinks = plugins.build_sinks(plugins.load_settings(None, environ=meter), "x.db")
-    assert [type(sink) for sink in sinks] == [BackupSink]
-    off = {**meter, "HANPORT_BACKUP_EVERY_DAYS": "0"}
+    assert [type(sink) for sink in sinks] == [BackupSink, PriceSink]
+    off = {**meter, "HANPORT_BACKUP_EVERY_DAYS": "0", "HANPORT_PRICES_SOURCE": "none"}
     assert plugins.build_sinks(plugins.load_settings(None, environ=off), "x.db") == []
     simulator = {"HANPORT_WEB_ENABLED": "no"}
     assert plugins.build_sinks(plugins.load_settings(None, environ=simulator), "x.db") == []

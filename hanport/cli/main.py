@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     from hanport.cli.server import add_server_commands
 
     add_server_commands(commands)
+    from hanport.cli.costs import add_cost_commands
+
+    add_cost_commands(commands)
     return parser
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from hanport import __version__
 from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
+from hanport.web.openapi_costs import COST_TAG, cost_paths
 from hanport.web.openapi_et import with_estonian
 
 __all__ = ["openapi_document"]
@@ -446,6 +447,10 @@ def openapi_document() -> dict[str, Any]:
             tag = "accounts"
         for operation in operations.values():
             operation["tags"] = [tag]
+    for operations in (costs := cost_paths()).values():
+        for operation in operations.values():
+            operation["tags"] = [COST_TAG["name"]]
+    paths.update(costs)
     paths["/api/v1/series"]["get"]["description"] = _SERIES_DESCRIPTION
     document = {
         "openapi": "3.1.0",
@@ -459,6 +464,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "data", "description": "Readings, rollups, energy, status"},
             {"name": "live", "description": "Readings as they arrive"},
             {"name": "accounts", "description": "Signing in, the first start, API tokens"},
+            COST_TAG,
         ],
         "components": {
             "securitySchemes": {

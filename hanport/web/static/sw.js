@@ -1,7 +1,7 @@
 // hanport service worker: keeps the app shell for offline start and fast loads. The API
 // (/api/…) is never cached or intercepted: live data always comes from the server.
 
-const CACHE = "hanport-shell-v2";
+const CACHE = "hanport-shell-v3";
 const SHELL = [
   "/",
   "/manifest.webmanifest",
@@ -10,6 +10,7 @@ const SHELL = [
   "/static/js/live.js",
   "/static/js/now.js", "/static/js/history.js", "/static/js/charts.js", "/static/js/meter.js",
   "/static/js/export.js", "/static/js/tokens.js", "/static/js/apidoc.js", "/static/js/auth.js",
+  "/static/js/costs.js", "/static/js/costs_now.js", "/static/js/money.js",
   "/static/vendor/uPlot.iife.min.js", "/static/vendor/uPlot.min.css",
   "/static/icons/icon.svg", "/static/icons/icon-192.png", "/static/icons/icon-512.png",
 ];

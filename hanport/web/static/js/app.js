@@ -14,6 +14,7 @@ import { live, subscribe, start as startLive, stop as stopLive, prefetch, ageNow
 const ROUTES = {
   now: () => import("./now.js"),
   history: () => import("./history.js"),
+  costs: () => import("./costs.js"),
   meter: () => import("./meter.js"),
   export: () => import("./export.js"),
   tokens: () => import("./tokens.js"),

@@ -119,16 +119,17 @@ export function render(root) {
         ? api(url("/api/v1/series", { ...common, step: cfg.lines, fields: LINE_FIELDS.join(",") })).then((d) => seriesLines(d.rows))
         : api(url("/api/v1/readings", { ...common, fields: LINE_FIELDS.join(",") })).then((d) => rawLines(d.readings));
       const barsReq = api(url("/api/v1/series", { ...common, step: cfg.bars, fields: "power_import_w" })).then((d) => d.rows);
-      const [lines, bars] = await Promise.all([linesReq, barsReq]);
+      const costsReq = api(url("/api/v1/costs", { ...common, step: cfg.bars })).then((d) => d.rows).catch(() => []);
+      const [lines, bars, costs] = await Promise.all([linesReq, barsReq, costsReq]);
       if (id !== loadId || disposed) return;
-      draw(uPlot, win, cfg, lines, bars);
+      draw(uPlot, win, cfg, lines, bars, costs);
     } catch (error) {
       if (id !== loadId || disposed) return;
       clear(status).append(message("error", errorText(error)));
     }
   }
 
-  function draw(uPlot, win, cfg, lines, bars) {
+  function draw(uPlot, win, cfg, lines, bars, costs = []) {
     if (group) group.destroy();
     clear(charts);
     clear(status);
@@ -168,6 +169,17 @@ export function render(root) {
         { label: t("export"), color: c.export, bars: 1, values: bars.map((r) => (r.energy_export_wh == null ? null : r.energy_export_wh / 1000)) },
       ],
     });
+    if (costs.some((r) => r.total_eur !== null)) {  // what each bar's energy cost (VAT included)
+      const money = (r, key) => (r[key] === null ? null : Number(r[key]));  // for the bars only
+      group.add(card("cost", t("chart_cost", { step: t(`step_${cfg.bars}`) })), {
+        xs: costs.map((r) => Date.parse(r.start) / 1000), period: STEP_S[cfg.bars], unit: "€", digits: 2,
+        series: [
+          { label: t("cost_bought"), color: c.import, bars: -1, values: costs.map((r) => money(r, "total_eur")) },
+          { label: t("cost_sold"), color: c.export, bars: 1, values: costs.map((r) => money(r, "export_eur")) },
+        ],
+      });
+      charts.dataset.costBars = String(costs.length);
+    }
     const phase = (kind) => [1, 2, 3].map((n) => ({
       label: `L${n}`, color: c[`l${n}`], values: lines.avg[`${kind}_l${n}_${kind === "voltage" ? "v" : "a"}`],
       band: band(`${kind}_l${n}_${kind === "voltage" ? "v" : "a"}`),

@@ -179,5 +179,8 @@ export function render(root) {
   tick();
   const unsubscribe = subscribe((kind) => { if (kind !== "connection") update(); tick(); });
   const timer = setInterval(tick, 1000);
-  return () => { unsubscribe(); clearInterval(timer); };
+  let stopCosts = null;  // the money card (costs_now.js), loaded after the live figures
+  let gone = false;
+  import("./costs_now.js").then((m) => { if (!gone) stopCosts = m.mount(root); });
+  return () => { gone = true; unsubscribe(); clearInterval(timer); if (stopCosts) stopCosts(); };
 }
