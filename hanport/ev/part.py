@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -45,6 +46,8 @@ class EvSink:
     queue_size = 10
 
     def __init__(self, settings: Settings, database: str) -> None:
+        for library in ("ocpp", "websockets"):  # every message and connection: not for the log
+            logging.getLogger(library).setLevel(logging.WARNING)
         self.ev = settings.get(EV)
         self.mqtt = settings.get(MQTT)
         self.interval_s = settings.interval_s
