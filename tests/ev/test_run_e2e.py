@@ -37,7 +37,7 @@ FAST = 20  # a telegram every 0.5 s
 
 
 class Meter:
-    """The simulator's telegrams over TCP, as a network HAN dongle sends them; `stop()` ends them."""
+    """The simulator's telegrams over TCP, as a network HAN dongle sends them, until `stop()`."""
 
     def __init__(self) -> None:
         self.simulator = HomeSimulator(seed=2, start=datetime(2026, 1, 15, 1, 0, tzinfo=UTC))
@@ -216,6 +216,7 @@ async def _scenario(tmp: Path, broker: Broker, subscriber: Subscriber) -> None:
     )
     assert {c["id"] for c in json.loads(state.payload)["chargers"]} >= {"cp16", "cs201"}
     grid = [m for m in subscriber.messages if m.topic.endswith("/grid")]
-    assert grid and "current_l1_a" in json.loads(grid[0].payload)
+    assert grid
+    assert "current_l1_a" in json.loads(grid[0].payload)
     discovery = [m for m in subscriber.messages if m.topic.startswith("homeassistant/device/")]
     assert any("ev_failsafe" in json.loads(m.payload)["cmps"] for m in discovery)
