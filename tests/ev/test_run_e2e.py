@@ -86,6 +86,11 @@ def _live(profiles: list[dict[str, Any]], purpose: str | None = None) -> list[di
     ]
 
 
+def _paused_after(sim: Any, index: int) -> Callable[[], bool]:
+    """A live profile at 0 A among those `sim` got from `index` on."""
+    return lambda: any(_limit(p) == 0 for p in _live(sim.profiles[index:]))
+
+
 def _limit(profile: dict[str, Any]) -> Decimal:
     schedule = profile["charging_schedule"]
     first = schedule[0] if isinstance(schedule, list) else schedule
@@ -203,13 +208,7 @@ async def _scenario(tmp: Path, broker: Broker, subscriber: Subscriber) -> None:
 
             last = await meter.stop()
             for sim in (cp16, cp16tx, cs201):
-                arrived = await until(
-                    lambda sim=sim: any(
-                        _limit(p) == 0 for p in _live(sim.profiles[sent[id(sim)] :])
-                    ),
-                    40,
-                    f"the fail-safe at {sim.id}",
-                )
+                arrived = await until(_paused_after(sim, sent[id(sim)]), 40, f"fail-safe {sim.id}")
                 assert arrived - last <= 30, f"{sim.id}: {arrived - last:.1f} s"
     state = subscriber.wait_for(
         "hanport/ev/state", lambda m: json.loads(m.payload)["failsafe"]["active"], timeout=5
