@@ -8,6 +8,7 @@ from hanport import __version__
 from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
 from hanport.web.openapi_et import with_estonian
+from hanport.web.openapi_ev import EV_FAILSAFE, ev_paths
 
 __all__ = ["openapi_document"]
 
@@ -141,6 +142,10 @@ _STATUS = _object(
         "voltage_min_v": {"type": "integer"},
         "voltage_max_v": {"type": "integer"},
         "meter": {"type": ["string", "null"]},
+        "ev": {
+            "oneOf": [{"type": "null"}, _object({"failsafe": EV_FAILSAFE})],
+            "description": "EV charging's fail-safe state; null when no chargers are controlled",
+        },
     }
 )
 _SESSION = _object(
@@ -439,11 +444,13 @@ def _account_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    paths = {**_data_paths(), **_account_paths()}
+    paths = {**_data_paths(), **_account_paths(), **ev_paths()}
     for path, operations in paths.items():
         tag = "live" if path.endswith("/stream") else "data"
         if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):
             tag = "accounts"
+        if path.startswith("/api/v1/ev"):
+            tag = "ev"
         for operation in operations.values():
             operation["tags"] = [tag]
     paths["/api/v1/series"]["get"]["description"] = _SERIES_DESCRIPTION
@@ -459,6 +466,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "data", "description": "Readings, rollups, energy, status"},
             {"name": "live", "description": "Readings as they arrive"},
             {"name": "accounts", "description": "Signing in, the first start, API tokens"},
+            {"name": "ev", "description": "EV charging below the main fuse"},
         ],
         "components": {
             "securitySchemes": {
