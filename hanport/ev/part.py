@@ -81,6 +81,12 @@ class EvSink:
             await self.writer.flush()
             await asyncio.to_thread(store.close)
 
+    def close(self) -> None:
+        """Built but never run (the start failed later): drop the services not started."""
+        for service in self.control.services:
+            service.close()
+        self.control.services = []
+
     async def _readings(self, readings: Subscription) -> AsyncIterator[Reading]:
         async for reading in readings:
             if self.mqtt is not None:
