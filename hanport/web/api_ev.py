@@ -69,7 +69,7 @@ async def _mode(request: Request) -> Response:
     body = await _json_object(request)
     mode, departure = body.get("mode"), body.get("departure")
     modes = ", ".join(_modes())
-    if not isinstance(mode, str) or (departure is not None and not isinstance(departure, str)):
+    if not isinstance(mode, str) or ("departure" in body and not isinstance(departure, str)):
         raise ApiError(422, "ev.run.body_mode", modes=modes)
     _change(control, mode, departure)
     return _status(control, request)
