@@ -161,3 +161,16 @@ def test_mode_and_departure_are_for_administrators(web: WebApp, control: EvContr
     empty = admin.post("/api/v1/ev/departure", json={})
     assert empty.json()["code"] == "ev.run.body_departure"
     assert control.settings.departure == "08:15"
+
+
+def test_the_status_shows_the_fail_safe_when_the_meter_stops(
+    web: WebApp, control: EvControl
+) -> None:
+    later = datetime.now(UTC) + timedelta(seconds=40)
+    control.controller.step(later, _reports(control))  # 40 s without a reading
+    client = _client(web)
+    failsafe = client.get("/api/v1/status").json()["ev"]["failsafe"]
+    assert (failsafe["active"], failsafe["limit_a"]) == (True, "0")
+    state = client.get("/api/v1/ev").json()
+    assert state["chargers"][0]["reason"]["code"] == "meter_stale"
+    assert state["chargers"][0]["limit_a"] == "0"

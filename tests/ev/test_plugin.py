@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -143,3 +144,34 @@ def test_mqtt_gets_signed_currents_the_smartevse_feed_state_and_components() -> 
     assert found["ev_failsafe"]["device_class"] == "problem"
     assert found["ev_limit_garage"]["state_topic"] == "hanport/ev/garage/state"
     assert str(found["grid_current_l1_a"]["state_topic"]).endswith("/grid")
+
+
+class _LockedStore:
+    """A store whose writes fail as a locked SQLite database's do."""
+
+    def __init__(self) -> None:
+        self.tries = 0
+
+    def put_records(self, kind: str, records: object) -> None:
+        self.tries += 1
+        raise sqlite3.OperationalError("database is locked")
+
+    def records(self, *args: object, **kwargs: object) -> list[object]:
+        return []
+
+    def delete_records(self, kind: str, before: datetime) -> int:
+        return 0
+
+
+def test_a_failing_store_is_said_once_and_the_limits_wait(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    locked = _LockedStore()
+    writer = LimitWriter(locked)  # type: ignore[arg-type]
+    writer.add(LimitRecord(T0, "garage", D(0), 3, _paused()))
+    with caplog.at_level(logging.ERROR):
+        assert asyncio.run(writer.flush()) == 0
+        assert asyncio.run(writer.flush()) == 0
+    assert locked.tries == 2
+    assert caplog.text.count("could not be kept in the database") == 1
+    assert len(writer.waiting) == 1
