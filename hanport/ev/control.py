@@ -68,7 +68,7 @@ class EvControl:
         self.services: list[Coroutine[Any, Any, None]] = []
         self.costs = SessionCosts()
         self.price_at: Callable[[datetime], Decimal | None] | None = None
-        """The price now (c/kWh, VAT included), when prices are known: sessions get a cost."""
+        """The price now (c/kWh), when prices are known: sessions get a cost."""
         self._add_chargers(publish)
 
     @property

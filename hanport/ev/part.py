@@ -33,12 +33,14 @@ from hanport.settings.loader import Settings
 from hanport.store import Store, open_store
 from hanport.store.base import RecordStore
 
-__all__ = ["FLUSH_S", "STATE_EVERY_S", "EvSink"]
+__all__ = ["FLUSH_S", "STATE_EVERY_S", "EvSink", "price_source"]
 
 FLUSH_S = 2.0
 """How often the limits decided are written to the store."""
 STATE_EVERY_S = 30.0
 """The control's state is published on every change, and at least this often."""
+PRICES, PRICE_AREA = "prices", "ee"
+_TICK = timedelta(microseconds=1)
 
 
 class EvSink:
@@ -70,7 +72,7 @@ class EvSink:
         view.offer(self.control)
         store = await asyncio.to_thread(open_store, self.database, self.zone, upgrade=False)
         self.writer.store = store if isinstance(store, RecordStore) else None
-        self.control.price_at = _prices(store)
+        self.control.price_at = price_source(store)
         tasks = [asyncio.create_task(self._flushing()), asyncio.create_task(self._states())]
         try:
             await self.control.run(self._readings(readings))
@@ -146,9 +148,10 @@ class EvSink:
         self._changed.set()
 
 
-def _prices(store: Store) -> Callable[[datetime], Decimal | None] | None:
-    """The price now from the store's `prices` records (c/kWh in `price_c_kwh`), looked up at
-    most once a minute; None where there are none."""
+def price_source(store: Store) -> Callable[[datetime], Decimal | None] | None:
+    """The day-ahead price now, in c/kWh, from the store's `prices` records as the costs part
+    keeps them (one per slot: time = its start, key = the area "ee", `end`, `eur_mwh`), looked
+    up at most once a minute; None where there is none."""
     if not isinstance(store, RecordStore):
         return None
     cache: dict[str, tuple[datetime, Decimal | None]] = {}
@@ -157,11 +160,13 @@ def _prices(store: Store) -> Callable[[datetime], Decimal | None] | None:
         held = cache.get("now")
         if held is not None and now - held[0] < timedelta(minutes=1):
             return held[1]
-        found = store.records("prices", now - timedelta(hours=2), now + timedelta(microseconds=1))
+        found = store.records(PRICES, now - timedelta(hours=2), now + _TICK, "", PRICE_AREA)
         price = None
-        if found:
-            value = found[-1].data.get("price_c_kwh")
-            price = value if isinstance(value, Decimal) else None
+        for record in reversed(found):
+            ends, eur_mwh = record.data.get("end"), record.data.get("eur_mwh")
+            if isinstance(ends, datetime) and ends > now and isinstance(eur_mwh, Decimal):
+                price = eur_mwh / 10  # €/MWh → c/kWh
+                break
         cache["now"] = (now, price)
         return price
 

@@ -1,5 +1,5 @@
 """What each charging session cost: the energy its charger reports, priced as it is delivered.
-Pure: the caller gives the session energy and the price at the moment (c/kWh, VAT included).
+Pure: the caller gives the session energy and the price at the moment (c/kWh).
 
 A session's energy that falls (a new session) starts a new sum. Energy delivered while no price
 was known (or before hanport first saw the session) leaves the cost unknown (None) for the rest

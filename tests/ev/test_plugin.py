@@ -175,3 +175,22 @@ def test_a_failing_store_is_said_once_and_the_limits_wait(
     assert locked.tries == 2
     assert caplog.text.count("could not be kept in the database") == 1
     assert len(writer.waiting) == 1
+
+
+def test_the_price_now_comes_from_the_stored_day_ahead_slots(store: Store) -> None:
+    from hanport.ev.part import price_source
+    from hanport.store.base import Record
+
+    slot = timedelta(minutes=15)
+    store.put_records(  # type: ignore[attr-defined]
+        "prices",
+        [
+            Record("prices", "", T0, "ee", {"end": T0 + slot, "eur_mwh": D("120.5")}),
+            Record("prices", "", T0 + slot, "ee", {"end": T0 + 2 * slot, "eur_mwh": D(80)}),
+        ],
+    )
+    price_at = price_source(store)
+    assert price_at is not None
+    assert price_at(T0 + timedelta(minutes=5)) == D("12.05")
+    assert price_source(store)(T0 + timedelta(minutes=20)) == D(8)  # type: ignore[misc]
+    assert price_source(store)(T0 + timedelta(hours=3)) is None  # type: ignore[misc]
