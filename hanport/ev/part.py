@@ -23,6 +23,7 @@ from hanport.ev.controller import Event
 from hanport.ev.publishing import components, reading_messages, state_messages
 from hanport.ev.records import LimitWriter
 from hanport.ev.settings import EV
+from hanport.ev.wording import say
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message
 from hanport.mqtt.publisher import MqttPublisher
@@ -82,6 +83,18 @@ class EvSink:
             await asyncio.gather(*tasks, return_exceptions=True)
             await self.writer.flush()
             await asyncio.to_thread(store.close)
+
+    def announcement(self, language: str) -> str:
+        """What `hanport run` prints at start: where OCPP chargers connect, the mode."""
+        ev = self.ev
+        common = {"mode": ev.mode, "failsafe_a": ev.failsafe_a}
+        if ev.ocpp_host is None:
+            return say("ev.run.announce", language, chargers=len(ev.chargers), **common)
+        scheme = "wss" if ev.ocpp_cert_file else "ws"
+        host = f"[{ev.ocpp_host}]" if ":" in ev.ocpp_host else ev.ocpp_host
+        return say(
+            "ev.run.announce_ocpp", language, scheme=scheme, host=host, port=ev.ocpp_port, **common
+        )
 
     def close(self) -> None:
         """Built but never run (the start failed later): drop the services not started."""

@@ -56,6 +56,8 @@ def test_the_ev_section_is_read_from_the_file_and_the_environment(tmp_path: Path
     assert sink.control.controller.spec("garage").max_a == 13
     unlisted = sink.control.controller.spec("visitor")  # the site's defaults, fuse guard on
     assert (unlisted.max_a, unlisted.min_a) == (D(16), D(6))
+    assert "ws://127.0.0.1:9000/<charge point id>" in sink.announcement("en")
+    assert "laadija ID" in sink.announcement("et")
 
 
 def test_without_anything_to_control_there_is_no_ev_sink() -> None:
