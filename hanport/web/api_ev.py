@@ -30,6 +30,7 @@ from hanport.web.errors import ApiError, request_language
 
 if TYPE_CHECKING:
     from hanport.ev.control import EvControl
+    from hanport.ev.limits_log import LimitRecord
 
 __all__ = ["EV_ROUTES", "ev_control"]
 
@@ -55,7 +56,8 @@ async def _limits(request: Request) -> Response:
     start, end = params.period(query, app.store.zone, timedelta(days=1), timedelta(days=31))
     charger = query.get("charger") or None
     language = request_language(request)
-    records = await asyncio.to_thread(_kept, app, control, start, end, charger)
+    stored = await asyncio.to_thread(_stored, app, start, end, charger)
+    records = _with_recent(stored, control, start, end, charger)
     body = {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -91,13 +93,22 @@ def _change(control: EvControl, mode: str, departure: str | None) -> None:
         raise ApiError.of(422, error) from None
 
 
-def _kept(
-    app: AppContext, control: EvControl, start: datetime, end: datetime, charger: str | None
-) -> list[Any]:
-    """The stored limits, and those decided since the last write (not stored yet)."""
+def _stored(
+    app: AppContext, start: datetime, end: datetime, charger: str | None
+) -> list[LimitRecord]:
     from hanport.ev.records import read_limits
 
-    stored = read_limits(app.store, start, end, charger)
+    return read_limits(app.store, start, end, charger)
+
+
+def _with_recent(
+    stored: list[LimitRecord],
+    control: EvControl,
+    start: datetime,
+    end: datetime,
+    charger: str | None,
+) -> list[LimitRecord]:
+    """The stored limits, and those decided since the last write (not stored yet)."""
     newest = stored[-1].at if stored else start
     recent = [
         r
