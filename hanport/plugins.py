@@ -24,6 +24,7 @@ __all__ = ["PARTS", "SECTIONS", "build_sinks", "load_settings"]
 def _parts() -> tuple[ModuleType, ...]:
     from hanport.backup import plugin as backup
     from hanport.costs import plugin as costs
+    from hanport.ev import plugin as ev
     from hanport.mqtt import plugin as mqtt
     from hanport.server import plugin as server
     from hanport.upstream import plugin as upstream
@@ -36,6 +37,7 @@ def _parts() -> tuple[ModuleType, ...]:
         upstream,
         server,
         costs,
+        ev,
     )
 
 

@@ -29,6 +29,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "mqtt": CORE | {"grid", "runtime", "settings", "sources", "store"},
     "web": CORE | {"costs", "grid", "runtime", "settings", "sources", "store"},
     "costs": CORE | {"grid", "mqtt", "runtime", "settings", "store"},
+    "web": CORE | {"grid", "runtime", "settings", "sources", "store", "ev"},
+    "costs": CORE | {"grid", "runtime", "settings", "store"},
     "quality": CORE | {"grid", "runtime", "settings", "store"},
     "ev": CORE | {"costs", "grid", "mqtt", "runtime", "settings", "store"},
     "alerts": CORE | {"grid", "mqtt", "quality", "runtime", "settings", "sources", "store"},

@@ -14,12 +14,14 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hanport.ev.charger import Fleet
 from hanport.ev.controller import Controller, Event
 from hanport.ev.limits_log import LimitsLog
+from hanport.ev.session_cost import SessionCosts
 from hanport.ev.settings import MODES, EvSettings, ev_departure, mode_of
 from hanport.ev.sink import run_ev_sink
 from hanport.ev.wording import say
@@ -64,6 +66,9 @@ class EvControl:
             on_event=self._event,
         )
         self.services: list[Coroutine[Any, Any, None]] = []
+        self.costs = SessionCosts()
+        self.price_at: Callable[[datetime], Decimal | None] | None = None
+        """The price now (c/kWh), when prices are known: sessions get a cost."""
         self._add_chargers(publish)
 
     @property
@@ -90,6 +95,13 @@ class EvControl:
             )
         self.settings = changed
         self.controller.set_mode(mode_of(changed, self.zone))
+
+    def update_costs(self, now: datetime) -> None:
+        """Price what each charger delivered since the last call."""
+        price = self.price_at(now) if self.price_at is not None else None
+        for charger in self.fleet:
+            report = charger.report()
+            self.costs.update(report.id, report.session_wh, price)
 
     def status(self, language: str = "en", now: datetime | None = None) -> dict[str, object]:
         from hanport.ev.status import ev_status

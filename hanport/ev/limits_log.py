@@ -1,7 +1,7 @@
 """Every limit sent, with its reason, kept so that a person can see why the car charged slowly.
 
-An in-memory ring of the latest records with listeners; the store keeps them for good once the
-lead wires a listener that writes a table.
+An in-memory ring of the latest records with listeners; in `hanport run` a listener logs each
+one and keeps it in the store (`hanport.ev.records`, records of kind `ev_limit`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@
     surplus_import_w = 0           # HANPORT_EV_SURPLUS_IMPORT_W: import tolerated in surplus mode
     windows = ["22:00-07:00"]      # HANPORT_EV_WINDOWS: cheapest mode without prices
     departure = "07:00"            # HANPORT_EV_DEPARTURE: the car leaves (local time)
+    smartevse_prefix = ""          # HANPORT_EV_SMARTEVSE_PREFIX: feed SmartEVSE's MainsMeter
 
     [[ev.chargers]]
     id = "garage"                  # the OCPP charge point id (the last part of its URL)
@@ -45,9 +46,11 @@ from hanport.ev.charger_settings import ChargerSettings, amps, charger_tables, c
 from hanport.ev.model import ChargerSpec
 from hanport.ev.policy import Cheapest, Fixed, Guard, Mode, Policy, Surplus
 from hanport.ev.slots import Window, next_departure, parse_window, window_slots
+from hanport.settings.section import Section
 from hanport.settings.values import ConfigError, Raw, existing_file
 
 __all__ = [
+    "EV",
     "EV_KEYS",
     "MODES",
     "ChargerSettings",
@@ -71,6 +74,7 @@ EV_KEYS = (
     "surplus_import_w",
     "windows",
     "departure",
+    "smartevse_prefix",
     "chargers",
 )
 MODES = ("guard", "surplus", "cheapest", "fixed")
@@ -94,6 +98,13 @@ class EvSettings:
     windows: tuple[Window, ...] = field(default_factory=lambda: (parse_window("22:00-07:00"),))
     departure: str = "07:00"
     chargers: tuple[ChargerSettings, ...] = ()
+    smartevse_prefix: str | None = None
+    """None: no MainsMeter feed; else SmartEVSE's MQTT prefix (`SmartEVSE/1234`)."""
+
+    @property
+    def enabled(self) -> bool:
+        """Anything to control or feed: an OCPP listener, a listed charger, SmartEVSE."""
+        return bool(self.ocpp_host is not None or self.chargers or self.smartevse_prefix)
 
     @property
     def policy(self) -> Policy:
@@ -147,7 +158,17 @@ def ev_settings(raw: Raw) -> EvSettings:
         windows=_windows(raw.get("windows")),
         departure=ev_departure(raw.get("departure")),
         chargers=charger_tables(raw.get("chargers"), min_a, max_a),
+        smartevse_prefix=_prefix(raw.get("smartevse_prefix")),
     )
+
+
+def _prefix(item: tuple[object, str] | None) -> str | None:
+    if item is None or str(item[0]).strip() == "":
+        return None
+    value = str(item[0]).strip().rstrip("/")
+    if any(c in value for c in "#+") or not value:
+        raise ConfigError("ev.run.setting_smartevse", value=value, where=item[1])
+    return value
 
 
 def _listen(item: tuple[object, str] | None) -> tuple[str | None, int]:
@@ -205,3 +226,8 @@ def mode_of(
         return Guard()
 
     return at
+
+
+EV: Section[EvSettings] = Section(
+    "ev", EV_KEYS, lambda raw, before: ev_settings(raw), tables=frozenset({"chargers"})
+)

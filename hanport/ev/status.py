@@ -16,7 +16,7 @@ from hanport.ev.wording import reason_text
 if TYPE_CHECKING:
     from hanport.ev.control import EvControl
 
-__all__ = ["ev_status"]
+__all__ = ["ev_status", "failsafe_state"]
 
 
 def ev_status(control: EvControl, now: datetime, language: str = "en") -> dict[str, object]:
@@ -27,6 +27,7 @@ def ev_status(control: EvControl, now: datetime, language: str = "en") -> dict[s
         "mode": control.mode,
         "departure": control.settings.departure,
         "failsafe_a": str(controller.failsafe_a),
+        "failsafe": failsafe_state(controller, now),
         "meter": {"fresh": fresh, "age_s": None if age is None else int(age)},
         "site": {
             "fuse_a": str(controller.site.fuse_a),
@@ -34,7 +35,25 @@ def ev_status(control: EvControl, now: datetime, language: str = "en") -> dict[s
             "margin_a": str(controller.policy.margin_a),
         },
         "phases": _phases(controller, [c.report() for c in control.fleet]),
-        "chargers": [_charger(controller, c.report(), language) for c in control.fleet],
+        "chargers": [
+            {**_charger(controller, c.report(), language), "session_eur": _eur(control, c.id)}
+            for c in control.fleet
+        ],
+    }
+
+
+def failsafe_state(controller: Controller, now: datetime) -> dict[str, object]:
+    """Whether every charger is held at the fail-safe current (meter data stale, or none yet)."""
+    freshness = controller.freshness
+    age = freshness.age_s(now)
+    active = freshness.stale or age is None or age > freshness.stale_s
+    since = freshness.stale_since if active else None
+    return {
+        "active": active,
+        "since": None if since is None else since.isoformat(),
+        "limit_a": str(controller.failsafe_a),
+        "stale_s": freshness.stale_s,
+        "age_s": None if age is None else int(age),
     }
 
 
@@ -80,6 +99,11 @@ def _charger(controller: Controller, report: ChargerReport, language: str) -> di
         "session_wh": _text(report.session_wh),
         "detail": report.detail,
     }
+
+
+def _eur(control: EvControl, charger_id: str) -> str | None:
+    cost = control.costs.eur(charger_id)
+    return None if cost is None else str(cost.quantize(Decimal("0.001")))
 
 
 def _since(held: Held | None) -> str | None:

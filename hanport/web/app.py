@@ -19,6 +19,7 @@ from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
 from hanport.web.api_costs import COST_ROUTES
 from hanport.web.api_summary import SUMMARY_ROUTES
+from hanport.web.api_ev import EV_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
 from hanport.web.errors import error_body, error_of, request_language
@@ -53,6 +54,7 @@ def create_app(context: AppContext) -> ASGIApp:
         *LIVE_ROUTES,
         *COST_ROUTES,
         *SUMMARY_ROUTES,
+        *EV_ROUTES,
         Route("/api/v1/openapi.json", openapi),
         Route("/", _page(assets, "index.html")),
         Route("/manifest.webmanifest", _page(assets, "manifest.webmanifest")),

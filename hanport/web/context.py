@@ -98,10 +98,22 @@ class AppContext:
             **site_json(self.settings.site),
             "grid": grid_json(self.settings.site, latest),
             "meter": (latest.meter_id or "") if latest else None,
+            "ev": _ev_json(self.view),
         }
 
     def status_json(self) -> str:
         return json.dumps(self.status())
+
+
+def _ev_json(view: RuntimeView) -> dict[str, Any] | None:
+    """The EV control's fail-safe state, when `hanport run` controls chargers (else None)."""
+    from hanport.ev.control import EvControl
+    from hanport.ev.status import failsafe_state
+
+    control = view.find(EvControl)
+    if control is None:
+        return None
+    return {"failsafe": failsafe_state(control.controller, datetime.now(UTC))}
 
 
 def context(request: Request) -> AppContext:

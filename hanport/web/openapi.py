@@ -9,6 +9,7 @@ from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
 from hanport.web.openapi_costs import COST_TAG, cost_paths
 from hanport.web.openapi_et import with_estonian
+from hanport.web.openapi_ev import EV_FAILSAFE, ev_paths
 
 __all__ = ["openapi_document"]
 
@@ -142,6 +143,10 @@ _STATUS = _object(
         "voltage_min_v": {"type": "integer"},
         "voltage_max_v": {"type": "integer"},
         "meter": {"type": ["string", "null"]},
+        "ev": {
+            "oneOf": [{"type": "null"}, _object({"failsafe": EV_FAILSAFE})],
+            "description": "EV charging's fail-safe state; null when no chargers are controlled",
+        },
     }
 )
 _SESSION = _object(
@@ -440,11 +445,13 @@ def _account_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    paths = {**_data_paths(), **_account_paths()}
+    paths = {**_data_paths(), **_account_paths(), **ev_paths()}
     for path, operations in paths.items():
         tag = "live" if path.endswith("/stream") else "data"
         if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):
             tag = "accounts"
+        if path.startswith("/api/v1/ev"):
+            tag = "ev"
         for operation in operations.values():
             operation["tags"] = [tag]
     for operations in (costs := cost_paths()).values():
@@ -465,6 +472,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "live", "description": "Readings as they arrive"},
             {"name": "accounts", "description": "Signing in, the first start, API tokens"},
             COST_TAG,
+            {"name": "ev", "description": "EV charging below the main fuse"},
         ],
         "components": {
             "securitySchemes": {

@@ -97,6 +97,20 @@ ESTONIAN: dict[str, str] = {
     "Readings as they arrive": "Näidud kohe, kui need saabuvad",
     "Signing in, the first start, API tokens": "Sisselogimine, esmakäivitus, API-võtmed",
     "a plain sentence saying what is wrong": "lihtne lause selle kohta, mis on valesti",
+    # ev
+    "EV charging below the main fuse": "Elektriauto laadimine peakaitsme piires",
+    "EV charging: each charger's state, its limit per phase and why": "Elektriauto laadimine: "
+    "iga laadija olek, selle voolupiir faasi kohta ja põhjus",
+    "the EV control's state": "laadimise juhtimise olek",
+    "Every EV limit sent, with its reason": "Kõik saadetud laadimispiirid koos põhjustega",
+    "Only this charger's limits.": "Ainult selle laadija piirid.",
+    "Start, ISO 8601; default: a day before the end.": "Algus ISO 8601 kujul; vaikimisi ööpäev "
+    "enne lõppu.",
+    "the limits, oldest first": "piirid, vanimad eespool",
+    "Set the EV charging mode (administrators only)": "Laadimisrežiimi valimine (ainult "
+    "administraatorile)",
+    "Set the departure time for the cheapest mode (administrators only)": "Väljasõiduaja "
+    "määramine odavaimate tundide režiimi jaoks (ainult administraatorile)",
 }
 
 ESTONIAN.update(COST_ESTONIAN)  # prices, costs, plan (hanport.web.openapi_costs)

@@ -19,6 +19,7 @@ const ROUTES = {
   export: () => import("./export.js"),
   tokens: () => import("./tokens.js"),
   api: () => import("./apidoc.js"),
+  ev: () => import("./ev.js"),
   login: () => import("./auth.js"),
   setup: () => import("./auth.js"),
 };
@@ -153,6 +154,7 @@ function updateBanners() {
     const s = live.status || {};
     if (s.unauthenticated) items.push(["unauthenticated", t("unauthenticated_banner")]);
     if (s.unverified === true || (live.reading && live.reading.verified === false)) items.push(["unverified", t("unverified_banner")]);
+    if (s.ev && s.ev.failsafe && s.ev.failsafe.active) items.push(["ev_failsafe", t("ev_failsafe_banner", { a: s.ev.failsafe.limit_a })]);
   }
   const key = JSON.stringify(items);
   if (key === bannerKey) return;
