@@ -24,12 +24,14 @@ __all__ = ["PARTS", "SECTIONS", "build_sinks", "load_settings"]
 def _parts() -> tuple[ModuleType, ...]:
     from hanport.backup import plugin as backup
     from hanport.mqtt import plugin as mqtt
+    from hanport.quality import plugin as quality
     from hanport.web import plugin as web
 
     return (
         web,
         mqtt,
         backup,
+        quality,
     )
 
 

@@ -29,7 +29,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "mqtt": CORE | {"grid", "runtime", "settings", "sources", "store"},
     "web": CORE | {"grid", "runtime", "settings", "sources", "store"},
     "costs": CORE | {"grid", "runtime", "settings", "store"},
-    "quality": CORE | {"grid", "runtime", "settings", "store"},
+    "quality": CORE | {"grid", "runtime", "settings", "sim", "store"},
     "ev": CORE | {"costs", "grid", "mqtt", "runtime", "settings", "store"},
     "alerts": CORE | {"grid", "mqtt", "quality", "runtime", "settings", "sources", "store"},
     "backup": CORE | {"runtime", "settings", "store"},
