@@ -16,6 +16,7 @@ from hanport import __version__
 from hanport.cli.backup import add_backup_commands
 from hanport.cli.flags import UsageError, key_flag, zone_flag
 from hanport.cli.mqtt import add_mqtt_commands
+from hanport.cli.quality import add_quality_commands
 from hanport.cli.service import add_service_commands
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
 from hanport.codec.hexdump import unhex_if_hex
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     add_mqtt_commands(commands)
     add_backup_commands(commands)
     add_service_commands(commands)
+    add_quality_commands(commands)
     return parser
 
 
