@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hanport.i18n import text
 from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
+from hanport.web.api_quality import QUALITY_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
 from hanport.web.errors import error_body, error_of, request_language
@@ -49,6 +50,7 @@ def create_app(context: AppContext) -> ASGIApp:
         *ACCOUNT_ROUTES,
         *DATA_ROUTES,
         *LIVE_ROUTES,
+        *QUALITY_ROUTES,
         Route("/api/v1/openapi.json", openapi),
         Route("/", _page(assets, "index.html")),
         Route("/manifest.webmanifest", _page(assets, "manifest.webmanifest")),

@@ -8,6 +8,7 @@ from hanport import __version__
 from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
 from hanport.web.openapi_et import with_estonian
+from hanport.web.openapi_quality import quality_paths
 
 __all__ = ["openapi_document"]
 
@@ -439,11 +440,13 @@ def _account_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    paths = {**_data_paths(), **_account_paths()}
+    paths = {**_data_paths(), **_account_paths(), **quality_paths()}
     for path, operations in paths.items():
         tag = "live" if path.endswith("/stream") else "data"
         if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):
             tag = "accounts"
+        if "/quality" in path:
+            tag = "quality"
         for operation in operations.values():
             operation["tags"] = [tag]
     paths["/api/v1/series"]["get"]["description"] = _SERIES_DESCRIPTION
@@ -459,6 +462,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "data", "description": "Readings, rollups, energy, status"},
             {"name": "live", "description": "Readings as they arrive"},
             {"name": "accounts", "description": "Signing in, the first start, API tokens"},
+            {"name": "quality", "description": "Voltage quality as evidence (EN 50160)"},
         ],
         "components": {
             "securitySchemes": {
