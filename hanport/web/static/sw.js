@@ -10,6 +10,7 @@ const SHELL = [
   "/static/js/live.js",
   "/static/js/now.js", "/static/js/history.js", "/static/js/charts.js", "/static/js/meter.js",
   "/static/js/export.js", "/static/js/tokens.js", "/static/js/apidoc.js", "/static/js/auth.js",
+  "/static/js/quality.js",
   "/static/vendor/uPlot.iife.min.js", "/static/vendor/uPlot.min.css",
   "/static/icons/icon.svg", "/static/icons/icon-192.png", "/static/icons/icon-512.png",
 ];
