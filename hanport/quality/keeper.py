@@ -23,16 +23,12 @@ from hanport.quality.weeks import WeekFigures, weekly_figures
 from hanport.quality.windows import Method, Sample, Window
 from hanport.store import RecordStore, Store, read_columns
 
-__all__ = ["COLUMNS", "Progress", "catch_up", "hour_floor"]
+__all__ = ["COLUMNS", "VOLTAGES", "Progress", "advance_stored", "catch_up", "hour_floor"]
 
-COLUMNS = (
-    "voltage_l1_v",
-    "voltage_l2_v",
-    "voltage_l3_v",
-    "current_l1_a",
-    "current_l2_a",
-    "current_l3_a",
-)
+VOLTAGES = ("voltage_l1_v", "voltage_l2_v", "voltage_l3_v")
+COLUMNS = (*VOLTAGES, "current_l1_a", "current_l2_a", "current_l3_a")
+"""The currents are read only for the stretches with a phase loss (its current tells a supply
+that is gone, 0 A, from a measurement that is)."""
 _CHUNK = timedelta(days=7)
 
 
@@ -63,8 +59,7 @@ def catch_up(store: Store, meter: str, method: Method, until: datetime) -> Progr
     weeks: dict[datetime, WeekFigures] = {}
     while start is not None and start < end:
         stop = min(start + _CHUNK, end)
-        rows = cast(list[Sample], list(read_columns(store, meter, start, stop, COLUMNS)))
-        update = advance(state, rows, stop, method)
+        update = advance_stored(store, meter, state, (start, stop), stop, method)
         touched = _merged(records, meter, update, method)
         save_update(records, meter, update, touched)
         windows += update.windows
@@ -72,6 +67,24 @@ def catch_up(store: Store, meter: str, method: Method, until: datetime) -> Progr
         weeks.update((w.start, w) for w in touched)
         state, start = update.state, stop
     return Progress(tuple(windows), tuple(events), state, tuple(weeks[k] for k in sorted(weeks)))
+
+
+def advance_stored(
+    store: Store,
+    meter: str,
+    state: QualityState,
+    span: tuple[datetime, datetime],
+    until: datetime,
+    method: Method,
+) -> Update:
+    """`advance` over the stored readings of `span`: the voltage columns only, unless a phase
+    loss shows up (then again with the currents, from the same state: `advance` is pure)."""
+    rows = cast(list[Sample], list(read_columns(store, meter, *span, VOLTAGES)))
+    update = advance(state, rows, until, method)
+    if any(e.kind == "phase_loss" for e in (*update.events, *update.state.open_events)):
+        rows = cast(list[Sample], list(read_columns(store, meter, *span, COLUMNS)))
+        update = advance(state, rows, until, method)
+    return update
 
 
 def _resume(store: Store, meter: str, state: QualityState) -> datetime | None:

@@ -1,6 +1,7 @@
 """The quality figures kept in the database, as the Store's records (kinds `quality_*`).
 
-    quality_window   per 10-min window and phase: [count, sum, min, max (V), complete, at trip]
+    quality_window   per 10-min window: per phase [count, sum, min, max (V), complete, at trip]
+                     as JSON text (Decimals as their text)
     quality_event    one per event (key: kind and phases); an ongoing one is replaced as it grows
     quality_week     one per week: the weekly figures per phase and the week's unbalance counts
     quality_state    one per meter: what the next sealed hour continues from (JSON text)
@@ -18,9 +19,9 @@ from typing import Any, cast
 
 from hanport.quality.analysis import QualityState, Update
 from hanport.quality.events import Event, EventKind
-from hanport.quality.storage import state_from_json, state_json
+from hanport.quality.storage import state_from_json, state_json, window_from_row, window_row
 from hanport.quality.weeks import PhaseWeek, WeekFigures
-from hanport.quality.windows import PhaseWindow, Window
+from hanport.quality.windows import Window
 from hanport.store import Record, RecordStore
 
 __all__ = [
@@ -44,17 +45,13 @@ _ALL = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 
 
 def window_record(meter: str, window: Window) -> Record:
-    phases = [[p.count, p.total_v, p.min_v, p.max_v, p.complete, p.at_trip] for p in window.phases]
-    return Record(WINDOW_KIND, meter, window.start, "", {"phases": phases})
+    """The phases as one JSON text (`storage.window_row`): exact, and written at C speed."""
+    return Record(WINDOW_KIND, meter, window.start, "", {"phases": window_row(window)[1]})
 
 
 def window_of(record: Record) -> Window:
-    rows = cast("list[list[Any]]", record.data["phases"])
-    return Window(
-        record.time,
-        tuple(PhaseWindow(int(n), total, low, high, bool(done), int(trip))
-              for n, total, low, high, done, trip in rows),
-    )  # fmt: skip
+    window = window_from_row(0, str(record.data["phases"]))
+    return Window(record.time, window.phases)
 
 
 def event_record(meter: str, event: Event) -> Record:

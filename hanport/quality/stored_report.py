@@ -13,14 +13,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
 from hanport.grid import Site
-from hanport.quality.analysis import QualityState, advance
+from hanport.quality.analysis import QualityState
 from hanport.quality.events import Event
-from hanport.quality.keeper import COLUMNS, hour_floor
+from hanport.quality.keeper import advance_stored, hour_floor
 from hanport.quality.records import load_events, load_state, load_windows
 from hanport.quality.report import QualityReport, SiteInfo, build_report, report_span
 from hanport.quality.settings import QualitySettings
-from hanport.quality.windows import Method, Sample, Window
-from hanport.store import RecordStore, Store, read_columns
+from hanport.quality.windows import Method, Window
+from hanport.store import RecordStore, Store
 
 __all__ = ["MAX_REPORT_DAYS", "ReportRequest", "stored_figures", "stored_report"]
 
@@ -51,12 +51,11 @@ def stored_figures(
     resume = start
     if state is not None and state.seen_ts is not None:
         resume = hour_floor(datetime.fromtimestamp(state.seen_ts, UTC))
-    rows = []
-    if resume < end:
-        rows = cast(list[Sample], list(read_columns(store, meter, resume, end, COLUMNS)))
-    if rows:
-        until = min(end, rows[-1][0] + timedelta(seconds=method.interval_s))
-        update = advance(state or QualityState(), rows, until, method)
+    newest = store.latest(meter)
+    moment = None if newest is None else newest.meter_time or newest.received_at
+    if resume < end and moment is not None and moment >= resume:
+        until = min(end, moment + timedelta(seconds=method.interval_s))
+        update = advance_stored(store, meter, state or QualityState(), (resume, end), until, method)
         windows += [w for w in update.windows if start <= w.start < end]
         for event in (*update.events, *update.state.open_events):
             events[_key(event)] = event

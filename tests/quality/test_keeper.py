@@ -3,7 +3,9 @@ hour by hour or all at once, equal to the figures computed from scratch."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from hanport.quality import Analysis, Method, analyse
 from hanport.quality.keeper import catch_up
@@ -66,3 +68,23 @@ def test_a_meter_without_readings_is_left_alone(store: Store) -> None:
     assert progress.windows == ()
     assert isinstance(store, RecordStore)
     assert load_state(store, "nobody") is None  # nothing stored for it
+
+
+def test_a_phase_loss_reads_the_currents_too(store: Store) -> None:
+    """Only the voltages are read, except where a phase is lost: its current says whether the
+    supply is gone (0 A) or only the measurement."""
+    assert isinstance(store, RecordStore)
+    day = voltage_readings(MONDAY, 6)
+    lost = MONDAY + timedelta(hours=2)
+    readings = [
+        replace(r, voltage_l2_v=Decimal(0), current_l2_a=Decimal("0.0"))
+        if r.meter_time is not None and lost <= r.meter_time < lost + timedelta(minutes=30)
+        else r
+        for r in day
+    ]
+    store.write(readings)
+    catch_up(store, _meter(), METHOD, MONDAY + timedelta(hours=6))
+    (loss,) = [e for e in load_events(store, _meter(), *ALL) if e.kind == "phase_loss"]
+    assert loss.phases == (2,)
+    assert (loss.start, loss.end) == (lost, lost + timedelta(minutes=30))
+    assert loss.current_a == Decimal("0.0")
