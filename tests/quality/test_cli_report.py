@@ -78,7 +78,7 @@ def test_the_pdf_renders_with_its_figures_and_text(database: Path, tmp_path: Pat
     width, height, pixels = page_pixels(pdf, tmp_path, page=1)
     assert width * height * 3 == len(pixels)
     assert colour_count(pixels, (0xD9, 0xF0, 0xD3), 4) > 5000  # the chart's 207–253 V band
-    assert colour_count(pixels, (0x8C, 0x4A, 0x0C), 40) > 100  # L1's brown line
+    assert colour_count(pixels, (0x8C, 0x4A, 0x0C), 40) > 50  # L1 brown line
 
 
 def test_the_estonian_report(database: Path, tmp_path: Path) -> None:
