@@ -161,6 +161,11 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
         "--start", help="the meter clock's first time, e.g. 2026-03-28T00:00 (default: now)"
     )
     simulate.add_argument("--format", choices=("p1", "hdlc"), default="p1", help="frames to send")
+    simulate.add_argument(
+        "--scenario",
+        choices=("voltage",),
+        help="voltage: a sag, a PV overvoltage day, a broken neutral",
+    )
     simulate.set_defaults(handler=_lazy("simulate"))
 
 

@@ -105,3 +105,37 @@ def test_an_unknown_scenario_is_one_sentence() -> None:
         parse_source("sim://?scenario=storm")
     assert "storm" in str(raised.value)
     assert "voltage" in str(raised.value)
+
+
+def test_hanport_simulate_serves_the_scenario() -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from hanport.sources.transport import Source
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "hanport", "simulate", "--tcp", str(port), "--speed", "max",
+               "--start", "2026-03-05T12:00", "--scenario", "voltage", "--count", "6"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert f"tcp://127.0.0.1:{port}" in process.stdout.readline()
+
+        async def six() -> bytes:
+            data = b""
+            async with contextlib.aclosing(open_stream(Source("tcp", "127.0.0.1", port))) as s:
+                async for chunk in s:
+                    data += chunk
+            return data
+
+        readings = decode(asyncio.run(six()))
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
+    assert len(readings) == 6
+    assert {r.voltage_l1_v for r in readings} >= {Decimal("255.3"), Decimal("254.7")}  # PV day
