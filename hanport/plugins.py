@@ -28,6 +28,7 @@ def _parts() -> tuple[ModuleType, ...]:
     from hanport.mqtt import plugin as mqtt
     from hanport.server import plugin as server
     from hanport.upstream import plugin as upstream
+    from hanport.quality import plugin as quality
     from hanport.web import plugin as web
 
     return (
@@ -38,6 +39,7 @@ def _parts() -> tuple[ModuleType, ...]:
         server,
         costs,
         ev,
+        quality,
     )
 
 

@@ -151,7 +151,12 @@ def simulate(args: argparse.Namespace, language: str) -> int:
     start = parse_start(args.start, "--start ") if args.start else None
 
     def make() -> HomeSimulator:
-        return HomeSimulator(seed=args.seed, format=args.format, start=start or grid_now())
+        return HomeSimulator(
+            seed=args.seed,
+            format=args.format,
+            start=start or grid_now(),
+            scenario=getattr(args, "scenario", None) or "",
+        )
 
     if args.tcp is not None:
         if not 0 < args.tcp < 65536:

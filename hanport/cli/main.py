@@ -16,6 +16,7 @@ from hanport import __version__
 from hanport.cli.backup import add_backup_commands
 from hanport.cli.flags import UsageError, key_flag, zone_flag
 from hanport.cli.mqtt import add_mqtt_commands
+from hanport.cli.quality import add_quality_commands
 from hanport.cli.service import add_service_commands
 from hanport.codec.decoder import DEFAULT_ZONE, Decoder
 from hanport.codec.hexdump import unhex_if_hex
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     from hanport.cli.costs import add_cost_commands
 
     add_cost_commands(commands)
+    add_quality_commands(commands)
     return parser
 
 
@@ -165,6 +167,11 @@ def _add_reading_commands(commands: argparse._SubParsersAction[argparse.Argument
         "--start", help="the meter clock's first time, e.g. 2026-03-28T00:00 (default: now)"
     )
     simulate.add_argument("--format", choices=("p1", "hdlc"), default="p1", help="frames to send")
+    simulate.add_argument(
+        "--scenario",
+        choices=("voltage",),
+        help="voltage: a sag, a PV overvoltage day, a broken neutral",
+    )
     simulate.set_defaults(handler=_lazy("simulate"))
 
 

@@ -189,8 +189,8 @@ def _front(report: QualityReport) -> list[Flowable]:
 def _weeks(report: QualityReport) -> list[Flowable]:
     lang, method = report.language, report.method
     settings = method.settings
-    low, high = rounded(settings.band_low_v, 1, lang), rounded(settings.band_high_v, 1, lang)
-    wide = rounded(settings.wide_low_v, 1, lang)
+    low, high = _limit(settings.band_low_v, lang), _limit(settings.band_high_v, lang)
+    wide = _limit(settings.wide_low_v, lang)
     header = [
         text("quality.col_week", lang),
         text("quality.col_phase", lang),
@@ -232,7 +232,7 @@ def _weeks(report: QualityReport) -> list[Flowable]:
     table = Table(
         rows,
         repeatRows=1,
-        colWidths=[19 * mm, 11 * mm, 18 * mm, 19 * mm, 20 * mm, 22 * mm, 15 * mm, 29 * mm, 21 * mm],
+        colWidths=[19 * mm, 13 * mm, 18 * mm, 17 * mm, 22 * mm, 22 * mm, 17 * mm, 25 * mm, 21 * mm],
     )
     table.setStyle(
         TableStyle(
@@ -378,6 +378,11 @@ def _detail(event: Event, lang: str) -> str:
     if event.current_a is not None:
         return text("quality.detail_current", lang, current=rounded(event.current_a, 1, lang))
     return ""
+
+
+def _limit(value: Decimal, lang: str) -> str:
+    """A limit as it is written: 207, 195.5."""
+    return rounded(value, 0 if value == value.to_integral_value() else 1, lang)
 
 
 def _pct(value: Decimal | None, lang: str) -> str:

@@ -68,6 +68,9 @@ class HomeSimulator:
     """p1 (the E360's ASCII telegram) or hdlc (a DLMS data-notification in an HDLC frame)."""
     meter_id: str = ""
     """The serial number the meter sends; `serial_number(seed)` by default."""
+    scenario: str = ""
+    """"voltage": the phase voltages of `hanport.sim.voltage` (a sag, an overvoltage day from
+    PV, a broken neutral, a gap in which `next_telegram` gives b"": the meter sent nothing)."""
     _rng: random.Random = field(init=False)
     _now: datetime = field(init=False)
     _import_ws: int = field(init=False, default=0)
@@ -85,7 +88,11 @@ class HomeSimulator:
             yield self.next_telegram()
 
     def next_telegram(self) -> bytes:
+        """The telegram of this push (b"" where the scenario has the meter send nothing)."""
         phases = self._phases(self._now)
+        if not phases:
+            self._now += timedelta(seconds=self.interval_s)
+            return b""
         total_import = sum(p.import_w for p in phases)
         total_export = sum(p.export_w for p in phases)
         self._import_ws += total_import * self.interval_s
@@ -110,15 +117,29 @@ class HomeSimulator:
     def _phases(self, now: datetime) -> list[PhaseState]:
         loads = self._loads_w(now + _STANDARD_OFFSET)
         pv = self._pv_w(now + _STANDARD_OFFSET) // 3
+        forced = self._scenario_dv(now)
+        if forced == []:
+            return []
         states = []
-        for load in loads:
+        for index, load in enumerate(loads):
             net = load - pv
             imp, exp = max(net, 0), max(-net, 0)
             sag = (imp - exp) * _LINE_RESISTANCE_MOHM // 230_000
             voltage = _NOMINAL_V10 + self._rng.randint(-15, 25) - sag
+            if forced is not None:
+                voltage = forced[index]
             current = (imp + exp) * 100 // voltage
             states.append(PhaseState(imp, exp, voltage, current))
         return states
+
+    def _scenario_dv(self, now: datetime) -> list[int] | None:
+        """The scenario's voltages in tenths ([] inside its gap; None: no scenario)."""
+        if self.scenario != "voltage":
+            return None
+        from hanport.sim.voltage import scenario_voltages
+
+        volts = scenario_voltages(now)
+        return [] if volts is None else [int(v * 10) for v in volts]
 
     def _loads_w(self, local: datetime) -> list[int]:
         minute = local.hour * 60 + local.minute

@@ -6,6 +6,7 @@
     file://capture.bin?speed=1                     replay a raw or hex capture (speed=max: at once)
     sim://?seed=1&speed=1                          the built-in meter simulator, from now on
     sim://?start=2026-03-28T00:00&speed=max&count=360   a repeatable simulated hour
+    sim://?scenario=voltage&start=2026-03-02T00:00&speed=max&count=60480   a week of excursions
 
 This is the I/O edge: the decoder never sees anything but the chunks.
 """
@@ -62,7 +63,9 @@ class Source:
     start: datetime | None = None
     """Simulator only: the meter clock's first time; None: now."""
     count: int = 0
-    """Simulator only: end after this many telegrams (0: never)."""
+    """Simulator only: end after this many pushes (0: never)."""
+    scenario: str = ""
+    """Simulator only: "voltage" (`hanport.sim.voltage`), or "" for the plain household."""
     telegrams: TelegramSource | None = None
     """kind "telegrams": a device that publishes whole telegrams (HomeWizard, Tasmota, ESPHome)."""
 
@@ -153,7 +156,17 @@ def _simulator(options: dict[str, str]) -> Source:
         format=form,
         start=None if start is None else parse_start(start, "start="),
         count=_int(options, "count", 0),
+        scenario=_scenario(options),
     )
+
+
+def _scenario(options: dict[str, str]) -> str:
+    from hanport.sim.voltage import SCENARIOS
+
+    name = options.get("scenario", "")
+    if name and name not in SCENARIOS:
+        raise SourceError("sources.scenario", scenario=name)
+    return name
 
 
 def parse_start(text: str, name: str) -> datetime:
@@ -279,10 +292,13 @@ async def _simulate(source: Source) -> AsyncIterator[bytes]:
         start=source.start or grid_now(),
         interval_s=int(SIMULATOR_INTERVAL_S),
         format=source.format,
+        scenario=source.scenario,
     )
     sent = 0
     while True:
-        yield simulator.next_telegram()
+        telegram = simulator.next_telegram()
+        if telegram:  # b"": the scenario's meter sends nothing this push
+            yield telegram
         sent += 1
         if sent == source.count:
             return  # as a replay ends: the reader reports "ended"

@@ -20,6 +20,7 @@ from hanport.web.api_accounts import ACCOUNT_ROUTES
 from hanport.web.api_costs import COST_ROUTES
 from hanport.web.api_summary import SUMMARY_ROUTES
 from hanport.web.api_ev import EV_ROUTES
+from hanport.web.api_quality import QUALITY_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
 from hanport.web.errors import error_body, error_of, request_language
@@ -55,6 +56,7 @@ def create_app(context: AppContext) -> ASGIApp:
         *COST_ROUTES,
         *SUMMARY_ROUTES,
         *EV_ROUTES,
+        *QUALITY_ROUTES,
         Route("/api/v1/openapi.json", openapi),
         Route("/", _page(assets, "index.html")),
         Route("/manifest.webmanifest", _page(assets, "manifest.webmanifest")),

@@ -10,6 +10,7 @@ from hanport.store.rollups import STAT_FIELDS, STEPS
 from hanport.web.openapi_costs import COST_TAG, cost_paths
 from hanport.web.openapi_et import with_estonian
 from hanport.web.openapi_ev import EV_FAILSAFE, ev_paths
+from hanport.web.openapi_quality import quality_paths
 
 __all__ = ["openapi_document"]
 
@@ -446,12 +447,15 @@ def _account_paths() -> dict[str, Any]:
 
 def openapi_document() -> dict[str, Any]:
     paths = {**_data_paths(), **_account_paths(), **ev_paths()}
+    paths = {**_data_paths(), **_account_paths(), **quality_paths()}
     for path, operations in paths.items():
         tag = "live" if path.endswith("/stream") else "data"
         if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):
             tag = "accounts"
         if path.startswith("/api/v1/ev"):
             tag = "ev"
+        if "/quality" in path:
+            tag = "quality"
         for operation in operations.values():
             operation["tags"] = [tag]
     for operations in (costs := cost_paths()).values():
@@ -473,6 +477,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "accounts", "description": "Signing in, the first start, API tokens"},
             COST_TAG,
             {"name": "ev", "description": "EV charging below the main fuse"},
+            {"name": "quality", "description": "Voltage quality as evidence (EN 50160)"},
         ],
         "components": {
             "securitySchemes": {

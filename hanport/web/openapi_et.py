@@ -111,6 +111,28 @@ ESTONIAN: dict[str, str] = {
     "administraatorile)",
     "Set the departure time for the cheapest mode (administrators only)": "Väljasõiduaja "
     "määramine odavaimate tundide režiimi jaoks (ainult administraatorile)",
+    # quality
+    "Voltage quality (EN 50160): weekly compliance per phase, events, 10-minute means": "Pinge "
+    "kvaliteet (EN 50160): nädala vastavus faasi kaupa, sündmused, 10 minuti keskmised",
+    "The weekly figures cover every whole week the days touch; the events and 10-minute means "
+    "keep to the days. Figures from 10-s readings cannot show dips under a second, flicker or "
+    "harmonics.": "Nädala näitajad hõlmavad iga terviknädalat, mida päevad puudutavad; "
+    "sündmused ja 10 minuti keskmised piirduvad päevadega. 10-sekundilistest näitudest ei näe "
+    "sekundist lühemaid pingelohke, väreluse ega harmoonikuid.",
+    "First day (local date, e.g. 2026-03-02); default: this week's Monday.": "Esimene päev "
+    "(kohalik kuupäev, nt 2026-03-02); vaikimisi selle nädala esmaspäev.",
+    "Last day, included; default: six days after from.": "Viimane päev (kaasa arvatud); "
+    "vaikimisi kuus päeva pärast algust.",
+    "summary: without the 10-minute means (default full)": "summary: ilma 10 minuti "
+    "keskmisteta (vaikimisi full)",
+    "the figures": "näitajad",
+    "Download the voltage quality report as PDF or CSV": "Pinge kvaliteedi aruande "
+    "allalaadimine PDF- või CSV-failina",
+    "default pdf": "vaikimisi pdf",
+    "language of the report: en or et (default: the request's)": "aruande keel: en või et "
+    "(vaikimisi päringu keel)",
+    "the report": "aruanne",
+    "Voltage quality as evidence (EN 50160)": "Pinge kvaliteet tõendina (EN 50160)",
 }
 
 ESTONIAN.update(COST_ESTONIAN)  # prices, costs, plan (hanport.web.openapi_costs)

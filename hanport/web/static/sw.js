@@ -12,6 +12,7 @@ const SHELL = [
   "/static/js/export.js", "/static/js/tokens.js", "/static/js/apidoc.js", "/static/js/auth.js",
   "/static/js/costs.js", "/static/js/costs_now.js", "/static/js/money.js",
   "/static/js/ev.js",
+  "/static/js/quality.js",
   "/static/vendor/uPlot.iife.min.js", "/static/vendor/uPlot.min.css",
   "/static/icons/icon.svg", "/static/icons/icon-192.png", "/static/icons/icon-512.png",
 ];

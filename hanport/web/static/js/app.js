@@ -20,6 +20,7 @@ const ROUTES = {
   tokens: () => import("./tokens.js"),
   api: () => import("./apidoc.js"),
   ev: () => import("./ev.js"),
+  quality: () => import("./quality.js"),
   login: () => import("./auth.js"),
   setup: () => import("./auth.js"),
 };
