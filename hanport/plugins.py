@@ -22,6 +22,7 @@ __all__ = ["PARTS", "SECTIONS", "build_sinks", "load_settings"]
 
 
 def _parts() -> tuple[ModuleType, ...]:
+    from hanport.alerts import plugin as alerts
     from hanport.backup import plugin as backup
     from hanport.mqtt import plugin as mqtt
     from hanport.web import plugin as web
@@ -30,6 +31,7 @@ def _parts() -> tuple[ModuleType, ...]:
         web,
         mqtt,
         backup,
+        alerts,
     )
 
 

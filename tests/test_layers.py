@@ -31,7 +31,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "costs": CORE | {"grid", "runtime", "settings", "store"},
     "quality": CORE | {"grid", "runtime", "settings", "store"},
     "ev": CORE | {"costs", "grid", "mqtt", "runtime", "settings", "store"},
-    "alerts": CORE | {"grid", "mqtt", "quality", "runtime", "settings", "sources", "store"},
+    "alerts": CORE | {"ev", "grid", "mqtt", "quality", "runtime", "settings", "sources", "store"},
     "backup": CORE | {"runtime", "settings", "store"},
     "service": CORE | {"settings"},
 }

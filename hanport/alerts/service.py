@@ -211,14 +211,20 @@ async def run_alert_sink(
     state: ReaderState | None = None,
     *,
     tick_s: float = 5.0,
+    on_reading: Callable[[Reading], object] | None = None,
+    on_tick: Callable[[], object] | None = None,
 ) -> None:
-    """Run until cancelled: readings and the passing of time into the alert service."""
+    """Run until the readings end (`EndOfReadings`) or cancelled: readings and the passing of
+    time into the alert service; `on_reading` and `on_tick` are called for each (the MQTT
+    link, other parts' states)."""
     loop = asyncio.get_running_loop()
     next_tick = loop.time() + tick_s
     while True:
         try:
             async with asyncio.timeout(max(next_tick - loop.time(), 0)):
                 reading = await readings.get()
+            if on_reading is not None:
+                on_reading(reading)
             service.observe(ReadingSeen(reading, reading.received_at or service.clock()))
             if loop.time() < next_tick:
                 continue
@@ -227,4 +233,6 @@ async def run_alert_sink(
         next_tick = loop.time() + tick_s
         if state is not None:
             service.observe(DecoderRejections(state.rejected))
+        if on_tick is not None:
+            on_tick()
         service.tick()
