@@ -27,7 +27,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "store": CORE | {"codec"},
     "runtime": CORE | {"codec", "grid", "settings", "sources", "store"},
     "mqtt": CORE | {"grid", "runtime", "settings", "sources", "store"},
-    "web": CORE | {"grid", "runtime", "settings", "sources", "store"},
+    "web": CORE | {"alerts", "grid", "quality", "runtime", "settings", "sources", "store"},
     "costs": CORE | {"grid", "runtime", "settings", "store"},
     "quality": CORE | {"grid", "runtime", "settings", "store"},
     "ev": CORE | {"costs", "grid", "mqtt", "runtime", "settings", "store"},

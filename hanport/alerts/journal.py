@@ -96,12 +96,20 @@ class HistoryWriter:
         self.store: RecordStore | None = None
         self._opened: Store | None = None
         self._pending: dict[str, AlertRecord] = {}
+        self._others: list[Record] = []
+        self.saved_rules: Record | None = None
+        """The rules the app set, as read at the start."""
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._failed = False
 
     def put(self, alert: AlertRecord) -> None:
         self._pending[alert.id] = alert
+        self._wake.set()
+
+    def put_record(self, record: Record) -> None:
+        """Another record of the alerts' (the rules the app set)."""
+        self._others.append(record)
         self._wake.set()
 
     async def __aenter__(self) -> HistoryWriter:
@@ -113,6 +121,7 @@ class HistoryWriter:
         if isinstance(self._opened, RecordStore):
             self.store = self._opened
             await self._write(lambda s: close_unfinished(s, datetime.now(UTC)))
+            await self._write(self._read_rules)
         self._task = asyncio.create_task(self._drain(), name="alerts-history")
         return self
 
@@ -135,6 +144,15 @@ class HistoryWriter:
         batch, self._pending = list(self._pending.values()), {}
         if batch:
             await self._write(lambda s: write_history(s, batch))
+        others, self._others = self._others, []
+        for record in others:
+            await self._write(lambda s, r=record: s.put_records(r.kind, [r]))
+
+    def _read_rules(self, store: RecordStore) -> None:
+        from hanport.alerts.rule_edits import RULES_KIND
+
+        found = store.records(RULES_KIND, datetime(1970, 1, 1, tzinfo=UTC), datetime.now(UTC))
+        self.saved_rules = found[-1] if found else None
 
     async def _write(self, work: Any) -> None:
         store = self.store

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from hanport.alerts.journal import HistoryWriter
 from hanport.alerts.publish import AlertsOnMqtt
+from hanport.alerts.rule_edits import edits_record, saved_rules
 from hanport.alerts.rules import EvFailSafe
 from hanport.alerts.service import AlertService, run_alert_sink
 from hanport.alerts.settings import AlertSettings
@@ -58,9 +59,14 @@ class AlertSink:
             on_record=history.put,
             on_mqtt=mqtt.notice,
         )
-        view.offer(service)
         others = OtherParts(view, service)
         async with history, service:
+            saved = saved_rules(history.saved_rules)
+            if saved is not None:
+                service.set_rules(saved)
+                mqtt.rules = saved
+            service.on_rules = lambda rules: history.put_record(edits_record(rules))
+            view.offer(service)
             with contextlib.suppress(EndOfReadings):
                 await run_alert_sink(
                     readings,

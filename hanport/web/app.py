@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hanport.i18n import text
 from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
+from hanport.web.api_alerts import ALERT_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
 from hanport.web.errors import error_body, error_of, request_language
@@ -48,6 +49,7 @@ def create_app(context: AppContext) -> ASGIApp:
     routes = [
         *ACCOUNT_ROUTES,
         *DATA_ROUTES,
+        *ALERT_ROUTES,
         *LIVE_ROUTES,
         Route("/api/v1/openapi.json", openapi),
         Route("/", _page(assets, "index.html")),

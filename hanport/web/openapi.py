@@ -7,6 +7,7 @@ from typing import Any
 from hanport import __version__
 from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
+from hanport.web.openapi_alerts import alert_paths
 from hanport.web.openapi_et import with_estonian
 
 __all__ = ["openapi_document"]
@@ -439,11 +440,13 @@ def _account_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    paths = {**_data_paths(), **_account_paths()}
+    paths = {**_data_paths(), **_account_paths(), **alert_paths()}
     for path, operations in paths.items():
         tag = "live" if path.endswith("/stream") else "data"
         if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):
             tag = "accounts"
+        if path.startswith("/api/v1/alerts"):
+            tag = "alerts"
         for operation in operations.values():
             operation["tags"] = [tag]
     paths["/api/v1/series"]["get"]["description"] = _SERIES_DESCRIPTION
@@ -459,6 +462,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "data", "description": "Readings, rollups, energy, status"},
             {"name": "live", "description": "Readings as they arrive"},
             {"name": "accounts", "description": "Signing in, the first start, API tokens"},
+            {"name": "alerts", "description": "Alerts: their history, the active ones, the rules"},
         ],
         "components": {
             "securitySchemes": {

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from hanport.store.rollups import STAT_FIELDS
+from hanport.web.openapi_alerts import ALERTS_ESTONIAN
 
 __all__ = ["ESTONIAN", "with_estonian"]
 
@@ -97,6 +98,8 @@ ESTONIAN: dict[str, str] = {
     "Signing in, the first start, API tokens": "Sisselogimine, esmakäivitus, API-võtmed",
     "a plain sentence saying what is wrong": "lihtne lause selle kohta, mis on valesti",
 }
+
+ESTONIAN |= ALERTS_ESTONIAN
 
 _SCHEMA_KEYS = frozenset(("schema", "properties", "items", "additionalProperties"))
 
