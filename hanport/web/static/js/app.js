@@ -18,6 +18,7 @@ const ROUTES = {
   export: () => import("./export.js"),
   tokens: () => import("./tokens.js"),
   api: () => import("./apidoc.js"),
+  alerts: () => import("./alerts.js"),
   login: () => import("./auth.js"),
   setup: () => import("./auth.js"),
 };
