@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from alerts.running import start
-from alerts.servers import http_server, smtp_server
 from mqtt_broker import Broker, Subscriber, broker_fixture, subscriber_fixture  # noqa: F401
 
+from alerts.running import start
+from alerts.servers import http_server, smtp_server
 from hanport.sim.home import serial_number
 
 KETTLE = "sim://?start=2026-03-22T18:14&speed=20&count=16"
