@@ -11,9 +11,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from alerts.running import Running, start
 from playwright.sync_api import Page, expect, sync_playwright
 
+from alerts.running import Running, start
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import Accounts
 
