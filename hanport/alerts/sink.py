@@ -2,8 +2,9 @@
 database, the notices on MQTT, and what other parts offer (the EV fail-safe) looked at.
 
 The 10-minute voltage means come from the readings themselves (`hanport.quality`'s windows,
-judged by `[quality]`'s band when that section is read, else EN 50160's). The running
-`AlertService` is offered to the other parts and the app (`view.find(AlertService)`).
+judged by `[quality]`'s band when that section is read, else EN 50160's). A new monthly peak is
+the highest hourly import of the month so far, from the store's hours (`hanport.alerts.peaks`).
+The running `AlertService` is offered to the other parts and the app (`view.find(AlertService)`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from hanport.alerts.journal import HistoryWriter
+from hanport.alerts.peaks import PeakWatch
 from hanport.alerts.publish import AlertsOnMqtt
 from hanport.alerts.rule_edits import edits_record, saved_rules
 from hanport.alerts.rules import EvFailSafe
@@ -85,11 +87,19 @@ class OtherParts:
         self.view = view
         self.service = service
         self._ev: type | bool | None = None
+        self.peaks = PeakWatch(service.zone)
 
     def tick(self) -> None:
         engaged = self._ev_failsafe()
         if engaged is not None:
             self.service.observe(engaged)
+        if "monthly_peak" in self.service.engine.rules:
+            latest = self.view.latest
+            meter = (latest.meter_id or "") if latest is not None else None
+            if meter is not None:
+                peak = self.peaks.check(self.view.store, meter, self.service.clock())
+                if peak is not None:
+                    self.service.observe(peak)
 
     def _ev_failsafe(self) -> EvFailSafe | None:
         if self._ev is None:
