@@ -10,7 +10,6 @@ a row that is not one (written by a newer hanport, or damaged) is left out, neve
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -102,6 +101,7 @@ class HistoryWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._failed = False
+        self._closing = False
 
     def put(self, alert: AlertRecord) -> None:
         self._pending[alert.id] = alert
@@ -126,16 +126,16 @@ class HistoryWriter:
         return self
 
     async def __aexit__(self, *_: object) -> None:
+        self._closing = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await self._task  # it writes what waits, then ends
         await self._flush()
         if self._opened is not None:
             await asyncio.to_thread(self._opened.close)
 
     async def _drain(self) -> None:
-        while True:
+        while not self._closing:
             await self._wake.wait()
             self._wake.clear()
             await self._flush()
