@@ -5,7 +5,8 @@ until found. Once found and a reading has named the meter, the rules' Home Assis
 components (and the gateway's connectivity sensor, whose last will says `offline`) are added
 to the meter's discovery, and every enabled rule's state is published (`OFF`, retained), so
 Home Assistant shows each binary sensor from the start. Then each notice is published as it
-happens (`hanport.alerts.mqtt`).
+happens (`hanport.alerts.mqtt`). An alert before the first reading (no data since the start)
+goes under the meter the database knows last.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from hanport.alerts.engine import Notice
 from hanport.alerts.mqtt import alert_components, alert_messages, gateway_component
 from hanport.alerts.rules import MOMENTS, Rule
+from hanport.errors import HanError
 from hanport.model import Reading
 from hanport.mqtt.payloads import Topics, topics
 from hanport.mqtt.publisher import MqttPublisher
@@ -55,10 +57,24 @@ class AlertsOnMqtt:
             self._start()
 
     def notice(self, notice: Notice, active: list[Notice]) -> None:
+        if self.where is None:
+            self._stored_meter()
         if self.publisher is None or self.where is None:
             return
         for message in alert_messages(self.where, notice, active, self.language, self.zone):
             self.publisher.publish(message)
+
+    def _stored_meter(self) -> None:
+        """Before any reading (no data since the start): the meter the database knows last."""
+        if self.mqtt is None or self.view.latest is not None:
+            return
+        try:
+            meters = [m for m in self.view.store.meters() if m.last is not None]
+        except HanError:
+            return
+        if meters:
+            newest = max(meters, key=lambda m: m.last or _EPOCH)
+            self.reading(Reading(meter_id=newest.id or None))
 
     def _start(self) -> None:
         found = self.view.find(MqttPublisher)
