@@ -22,6 +22,7 @@ __all__ = ["PARTS", "SECTIONS", "build_sinks", "load_settings"]
 
 
 def _parts() -> tuple[ModuleType, ...]:
+    from hanport.alerts import plugin as alerts
     from hanport.backup import plugin as backup
     from hanport.costs import plugin as costs
     from hanport.ev import plugin as ev
@@ -40,6 +41,7 @@ def _parts() -> tuple[ModuleType, ...]:
         costs,
         ev,
         quality,
+        alerts,
     )
 
 

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from hanport.alerts.channels import (
@@ -31,7 +32,7 @@ from hanport.alerts.engine import AlertEngine, Notice
 from hanport.alerts.history import AlertRecord, updated_record
 from hanport.alerts.messages import render_notice, render_summary
 from hanport.alerts.outbox import ChannelPolicy, Delivery, Outbox
-from hanport.alerts.rules import DecoderRejections, Observation, ReadingSeen, WindowClosed
+from hanport.alerts.rules import DecoderRejections, Observation, ReadingSeen, Rule, WindowClosed
 from hanport.alerts.settings import AlertSettings
 from hanport.backoff import Backoff
 from hanport.grid import Site
@@ -113,6 +114,8 @@ class AlertService:
         )
         self.records: dict[str, AlertRecord] = {}
         self._on_record = on_record
+        self.on_rules: Callable[[tuple[Rule, ...]], object] | None = None
+        """Called with the rules the app set (the sink keeps them in the database)."""
         self._on_mqtt = on_mqtt
         self._window = QualityState()
         self._tasks: list[asyncio.Task[None]] = []
@@ -153,6 +156,12 @@ class AlertService:
         notices = self.engine.tick(moment)
         self._dispatch(notices, moment)
         return notices
+
+    def set_rules(self, rules: tuple[Rule, ...]) -> None:
+        """New thresholds and durations (from the app) for the running alerts."""
+        self.settings = replace(self.settings, rules=rules)
+        self.engine.rules = {rule.kind: rule for rule in rules if rule.enabled}
+        self._call(self.on_rules, rules)
 
     def status(self) -> dict[str, object]:
         """For the app and the API: active alerts and each channel's state."""
@@ -211,14 +220,20 @@ async def run_alert_sink(
     state: ReaderState | None = None,
     *,
     tick_s: float = 5.0,
+    on_reading: Callable[[Reading], object] | None = None,
+    on_tick: Callable[[], object] | None = None,
 ) -> None:
-    """Run until cancelled: readings and the passing of time into the alert service."""
+    """Run until the readings end (`EndOfReadings`) or cancelled: readings and the passing of
+    time into the alert service; `on_reading` and `on_tick` are called for each (the MQTT
+    link, other parts' states)."""
     loop = asyncio.get_running_loop()
     next_tick = loop.time() + tick_s
     while True:
         try:
             async with asyncio.timeout(max(next_tick - loop.time(), 0)):
                 reading = await readings.get()
+            if on_reading is not None:
+                on_reading(reading)
             service.observe(ReadingSeen(reading, reading.received_at or service.clock()))
             if loop.time() < next_tick:
                 continue
@@ -227,4 +242,6 @@ async def run_alert_sink(
         next_tick = loop.time() + tick_s
         if state is not None:
             service.observe(DecoderRejections(state.rejected))
+        if on_tick is not None:
+            on_tick()
         service.tick()

@@ -63,9 +63,12 @@ from hanport.settings.values import Raw, boolean, existing_file
 
 __all__ = [
     "ALERTS_KEYS",
+    "RULE_KEYS",
+    "THRESHOLD_KEYS",
     "AlertSettings",
     "EmailSettings",
     "NtfySettings",
+    "SettingProblem",
     "TelegramSettings",
     "WebhookSettings",
     "alert_settings",
@@ -86,6 +89,13 @@ _DURATIONS: tuple[RuleKind, ...] = (
     "data_lost",
     "ev_failsafe",
 )
+THRESHOLD_KEYS: dict[RuleKind, str] = {kind: key for kind, (key, _, _) in _THRESHOLDS.items()}
+RULE_KEYS: tuple[str, ...] = (
+    *(rule.kind for rule in DEFAULT_RULES),
+    *(name for name, _, _ in _THRESHOLDS.values()),
+    *(f"{kind}_s" for kind in _DURATIONS),
+)
+"""The keys of the rules (the app may change these)."""
 ALERTS_KEYS: tuple[str, ...] = (
     "enabled",
     "language",

@@ -21,6 +21,7 @@ from hanport.web.api_costs import COST_ROUTES
 from hanport.web.api_summary import SUMMARY_ROUTES
 from hanport.web.api_ev import EV_ROUTES
 from hanport.web.api_quality import QUALITY_ROUTES
+from hanport.web.api_alerts import ALERT_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
 from hanport.web.errors import error_body, error_of, request_language
@@ -52,6 +53,7 @@ def create_app(context: AppContext) -> ASGIApp:
     routes = [
         *ACCOUNT_ROUTES,
         *DATA_ROUTES,
+        *ALERT_ROUTES,
         *LIVE_ROUTES,
         *COST_ROUTES,
         *SUMMARY_ROUTES,

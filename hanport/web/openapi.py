@@ -8,6 +8,7 @@ from hanport import __version__
 from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
 from hanport.web.openapi_costs import COST_TAG, cost_paths
+from hanport.web.openapi_alerts import alert_paths
 from hanport.web.openapi_et import with_estonian
 from hanport.web.openapi_ev import EV_FAILSAFE, ev_paths
 from hanport.web.openapi_quality import quality_paths
@@ -448,6 +449,7 @@ def _account_paths() -> dict[str, Any]:
 def openapi_document() -> dict[str, Any]:
     paths = {**_data_paths(), **_account_paths(), **ev_paths()}
     paths = {**_data_paths(), **_account_paths(), **quality_paths()}
+    paths = {**_data_paths(), **_account_paths(), **alert_paths()}
     for path, operations in paths.items():
         tag = "live" if path.endswith("/stream") else "data"
         if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):
@@ -456,6 +458,8 @@ def openapi_document() -> dict[str, Any]:
             tag = "ev"
         if "/quality" in path:
             tag = "quality"
+        if path.startswith("/api/v1/alerts"):
+            tag = "alerts"
         for operation in operations.values():
             operation["tags"] = [tag]
     for operations in (costs := cost_paths()).values():
@@ -478,6 +482,7 @@ def openapi_document() -> dict[str, Any]:
             COST_TAG,
             {"name": "ev", "description": "EV charging below the main fuse"},
             {"name": "quality", "description": "Voltage quality as evidence (EN 50160)"},
+            {"name": "alerts", "description": "Alerts: their history, the active ones, the rules"},
         ],
         "components": {
             "securitySchemes": {

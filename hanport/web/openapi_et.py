@@ -8,6 +8,7 @@ from typing import Any
 
 from hanport.store.rollups import STAT_FIELDS
 from hanport.web.openapi_costs import COST_ESTONIAN
+from hanport.web.openapi_alerts import ALERTS_ESTONIAN
 
 __all__ = ["ESTONIAN", "with_estonian"]
 
@@ -136,6 +137,7 @@ ESTONIAN: dict[str, str] = {
 }
 
 ESTONIAN.update(COST_ESTONIAN)  # prices, costs, plan (hanport.web.openapi_costs)
+ESTONIAN |= ALERTS_ESTONIAN
 
 _SCHEMA_KEYS = frozenset(("schema", "properties", "items", "additionalProperties"))
 

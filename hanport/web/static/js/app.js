@@ -21,6 +21,7 @@ const ROUTES = {
   api: () => import("./apidoc.js"),
   ev: () => import("./ev.js"),
   quality: () => import("./quality.js"),
+  alerts: () => import("./alerts.js"),
   login: () => import("./auth.js"),
   setup: () => import("./auth.js"),
 };
