@@ -27,9 +27,9 @@ def _parts() -> tuple[ModuleType, ...]:
     from hanport.costs import plugin as costs
     from hanport.ev import plugin as ev
     from hanport.mqtt import plugin as mqtt
+    from hanport.quality import plugin as quality
     from hanport.server import plugin as server
     from hanport.upstream import plugin as upstream
-    from hanport.quality import plugin as quality
     from hanport.web import plugin as web
 
     return (

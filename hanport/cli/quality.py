@@ -50,7 +50,7 @@ def _report(args: argparse.Namespace, language: str) -> int:
     quality = settings.get(QUALITY)
     store = open_store(str(database), ZoneInfo(settings.timezone))
     try:
-        meter = _pick_meter(store, args.meter, database)
+        meter = _pick_meter(store, args.meter, str(database))
         request = ReportRequest(
             meter,
             first,

@@ -17,11 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hanport.i18n import text
 from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
+from hanport.web.api_alerts import ALERT_ROUTES
 from hanport.web.api_costs import COST_ROUTES
-from hanport.web.api_summary import SUMMARY_ROUTES
 from hanport.web.api_ev import EV_ROUTES
 from hanport.web.api_quality import QUALITY_ROUTES
-from hanport.web.api_alerts import ALERT_ROUTES
+from hanport.web.api_summary import SUMMARY_ROUTES
 from hanport.web.assets import Assets
 from hanport.web.context import AppContext
 from hanport.web.errors import error_body, error_of, request_language

@@ -7,8 +7,8 @@ from typing import Any
 from hanport import __version__
 from hanport.model import READING_FIELDS
 from hanport.store.rollups import STAT_FIELDS, STEPS
-from hanport.web.openapi_costs import COST_TAG, cost_paths
 from hanport.web.openapi_alerts import alert_paths
+from hanport.web.openapi_costs import COST_TAG, cost_paths
 from hanport.web.openapi_et import with_estonian
 from hanport.web.openapi_ev import EV_FAILSAFE, ev_paths
 from hanport.web.openapi_quality import quality_paths

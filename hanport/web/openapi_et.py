@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from hanport.store.rollups import STAT_FIELDS
-from hanport.web.openapi_costs import COST_ESTONIAN
 from hanport.web.openapi_alerts import ALERTS_ESTONIAN
+from hanport.web.openapi_costs import COST_ESTONIAN
 
 __all__ = ["ESTONIAN", "with_estonian"]
 
