@@ -159,8 +159,6 @@ def test_the_costs_page_lists_the_bills_with_hanports_figures(
             expect(page.locator(".price-curve .cheap-window")).to_have_count(1)
             expect(page.locator("#cheapest")).to_contain_text("Cheapest 3 hours")
             expect(page.locator("#price-now")).to_contain_text("c/kWh")
-            if os.environ.get("COSTS_SHOTS"):
-                page.screenshot(path=os.environ["COSTS_SHOTS"] + "/now.png", full_page=True)
 
             page.goto(server.url + "/#/costs?month=2026-01")
             expect(page.locator("#costs[data-loaded='2026-01']")).to_be_attached()
@@ -176,8 +174,6 @@ def test_the_costs_page_lists_the_bills_with_hanports_figures(
             assert page.locator("#bill-network tr[data-item='network_monthly']").inner_text()
             assert monthly.eur > 0
             expect(page.locator("#bill-missing")).to_contain_text("no meter data or price")
-            if os.environ.get("COSTS_SHOTS"):
-                page.screenshot(path=os.environ["COSTS_SHOTS"] + "/costs.png", full_page=True)
             width = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert width <= 0
 
