@@ -4,8 +4,9 @@ own ChargePoints (1.6 and 2.0.1) connected over websockets on loopback and a pri
 
 The stations get the standing fallback at stack level 0 and the live limit above it (a
 TxProfile for the one set to `profiles = "tx"`); the API shows each one's limit and why; the
-limits are kept in the database and published on MQTT; when the meter's telegrams stop, the fail-safe limit reaches every station
-within 30 s of the last telegram (on the test's clock, which is the receive clock here).
+limits are kept in the database and published on MQTT; when the meter's telegrams stop, the
+fail-safe limit reaches every station within 30 s of the last telegram (on the test's clock,
+which is the receive clock here).
 """
 
 from __future__ import annotations
