@@ -3,9 +3,10 @@ telegrams (the built-in simulator, 20× fast) over TCP by the test, with the `oc
 own ChargePoints (1.6 and 2.0.1) connected over websockets on loopback and a private Mosquitto.
 
 The stations get the standing fallback at stack level 0 and the live limit above it (a
-TxProfile for the one set to `profiles = "tx"`); the limits are kept in the database and
-published on MQTT; when the meter's telegrams stop, the fail-safe limit reaches every station
-within 30 s of the last telegram (on the test's clock, which is the receive clock here).
+TxProfile for the one set to `profiles = "tx"`); the API shows each one's limit and why; the
+limits are kept in the database and published on MQTT; when the meter's telegrams stop, the
+fail-safe limit reaches every station within 30 s of the last telegram (on the test's clock,
+which is the receive clock here).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -31,10 +34,12 @@ from mqtt_broker import Broker, Subscriber, free_port
 from hanport.ev.records import read_limits
 from hanport.sim.home import HomeSimulator
 from hanport.store import open_store
+from hanport.web.accounts import Accounts
 
 from .ocpp_station import Sim16, Sim201, station
 
 FAST = 20  # a telegram every 0.5 s
+TOKEN = [""]
 
 
 class Meter:
@@ -120,6 +125,10 @@ max_a = 16
         HANPORT_EV_OCPP_LISTEN=f"127.0.0.1:{ocpp_port}",
         PYTHONUNBUFFERED="1",
     )
+    accounts = Accounts(str(tmp / "ev.db"))
+    user = accounts.add_user("admin", "correct horse battery")
+    TOKEN[0], _ = accounts.create_token(user, "e2e")
+    accounts.close()
     command = [sys.executable, "-m", "hanport", "run", "--source", f"tcp://127.0.0.1:{meter_port}"]
     log = (tmp / "run.log").open("w")
     process = subprocess.Popen(
@@ -137,6 +146,16 @@ max_a = 16
             process.kill()
             process.wait()
         log.close()
+
+
+def _api(tmp: Path, path: str) -> Any:
+    """GET `path` from the app of the `hanport run` in `tmp` (its address from its output)."""
+    found = re.search(r"http://127\.0\.0\.1:\d+", (tmp / "run.log").read_text())
+    assert found is not None
+    request = urllib.request.Request(found.group(0) + path)
+    request.add_header("Authorization", f"Bearer {TOKEN[0]}")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
 
 
 def _listening(port: int) -> bool:
@@ -210,12 +229,20 @@ async def _scenario(tmp: Path, broker: Broker, subscriber: Subscriber) -> dict[s
             await until(lambda: any(_limit(p) > 0 for p in _live(cp16.profiles)), 60, "live")
             await until(lambda: any(_limit(p) > 0 for p in _live(cs201.profiles)), 60, "live")
             sent = {id(sim): len(sim.profiles) for sim in (cp16, cp16tx, cs201)}
+            state = await asyncio.to_thread(_api, tmp, "/api/v1/ev")
+            assert {c["id"] for c in state["chargers"]} == {"cp16", "cp16tx", "cs201"}
+            assert all(c["reason"]["text"] for c in state["chargers"])
+            assert state["failsafe"]["active"] is False
 
             last = await meter.stop()
             for sim in (cp16, cp16tx, cs201):
                 arrived = await until(_paused_after(sim, sent[id(sim)]), 40, f"fail-safe {sim.id}")
                 taken[sim.id] = arrived - last
                 assert taken[sim.id] <= 30, f"{sim.id}: {taken[sim.id]:.1f} s"
+            status = await asyncio.to_thread(_api, tmp, "/api/v1/status")
+            assert status["ev"]["failsafe"]["active"] is True
+            limits = await asyncio.to_thread(_api, tmp, "/api/v1/ev/limits?charger=cp16")
+            assert limits["limits"][-1]["reason"]["code"] == "meter_stale"
     state = subscriber.wait_for(
         "hanport/ev/state", lambda m: json.loads(m.payload)["failsafe"]["active"], timeout=5
     )
