@@ -26,7 +26,7 @@ from hanport.runtime.hub import EndOfReadings, Subscription
 from hanport.runtime.sink import RuntimeView
 from hanport.settings.loader import Settings
 
-__all__ = ["AlertSink", "quality_of"]
+__all__ = ["AlertSink", "OtherParts", "quality_of"]
 
 log = logging.getLogger("hanport.alerts")
 
