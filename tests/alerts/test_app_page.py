@@ -101,6 +101,7 @@ def test_alerts_page(server: tuple[Running, str]) -> None:
 
             page.click("#lang")
             expect(page.locator("#alerts-active h1")).to_have_text("Hoiatused")
+            expect(active).to_contain_text("L2 vool üle 80 % peakaitsest")
             expect(row).to_contain_text("Faas üle peakaitsme")
             expect(row).to_contain_text("kestab")
             page.click("#lang")
