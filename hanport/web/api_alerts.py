@@ -50,7 +50,9 @@ async def _history(request: Request) -> Response:
     rule = request.query_params.get("rule")
     if rule is not None:
         params.choice(request.query_params, "rule", RULE_KINDS, None)
-    found = await asyncio.to_thread(_alerts, app, start, end, rule)
+    service = app.view.find(AlertService)
+    live = [] if service is None else list(service.records.values())
+    found = await asyncio.to_thread(_joined, app, live, start, end, rule)
     return JsonText('{"alerts":[' + _records(found, request_language(request), zone) + "]}")
 
 
@@ -64,7 +66,7 @@ async def _active(request: Request) -> Response:
         channels: list[dict[str, object]] = [c.status() for c in service.couriers.values()]
     else:
         now = datetime.now(UTC)
-        found = await asyncio.to_thread(_alerts, app, now - timedelta(days=60), now, None)
+        found = await asyncio.to_thread(_joined, app, [], now - timedelta(days=60), now, None)
         active, channels = [a for a in found if a.active], []
     body = _records(active, request_language(request), zone)
     return JsonText(
@@ -119,15 +121,14 @@ async def _body(request: Request) -> dict[str, object]:
     return body
 
 
-def _alerts(app: AppContext, start: datetime, end: datetime, rule: str | None) -> list[AlertRecord]:
+def _joined(
+    app: AppContext, live: list[AlertRecord], start: datetime, end: datetime, rule: str | None
+) -> list[AlertRecord]:
     store = app.store
     rules = None if rule is None else (rule,)
     stored = read_history(store, start, end, rules) if isinstance(store, RecordStore) else []
-    service = app.view.find(AlertService)
-    if service is None:
-        return stored
     by_id = {a.id: a for a in stored}
-    for record in list(service.records.values()):
+    for record in live:
         if start <= record.started < end and (rule is None or record.rule == rule):
             by_id[record.id] = record
     return sorted(by_id.values(), key=lambda a: (a.started, a.id), reverse=True)
