@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
-from hanport.alerts.engine import Notice
-from hanport.alerts.messages import Message
+from hanport.alerts.engine import Notice, NoticeEvent
+from hanport.alerts.messages import Message, render_notice
 from hanport.quality.jsontext import json_text
 
-__all__ = ["AlertRecord", "record_json", "updated_record"]
+__all__ = ["AlertRecord", "in_language", "record_json", "updated_record"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,38 @@ def updated_record(
         message=message.body,
         figures={**previous.figures, **notice.figures},
     )
+
+
+def in_language(record: AlertRecord, language: str, zone: tzinfo) -> AlertRecord:
+    """The record with its title and message in `language` (rendered again from its figures);
+    as it was written when that cannot be done."""
+    if language == record.language:
+        return record
+    from hanport.alerts.rules import RULE_KINDS, SEVERITY
+
+    kind = next((k for k in RULE_KINDS if k == record.rule), None)
+    if kind is None:
+        return record
+    if kind in ("meter_changed", "monthly_peak"):
+        event: NoticeEvent = "occurred"
+    else:
+        event = "cleared" if record.cleared is not None else "fired"
+    at = record.cleared or record.last_sent or record.started
+    notice = Notice(
+        kind,
+        record.subject,
+        event,
+        SEVERITY[kind],
+        record.started,
+        at,
+        dict(record.figures),
+        record.cleared,
+    )
+    try:
+        message = render_notice(notice, language, zone)
+    except (KeyError, ValueError, TypeError, ArithmeticError):
+        return record
+    return replace(record, title=message.title, message=message.body, language=language)
 
 
 def record_json(record: AlertRecord, zone: tzinfo) -> str:

@@ -22,7 +22,15 @@ from hanport.i18n import text
 from hanport.store import open_store
 from hanport.store.base import Record, RecordStore, Store
 
-__all__ = ["KIND", "HistoryWriter", "from_record", "read_history", "to_record", "write_history"]
+__all__ = [
+    "KIND",
+    "HistoryWriter",
+    "close_unfinished",
+    "from_record",
+    "read_history",
+    "to_record",
+    "write_history",
+]
 
 log = logging.getLogger("hanport.alerts")
 

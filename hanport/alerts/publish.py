@@ -64,6 +64,13 @@ class AlertsOnMqtt:
         for message in alert_messages(self.where, notice, active, self.language, self.zone):
             self.publisher.publish(message)
 
+    def set_rules(self, rules: tuple[Rule, ...]) -> None:
+        """Rules changed in the app: the newly enabled ones are announced (and shown `OFF`)."""
+        before: set[str] = {rule.kind for rule in self.rules if rule.enabled}
+        self.rules = rules
+        if self.publisher is not None:
+            self._announce(self.publisher, before)
+
     def _stored_meter(self) -> None:
         """Before any reading (no data since the start): the meter the database knows last."""
         if self.mqtt is None or self.view.latest is not None:
@@ -81,12 +88,18 @@ class AlertsOnMqtt:
         if found is None or self.where is None or self.mqtt is None:
             return
         self.publisher = found
-        where = self.where
+        self._announce(found, set())
+
+    def _announce(self, found: MqttPublisher, known: set[str]) -> None:
+        """Discovery of the enabled rules, and `OFF` for those not announced before."""
+        where, mqtt = self.where, self.mqtt
+        if where is None or mqtt is None:
+            return
         components = alert_components(where, self.rules, self.language)
-        components |= gateway_component(self.mqtt.prefix, where.device_id, self.language)
+        components |= gateway_component(mqtt.prefix, where.device_id, self.language)
         found.add_components(components)
         for rule in self.rules:
-            if rule.enabled and rule.kind not in MOMENTS:
+            if rule.enabled and rule.kind not in MOMENTS and rule.kind not in known:
                 placeholder = Notice(rule.kind, "", "cleared", rule.severity, _EPOCH, _EPOCH)
                 for message in alert_messages(where, placeholder, [], self.language, self.zone):
                     if message.retain:

@@ -18,7 +18,15 @@ from hanport.alerts.rules import DEFAULT_RULES, Rule
 from hanport.alerts.settings import RULE_KEYS, THRESHOLD_KEYS, alert_settings
 from hanport.store.base import Record
 
-__all__ = ["RULES_KIND", "edits_record", "rule_keys", "rules_from", "rules_json"]
+__all__ = [
+    "DEFAULTS",
+    "RULES_KIND",
+    "edits_record",
+    "rule_keys",
+    "rules_from",
+    "rules_json",
+    "saved_rules",
+]
 
 RULES_KIND = "alert_rules"
 _AT = datetime(1970, 1, 1, tzinfo=UTC)

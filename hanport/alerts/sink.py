@@ -17,7 +17,7 @@ from hanport.alerts.journal import HistoryWriter
 from hanport.alerts.peaks import PeakWatch
 from hanport.alerts.publish import AlertsOnMqtt
 from hanport.alerts.rule_edits import edits_record, saved_rules
-from hanport.alerts.rules import EvFailSafe
+from hanport.alerts.rules import EvFailSafe, Rule
 from hanport.alerts.service import AlertService, run_alert_sink
 from hanport.alerts.settings import AlertSettings
 from hanport.mqtt.settings import MQTT
@@ -26,7 +26,7 @@ from hanport.runtime.hub import EndOfReadings, Subscription
 from hanport.runtime.sink import RuntimeView
 from hanport.settings.loader import Settings
 
-__all__ = ["AlertSink", "quality_of"]
+__all__ = ["AlertSink", "OtherParts", "quality_of"]
 
 log = logging.getLogger("hanport.alerts")
 
@@ -67,7 +67,12 @@ class AlertSink:
             if saved is not None:
                 service.set_rules(saved)
                 mqtt.rules = saved
-            service.on_rules = lambda rules: history.put_record(edits_record(rules))
+
+            def rules_changed(rules: tuple[Rule, ...]) -> None:
+                history.put_record(edits_record(rules))
+                mqtt.set_rules(rules)
+
+            service.on_rules = rules_changed
             view.offer(service)
             with contextlib.suppress(EndOfReadings):
                 await run_alert_sink(

@@ -5,23 +5,24 @@
     GET /api/v1/alerts/settings           the rules, quiet hours, limits and channels (admin)
     PUT /api/v1/alerts/settings           new thresholds and durations of the rules (admin)
 
-The history comes from the database (records of kind "alert") joined with what the running
-alerts hold that is not written yet; the active ones from the running alerts, or, when
-hanport runs without them, from the history.
+Titles and messages come in the request's language (`Accept-Language`, `lang=et`), rendered
+again from each alert's figures. The history comes from the database (records of kind "alert")
+joined with what the running alerts hold that is not written yet; the active ones from the
+running alerts, or, when hanport runs without them, from the history.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hanport.alerts.history import AlertRecord, record_json
+from hanport.alerts.history import AlertRecord, in_language, record_json
 from hanport.alerts.journal import read_history
 from hanport.alerts.plugin import ALERTS
 from hanport.alerts.rule_edits import rule_keys, rules_from, rules_json
@@ -35,7 +36,7 @@ from hanport.web import params
 from hanport.web.api import JsonText
 from hanport.web.auth import caller
 from hanport.web.context import AppContext, context
-from hanport.web.errors import ApiError
+from hanport.web.errors import ApiError, request_language
 
 __all__ = ["ALERT_ROUTES"]
 
@@ -49,8 +50,10 @@ async def _history(request: Request) -> Response:
     rule = request.query_params.get("rule")
     if rule is not None:
         params.choice(request.query_params, "rule", RULE_KINDS, None)
-    found = await asyncio.to_thread(_alerts, app, start, end, rule)
-    return JsonText('{"alerts":[' + ",".join(record_json(a, zone) for a in found) + "]}")
+    service = app.view.find(AlertService)
+    live = [] if service is None else list(service.records.values())
+    found = await asyncio.to_thread(_joined, app, live, start, end, rule)
+    return JsonText('{"alerts":[' + _records(found, request_language(request), zone) + "]}")
 
 
 async def _active(request: Request) -> Response:
@@ -63,9 +66,9 @@ async def _active(request: Request) -> Response:
         channels: list[dict[str, object]] = [c.status() for c in service.couriers.values()]
     else:
         now = datetime.now(UTC)
-        found = await asyncio.to_thread(_alerts, app, now - timedelta(days=60), now, None)
+        found = await asyncio.to_thread(_joined, app, [], now - timedelta(days=60), now, None)
         active, channels = [a for a in found if a.active], []
-    body = ",".join(record_json(a, zone) for a in active)
+    body = _records(active, request_language(request), zone)
     return JsonText(
         f'{{"running":{json.dumps(service is not None)},"active":[{body}],'
         f'"channels":{json.dumps(channels)}}}'
@@ -118,18 +121,22 @@ async def _body(request: Request) -> dict[str, object]:
     return body
 
 
-def _alerts(app: AppContext, start: datetime, end: datetime, rule: str | None) -> list[AlertRecord]:
+def _joined(
+    app: AppContext, live: list[AlertRecord], start: datetime, end: datetime, rule: str | None
+) -> list[AlertRecord]:
     store = app.store
     rules = None if rule is None else (rule,)
     stored = read_history(store, start, end, rules) if isinstance(store, RecordStore) else []
-    service = app.view.find(AlertService)
-    if service is None:
-        return stored
     by_id = {a.id: a for a in stored}
-    for record in list(service.records.values()):
+    for record in live:
         if start <= record.started < end and (rule is None or record.rule == rule):
             by_id[record.id] = record
     return sorted(by_id.values(), key=lambda a: (a.started, a.id), reverse=True)
+
+
+def _records(alerts: list[AlertRecord], language: str, zone: tzinfo) -> str:
+    """The records as JSON, their title and message in the request's language."""
+    return ",".join(record_json(in_language(a, language, zone), zone) for a in alerts)
 
 
 def _authorised(request: Request) -> AppContext:

@@ -78,6 +78,13 @@ def test_history_joins_the_database_and_the_running_alerts(web: WebApp, tmp_path
     assert [(a["subject"], a["active"]) for a in alerts] == [("L1", True), ("L1", False)]
     assert alerts[0]["started"].endswith("+02:00") or alerts[0]["started"].endswith("+03:00")
     assert "31" in alerts[0]["message"]
+    estonian = viewer.get("/api/v1/alerts", headers={"Accept-Language": "et"}).json()["alerts"]
+    assert (estonian[0]["language"], estonian[0]["title"]) == (
+        "et",
+        "L1 vool üle 100 % peakaitsest",
+    )
+    assert estonian[1]["title"] == "L1 vool on jälle alla piiri"
+    assert "31" in estonian[0]["message"]
     only = viewer.get("/api/v1/alerts", params={"rule": "phase_lost"}).json()
     assert only == {"alerts": []}
     wrong = viewer.get("/api/v1/alerts", params={"rule": "nonsense"})

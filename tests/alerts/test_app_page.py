@@ -79,6 +79,7 @@ def _login(page: Page, url: str, user: str) -> None:
 
 def test_alerts_page(server: tuple[Running, str]) -> None:
     running, url = server
+    expect.set_options(timeout=TIMEOUT_MS)  # a loaded machine: the page refreshes every 10 s
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), headless=True)
         try:
@@ -100,6 +101,7 @@ def test_alerts_page(server: tuple[Running, str]) -> None:
 
             page.click("#lang")
             expect(page.locator("#alerts-active h1")).to_have_text("Hoiatused")
+            expect(active).to_contain_text("L2 vool üle 80 % peakaitsest")
             expect(row).to_contain_text("Faas üle peakaitsme")
             expect(row).to_contain_text("kestab")
             page.click("#lang")

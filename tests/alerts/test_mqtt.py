@@ -5,17 +5,26 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiomqtt
 from mqtt_broker import Broker, Subscriber, broker_fixture, subscriber_fixture  # noqa: F401
 
 from hanport.alerts.engine import Notice
 from hanport.alerts.mqtt import alert_components, alert_messages, gateway_component
+from hanport.alerts.publish import AlertsOnMqtt
+from hanport.alerts.rule_edits import rules_from
 from hanport.alerts.rules import DEFAULT_RULES
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message, topics
+from hanport.mqtt.publisher import MqttPublisher
 from hanport.mqtt.settings import MqttSettings
 from hanport.quality.scenarios import TALLINN
+from hanport.runtime.hub import Hub
+from hanport.runtime.view import Runtime
+from hanport.settings.loader import Settings
+from hanport.sources.reader import ReaderState
+from hanport.store import open_store
 
 T0 = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
 FIRED = Notice("phase_lost", "L2", "fired", "critical", T0, T0, {"voltage_v": None, "since": T0})
@@ -85,3 +94,29 @@ def test_alert_messages_pass_through_mosquitto(broker: Broker, subscriber: Subsc
         assert late.on("hanport/M1/alert/phase_lost/event") == []
     finally:
         late.close()
+
+
+def test_rules_enabled_in_the_app_are_announced(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "h.db"), TALLINN)
+    try:
+        view = Runtime(Settings(), Hub(), ReaderState("sim://"), store)
+        publisher = MqttPublisher()
+        view.offer(publisher)
+        link = AlertsOnMqtt(view, MqttSettings(host="b"), DEFAULT_RULES, "en", TALLINN)
+        link.reading(Reading(meter_id="M1"))
+        messages, changed = publisher.take()
+        assert changed
+        assert "alert_import_power" not in publisher.components
+        assert ("hanport/M1/alert/overcurrent", "OFF") in [(m.topic, m.payload) for m in messages]
+        link.set_rules(rules_from({"import_power": True, "import_power_w": 9000}))
+        messages, changed = publisher.take()
+        assert changed
+        assert publisher.components["alert_import_power"]["state_topic"] == (
+            "hanport/M1/alert/import_power"
+        )
+        assert [m.topic for m in messages if m.topic.endswith("/import_power")] == [
+            "hanport/M1/alert/import_power"
+        ]
+        assert not [m for m in messages if m.topic.endswith("/overcurrent")]  # kept as it is
+    finally:
+        store.close()

@@ -1,6 +1,6 @@
 // Alerts: the ones firing now, whether each channel delivers, the history, and (administrators)
-// the rules' thresholds and durations. Titles and messages come from the server, in the
-// language [alerts] writes them in; everything else is in texts.js.
+// the rules' thresholds and durations. Titles and messages come from the server in the app's
+// language (it renders them again from each alert's figures); everything else is in texts.js.
 
 import { api, errorText, url } from "./api.js";
 import { h, clear, message } from "./dom.js";
