@@ -68,13 +68,22 @@ def forget(store: RecordStore) -> None:
         store.delete_records(kind, FAR)
 
 
+DATABASE = "/tmp/hanport-quality-year.db"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--database", default="/tmp/hanport-quality-year.db")
+    parser.add_argument("--database", default=DATABASE)
     args = parser.parse_args()
-    path = Path(args.database)
-    end = MONDAY + timedelta(days=args.days)
+    run_store(args.days, Path(args.database))
+    print(f"load average after: {load()}")
+    print("peers: none computes EN 50160 figures from HAN data, no ratio to give")
+
+
+def run_store(days: int, path: Path) -> None:
+    """Both figures through the store at `path` (filled first when it lacks `days`)."""
+    end = MONDAY + timedelta(days=days)
     store = open_store(str(path), TALLINN)
     assert isinstance(store, RecordStore)
     meters = store.meters()
@@ -83,14 +92,14 @@ def main() -> None:
         path.unlink(missing_ok=True)
         store = open_store(str(path), TALLINN)
         began = time.perf_counter()
-        count = fill(store, args.days)
+        count = fill(store, days)
         print(f"filled {path}: {count:,} readings in {time.perf_counter() - began:.0f} s")
         meters = store.meters()
     meter = meters[0].id
     assert isinstance(store, RecordStore)
     method = Method()
     gc.collect()
-    print(f"{args.days} days of readings of meter {meter!r}; load average before: {load()}")
+    print(f"{days} days of readings of meter {meter!r}; load average before: {load()}")
 
     began = time.perf_counter()
     rows = sum(1 for _ in read_columns(store, meter, MONDAY, end, COLUMNS[:3]))
@@ -115,10 +124,8 @@ def main() -> None:
         f"({rows / best:,.0f} readings/s)   target < 10 s: {'PASS' if best < 10 else 'FAIL'}"
     )
 
-    per_hour(store, meter, method, end, args.days)
+    per_hour(store, meter, method, end, days)
     store.close()
-    print(f"load average after: {load()}")
-    print("peers: none computes EN 50160 figures from HAN data, no ratio to give")
 
 
 def per_hour(store: Store, meter: str, method: Method, end: datetime, days: int) -> None:
