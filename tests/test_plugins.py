@@ -26,7 +26,12 @@ def test_each_part_declares_sections_and_builds_sinks() -> None:
 
 def test_sinks_are_built_only_for_what_is_switched_on(tmp_path: object) -> None:
     settings = plugins.load_settings(
-        None, environ={"HANPORT_WEB_PORT": "0", "HANPORT_MQTT_URL": "mqtt://127.0.0.1:1"}
+        None,
+        environ={
+            "HANPORT_WEB_PORT": "0",
+            "HANPORT_MQTT_URL": "mqtt://127.0.0.1:1",
+            "HANPORT_QUALITY_ENABLED": "no",
+        },
     )
     sinks = plugins.build_sinks(settings, ":memory:")
     try:
@@ -35,7 +40,9 @@ def test_sinks_are_built_only_for_what_is_switched_on(tmp_path: object) -> None:
         for sink in sinks:
             if isinstance(sink, WebSink):
                 sink.close()
-    off = plugins.load_settings(None, environ={"HANPORT_WEB_ENABLED": "no"})
+    off = plugins.load_settings(
+        None, environ={"HANPORT_WEB_ENABLED": "no", "HANPORT_QUALITY_ENABLED": "no"}
+    )
     assert plugins.build_sinks(off, ":memory:") == []
 
 
@@ -62,7 +69,12 @@ def test_a_new_part_is_one_module_and_one_line(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(plugins, "PARTS", (*plugins.PARTS, part))
     monkeypatch.setattr(plugins, "SECTIONS", (*plugins.SECTIONS, section))
     settings = plugins.load_settings(
-        None, environ={"HANPORT_GREETER_TEXT": "tere", "HANPORT_WEB_ENABLED": "no"}
+        None,
+        environ={
+            "HANPORT_GREETER_TEXT": "tere",
+            "HANPORT_WEB_ENABLED": "no",
+            "HANPORT_QUALITY_ENABLED": "no",
+        },
     )
     assert settings.get(section) == "tere"
     assert [sink.name for sink in plugins.build_sinks(settings, ":memory:")] == ["greeter"]
@@ -83,10 +95,14 @@ def test_a_section_the_loader_was_not_given_is_refused_in_the_file(tmp_path: obj
 def test_backups_run_on_schedule_for_a_real_meter_only() -> None:
     from hanport.backup.plugin import BackupSink
 
-    meter = {"HANPORT_SOURCE": "/dev/ttyUSB0", "HANPORT_WEB_ENABLED": "no"}
+    meter = {
+        "HANPORT_SOURCE": "/dev/ttyUSB0",
+        "HANPORT_WEB_ENABLED": "no",
+        "HANPORT_QUALITY_ENABLED": "no",
+    }
     sinks = plugins.build_sinks(plugins.load_settings(None, environ=meter), "x.db")
     assert [type(sink) for sink in sinks] == [BackupSink]
     off = {**meter, "HANPORT_BACKUP_EVERY_DAYS": "0"}
     assert plugins.build_sinks(plugins.load_settings(None, environ=off), "x.db") == []
-    simulator = {"HANPORT_WEB_ENABLED": "no"}
+    simulator = {"HANPORT_WEB_ENABLED": "no", "HANPORT_QUALITY_ENABLED": "no"}
     assert plugins.build_sinks(plugins.load_settings(None, environ=simulator), "x.db") == []
