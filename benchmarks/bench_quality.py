@@ -1,6 +1,11 @@
 """Voltage-quality figures for a meter-year of 10-s readings: from scratch, and per sealed hour.
 
-    python benchmarks/bench_quality.py [--days 365]
+    python benchmarks/bench_quality.py [--days 365] [--database PATH] [--pure]
+
+First the arithmetic alone, then (unless --pure) the same through the SQLite store as `hanport
+run` does it (`bench_quality_store.py`: only the voltage columns of each hour block read, the
+records `quality_*` written; the database of the simulator's voltage scenario is made once at
+PATH and kept for the next run).
 
 The readings are plain `(moment, v1, v2, v3)` tuples (the store will hand over just the voltage
 columns of each hour's block), built from the simulated excursion week repeated, and kept out
@@ -48,7 +53,10 @@ def year_of_readings(days: int) -> list[list[Sample]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--days", type=int, default=365)
-    days = parser.parse_args().days
+    parser.add_argument("--database", default="/tmp/hanport-quality-year.db")
+    parser.add_argument("--pure", action="store_true", help="the arithmetic only, no store")
+    args = parser.parse_args()
+    days = args.days
     method = Method()
     hours = year_of_readings(days)
     start = datetime(2026, 3, 2, tzinfo=TALLINN)
@@ -93,6 +101,16 @@ def main() -> None:
         f"p99 {p99 * 1000:.2f} ms, max {worst * 1000:.2f} ms   target < 5 ms: "
         f"{'PASS' if p99 < 0.005 else 'FAIL'}"
     )
+    if not args.pure:
+        from pathlib import Path
+
+        from bench_quality_store import run_store
+
+        gc.unfreeze()
+        del hours, whole, windows, events
+        gc.collect()
+        print("through the store:")
+        run_store(days, Path(args.database))
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("peers: none computes EN 50160 figures from HAN data, no ratio to give")
 

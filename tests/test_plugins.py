@@ -31,6 +31,7 @@ def test_sinks_are_built_only_for_what_is_switched_on(tmp_path: object) -> None:
             "HANPORT_WEB_PORT": "0",
             "HANPORT_MQTT_URL": "mqtt://127.0.0.1:1",
             "HANPORT_ALERTS_ENABLED": "no",
+            "HANPORT_QUALITY_ENABLED": "no",
         },
     )
     sinks = plugins.build_sinks(settings, ":memory:")
@@ -44,6 +45,7 @@ def test_sinks_are_built_only_for_what_is_switched_on(tmp_path: object) -> None:
                 sink.close()
     off = plugins.load_settings(
         None, environ={"HANPORT_WEB_ENABLED": "no", "HANPORT_ALERTS_ENABLED": "no"}
+        None, environ={"HANPORT_WEB_ENABLED": "no", "HANPORT_QUALITY_ENABLED": "no"}
     )
     assert plugins.build_sinks(off, ":memory:") == []
 
@@ -76,6 +78,7 @@ def test_a_new_part_is_one_module_and_one_line(monkeypatch: pytest.MonkeyPatch) 
             "HANPORT_GREETER_TEXT": "tere",
             "HANPORT_WEB_ENABLED": "no",
             "HANPORT_ALERTS_ENABLED": "no",
+            "HANPORT_QUALITY_ENABLED": "no",
         },
     )
     assert settings.get(section) == "tere"
@@ -102,10 +105,12 @@ def test_backups_run_on_schedule_for_a_real_meter_only() -> None:
         "HANPORT_SOURCE": "/dev/ttyUSB0",
         "HANPORT_WEB_ENABLED": "no",
         "HANPORT_ALERTS_ENABLED": "no",
+        "HANPORT_QUALITY_ENABLED": "no",
     }
     sinks = plugins.build_sinks(plugins.load_settings(None, environ=meter), "x.db")
     assert [type(sink) for sink in sinks] == [BackupSink, PriceSink]
     off = {**meter, "HANPORT_BACKUP_EVERY_DAYS": "0", "HANPORT_PRICES_SOURCE": "none"}
     assert plugins.build_sinks(plugins.load_settings(None, environ=off), "x.db") == []
     simulator = {"HANPORT_WEB_ENABLED": "no", "HANPORT_ALERTS_ENABLED": "no"}
+    simulator = {"HANPORT_WEB_ENABLED": "no", "HANPORT_QUALITY_ENABLED": "no"}
     assert plugins.build_sinks(plugins.load_settings(None, environ=simulator), "x.db") == []

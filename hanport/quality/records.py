@@ -29,13 +29,16 @@ __all__ = [
     "STATE",
     "WEEK",
     "WINDOW_KIND",
+    "event_of",
     "event_record",
     "load_events",
     "load_state",
     "load_weeks",
     "load_windows",
     "save_update",
+    "week_of",
     "week_record",
+    "window_of",
     "window_record",
 ]
 

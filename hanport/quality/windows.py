@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from hanport.grid import Site
@@ -35,6 +36,7 @@ ZERO = Decimal(0)
 EXACT = Context(prec=40)
 """Sums of a window's readings are exact; a mean or an unbalance is divided to 40 digits."""
 _CENT = Decimal("0.01")
+_UNSET = object()
 
 Volts = Decimal | None
 Amps = Decimal | None
@@ -104,6 +106,8 @@ class Window:
     """In UTC; the window runs to `start` + 10 min."""
     phases: tuple[PhaseWindow, ...]
     """L1, L2, L3 (L1 only on a single-phase site)."""
+    _unbalance: object = field(default=_UNSET, init=False, repr=False, compare=False)
+    """`unbalance_pct()` once computed (the events and the weekly figures both ask)."""
 
     @property
     def end(self) -> datetime:
@@ -115,6 +119,11 @@ class Window:
 
     def unbalance_pct(self) -> Decimal | None:
         """max |Vi − Vavg| / Vavg × 100 over the three means, for complete three-phase windows."""
+        if self._unbalance is _UNSET:
+            object.__setattr__(self, "_unbalance", self._unbalance_pct())
+        return cast("Decimal | None", self._unbalance)
+
+    def _unbalance_pct(self) -> Decimal | None:
         if len(self.phases) != 3 or not self.complete:
             return None
         means = [EXACT.divide(p.total_v, Decimal(p.count)) for p in self.phases]
