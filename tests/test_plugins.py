@@ -44,8 +44,12 @@ def test_sinks_are_built_only_for_what_is_switched_on(tmp_path: object) -> None:
             if isinstance(sink, WebSink):
                 sink.close()
     off = plugins.load_settings(
-        None, environ={"HANPORT_WEB_ENABLED": "no", "HANPORT_ALERTS_ENABLED": "no"}
-        None, environ={"HANPORT_WEB_ENABLED": "no", "HANPORT_QUALITY_ENABLED": "no"}
+        None,
+        environ={
+            "HANPORT_WEB_ENABLED": "no",
+            "HANPORT_ALERTS_ENABLED": "no",
+            "HANPORT_QUALITY_ENABLED": "no",
+        },
     )
     assert plugins.build_sinks(off, ":memory:") == []
 
