@@ -115,6 +115,9 @@ def test_backups_run_on_schedule_for_a_real_meter_only() -> None:
     assert [type(sink) for sink in sinks] == [BackupSink, PriceSink]
     off = {**meter, "HANPORT_BACKUP_EVERY_DAYS": "0", "HANPORT_PRICES_SOURCE": "none"}
     assert plugins.build_sinks(plugins.load_settings(None, environ=off), "x.db") == []
-    simulator = {"HANPORT_WEB_ENABLED": "no", "HANPORT_ALERTS_ENABLED": "no"}
-    simulator = {"HANPORT_WEB_ENABLED": "no", "HANPORT_QUALITY_ENABLED": "no"}
+    simulator = {
+        "HANPORT_WEB_ENABLED": "no",
+        "HANPORT_ALERTS_ENABLED": "no",
+        "HANPORT_QUALITY_ENABLED": "no",
+    }
     assert plugins.build_sinks(plugins.load_settings(None, environ=simulator), "x.db") == []
