@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, localcontext
-from itertools import pairwise
+from itertools import islice
+from operator import itemgetter, lt
 from typing import cast
 
 from hanport.quality.events import Event, OpenEvents, close_stale, reading_events, window_events
@@ -115,8 +116,8 @@ def analyse(samples: Iterable[Sample], until: datetime, method: Method) -> Analy
 
 def _chunk(state: QualityState, samples: Iterable[Sample]) -> tuple[list[Sample], list[float]]:
     fresh = samples if isinstance(samples, list) else list(samples)
-    stamps = [row[0].timestamp() for row in fresh]
-    if stamps and any(a >= b for a, b in pairwise(stamps)):
+    stamps = list(map(datetime.timestamp, map(itemgetter(0), fresh)))  # C loops: 3 M a year
+    if stamps and not all(map(lt, stamps, islice(stamps, 1, None))):
         order = sorted(range(len(fresh)), key=stamps.__getitem__)
         unique: dict[float, Sample] = {stamps[i]: fresh[i] for i in order}  # the last one wins
         stamps = sorted(unique)
@@ -128,7 +129,7 @@ def _chunk(state: QualityState, samples: Iterable[Sample]) -> tuple[list[Sample]
         fresh, stamps = fresh[first:], stamps[first:]
     if state.pending:
         pending = list(state.pending)
-        return pending + fresh, [row[0].timestamp() for row in pending] + stamps
+        return pending + fresh, list(map(datetime.timestamp, map(itemgetter(0), pending))) + stamps
     return fresh, stamps
 
 

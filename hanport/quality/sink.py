@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,13 +30,22 @@ __all__ = ["QualitySink"]
 
 log = logging.getLogger(__name__)
 
+CHECK_EVERY_S = 1.0
+"""While an hour waits for the storage to write past it, the store is asked at most this often
+(a replay at full speed brings thousands of readings a second)."""
+
 
 class QualitySink:
     name = "quality"
     queue_size = 1_000
 
     def __init__(
-        self, database: str, settings: Settings, quality: QualitySettings, language: str = ""
+        self,
+        database: str,
+        settings: Settings,
+        quality: QualitySettings,
+        language: str = "",
+        check_every_s: float = CHECK_EVERY_S,
     ) -> None:
         self.database = database
         self.zone = ZoneInfo(settings.timezone)
@@ -43,6 +53,8 @@ class QualitySink:
         self.language = language or default_language()
         self.live = QualityLive(self.method)
         self._sealed: dict[str, datetime] = {}
+        self._asked: dict[str, float] = {}
+        self.check_every_s = check_every_s
         self._failing = False
 
     async def run(self, readings: Subscription, view: RuntimeView) -> None:
@@ -68,6 +80,10 @@ class QualitySink:
         sealed = self._sealed.get(meter)
         if sealed is not None and hour <= sealed:
             return
+        now = time.monotonic()
+        if now - self._asked.get(meter, -self.check_every_s) < self.check_every_s:
+            return
+        self._asked[meter] = now
         stored = await asyncio.to_thread(store.latest, meter)
         stored_at = None if stored is None else stored.meter_time or stored.received_at
         if stored_at is not None and stored_at >= hour:  # the storage has written past it

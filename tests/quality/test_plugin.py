@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hanport import plugins
+from hanport.model import Reading
 from hanport.quality import plugin as quality_plugin
 from hanport.quality.live import QualityLive
 from hanport.quality.plugin import QUALITY
@@ -24,6 +25,7 @@ from hanport.runtime.view import Runtime
 from hanport.settings.values import ConfigError
 from hanport.sources.reader import ReaderState
 from hanport.store import RecordStore, open_store
+from hanport.store.sqlite import SqliteStore
 from quality.voltage_readings import MONDAY, hours_of, voltage_readings
 
 THURSDAY = MONDAY + timedelta(days=3)
@@ -63,7 +65,7 @@ def test_the_sink_catches_up_then_seals_each_hour(tmp_path: Path) -> None:
     store = open_store(database, zone)
     store.write([r for hour in hours[:12] for r in hour])  # 00:00–12:00 stored before the start
     settings = plugins.load_settings(environ={})
-    sink = QualitySink(database, settings, settings.get(QUALITY))
+    sink = QualitySink(database, settings, settings.get(QUALITY), check_every_s=0)
     hub = Hub()
     view = Runtime(settings, hub, ReaderState("sim://"), store)
     meter = day[0].meter_id or ""
@@ -94,6 +96,7 @@ def test_the_sink_catches_up_then_seals_each_hour(tmp_path: Path) -> None:
     found = view.find(QualityLive)
     assert found is not None
     state = found.get(meter)
+    assert sink.check_every_s == 0  # the running hanport asks the store at most once a second
     assert state is not None
     assert state.window is not None
     assert state.window.start == THURSDAY + timedelta(hours=15, minutes=50)
@@ -116,3 +119,38 @@ async def _until(check: Callable[[], bool], timeout_s: float = 20.0) -> None:
     async with asyncio.timeout(timeout_s):
         while not check():
             await asyncio.sleep(0.02)
+
+
+def test_the_store_is_asked_at_most_once_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replay at full speed: thousands of readings a second wait for the storage's commit;
+    the sink asks the store whether it wrote past the hour once a second, not per reading."""
+    database = str(tmp_path / "hanport.db")
+    store = open_store(database, ZoneInfo("Europe/Tallinn"))
+    day = voltage_readings(THURSDAY, 3)
+    settings = plugins.load_settings(environ={})
+    sink = QualitySink(database, settings, settings.get(QUALITY))
+    hub = Hub()
+    view = Runtime(settings, hub, ReaderState("sim://"), store)
+    asked: list[str] = []
+    latest = SqliteStore.latest
+
+    def counted(self: SqliteStore, meter: str) -> Reading | None:
+        asked.append(meter)
+        return latest(self, meter)
+
+    async def scenario() -> None:
+        readings = hub.subscribe("quality", 2000)
+        running = asyncio.create_task(sink.run(readings, view))
+        await _until(lambda: view.find(QualityLive) is not None)
+        monkeypatch.setattr(SqliteStore, "latest", counted)
+        for reading in day[360:1440]:  # hours 1 and 2 come, none of them stored yet
+            hub.publish(reading)
+        await asyncio.sleep(0.3)
+        hub.close()
+        await running
+
+    asyncio.run(scenario())
+    assert 1 <= len(asked) <= 2
+    store.close()
