@@ -447,9 +447,13 @@ def _account_paths() -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    paths = {**_data_paths(), **_account_paths(), **ev_paths()}
-    paths = {**_data_paths(), **_account_paths(), **quality_paths()}
-    paths = {**_data_paths(), **_account_paths(), **alert_paths()}
+    paths = {
+        **_data_paths(),
+        **_account_paths(),
+        **ev_paths(),
+        **quality_paths(),
+        **alert_paths(),
+    }
     for path, operations in paths.items():
         tag = "live" if path.endswith("/stream") else "data"
         if path.rsplit("/", 2)[-1] in ("session", "setup", "tokens", "{token_id}"):

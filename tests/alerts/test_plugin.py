@@ -32,6 +32,7 @@ KETTLE = "sim://?start=2026-03-22T18:14&speed=max&count=12"
 def _environment(hook: str) -> dict[str, str]:
     return {
         "HANPORT_WEB_ENABLED": "no",
+        "HANPORT_QUALITY_ENABLED": "no",
         "HANPORT_SITE_FUSE_A": "10",
         "HANPORT_ALERTS_OVERCURRENT_PCT": "80",
         "HANPORT_ALERTS_OVERCURRENT_S": "0",
@@ -49,7 +50,12 @@ def test_alerts_section_from_the_environment_and_its_sink() -> None:
     assert alerts.channels == ("webhook",)
     assert [type(s) for s in plugins.build_sinks(settings, "x.db")] == [AlertSink]
     off = plugins.load_settings(
-        None, environ={"HANPORT_WEB_ENABLED": "no", "HANPORT_ALERTS_ENABLED": "no"}
+        None,
+        environ={
+            "HANPORT_WEB_ENABLED": "no",
+            "HANPORT_ALERTS_ENABLED": "no",
+            "HANPORT_QUALITY_ENABLED": "no",
+        },
     )
     assert plugins.build_sinks(off, "x.db") == []
 
