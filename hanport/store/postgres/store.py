@@ -112,9 +112,7 @@ class PostgresStore:
         if not by_meter:
             return
         ordered = {key: unique(batch) for key, batch in by_meter.items()}
-        hours = {
-            moment_us(r) // _HOUR_US for batch in ordered.values() for r in (batch[0], batch[-1])
-        }
+        hours = {moment_us(r) // _HOUR_US for batch in ordered.values() for r in batch}
         with self._db.lock, self._db.errors():
             self._partitions.ensure(self._db.connection(), hours)
         try:
@@ -181,8 +179,9 @@ class PostgresStore:
             mine = "meter IN (SELECT id FROM meters WHERE site = %s) AND hour < %s"
             removed = db.execute(f"DELETE FROM blocks WHERE {mine}", (self._site_id, hour)).rowcount
             db.execute(f"DELETE FROM pending WHERE {mine}", (self._site_id, hour))
-            for (meter,) in db.execute(
-                "SELECT id FROM meters WHERE site = %s", (self._site_id,)
+            for (meter,) in db.execute(  # the meters whose oldest reading was deleted
+                "SELECT id FROM meters WHERE site = %s AND first < %s",
+                (self._site_id, hour * _HOUR_US),
             ).fetchall():
                 db.execute(
                     "UPDATE meters SET first = %(f)s, last = CASE WHEN %(f)s::bigint IS NULL "
