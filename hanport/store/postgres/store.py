@@ -32,9 +32,10 @@ from hanport.store.postgres.connection import Database, shown_url, split_site
 from hanport.store.postgres.partitions import Partitions
 from hanport.store.postgres.rollups import PgRollups
 from hanport.store.postgres.schema import prepare
-from hanport.store.postgres.series import series_text
+from hanport.store.postgres.series import joined_text, series_text
 from hanport.store.postgres.stats import MeterCount, meter_counts
 from hanport.store.postgres.writes import store_batches
+from hanport.store.rollups import STAT_FIELDS
 from hanport.store.sqlite_blocks import hour_columns
 from hanport.store.sqlite_tools import check_step, merged
 from hanport.store.stored import moment_us, unique
@@ -112,9 +113,7 @@ class PostgresStore:
         if not by_meter:
             return
         ordered = {key: unique(batch) for key, batch in by_meter.items()}
-        hours = {
-            moment_us(r) // _HOUR_US for batch in ordered.values() for r in (batch[0], batch[-1])
-        }
+        hours = {moment_us(r) // _HOUR_US for batch in ordered.values() for r in batch}
         with self._db.lock, self._db.errors():
             self._partitions.ensure(self._db.connection(), hours)
         try:
@@ -181,8 +180,9 @@ class PostgresStore:
             mine = "meter IN (SELECT id FROM meters WHERE site = %s) AND hour < %s"
             removed = db.execute(f"DELETE FROM blocks WHERE {mine}", (self._site_id, hour)).rowcount
             db.execute(f"DELETE FROM pending WHERE {mine}", (self._site_id, hour))
-            for (meter,) in db.execute(
-                "SELECT id FROM meters WHERE site = %s", (self._site_id,)
+            for (meter,) in db.execute(  # the meters whose oldest reading was deleted
+                "SELECT id FROM meters WHERE site = %s AND first < %s",
+                (self._site_id, hour * _HOUR_US),
             ).fetchall():
                 db.execute(
                     "UPDATE meters SET first = %(f)s, last = CASE WHEN %(f)s::bigint IS NULL "
@@ -204,8 +204,12 @@ class PostgresStore:
             meter_id = self._id(db, meter)
             if meter_id is None:
                 return "[]"
-            stored = self._rollups.stored(meter_id, step, low, high)
             fresh = self._rollups.open_rows(meter_id, step)
+            if fields is None or set(fields) >= set(STAT_FIELDS):
+                text = joined_text(db, self._zone, meter_id, step, low, high, fresh)
+                if text is not None:
+                    return text
+            stored = self._rollups.stored(meter_id, step, low, high)
         return series_text(self._zone, stored, fresh, low, high, fields)
 
     def columns(
