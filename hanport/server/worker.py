@@ -22,6 +22,7 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from hanport.i18n import text
 from hanport.model import Reading
+from hanport.server.connect import connect
 from hanport.server.ingest import decode, report
 from hanport.server.settings import ServerSettings
 from hanport.server.stream import COMMITTED, SUBJECTS
@@ -71,12 +72,7 @@ def _reason(error: BaseException) -> str:
 
 
 async def run_worker(settings: ServerSettings, number: int, database: _Database) -> None:
-    client = await nats.connect(
-        list(settings.nats),
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        name=f"hanport-worker-{number}",
-    )
+    client = await connect(settings.nats, f"hanport-worker-{number}", timeout_s=3600.0)
     js = client.jetstream()
     subscription = await js.pull_subscribe(
         SUBJECTS[0], durable=settings.consumer, stream=settings.stream
