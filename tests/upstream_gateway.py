@@ -46,8 +46,13 @@ class _View:
 class Gateway:
     """The upstream sink of one gateway, with its own database, in a thread of its own."""
 
-    def __init__(self, database: Path, url: str, site: str, resend_s: int = 5) -> None:
-        broker = mqtt_settings({"url": (url, "upstream.url"), "client_id": (site, "")})
+    def __init__(
+        self, database: Path, url: str, site: str, resend_s: int = 5, ca_file: Path | None = None
+    ) -> None:
+        raw = {"url": (url, "upstream.url"), "client_id": (site, "")}
+        if ca_file is not None:
+            raw["ca_file"] = (str(ca_file), "upstream.ca_file")
+        broker = mqtt_settings(raw)  # type: ignore[arg-type]
         assert broker is not None
         self.settings = UpstreamSettings(broker, site, outbox_max=1_000_000, resend_s=resend_s)
         self.database = database

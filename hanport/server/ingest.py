@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from hanport.model import Reading
@@ -51,12 +51,12 @@ def decode(messages: Sequence[tuple[int, str, bytes]]) -> Decoded:
     for index, (sequence, subject, payload) in enumerate(messages):
         try:
             site, meter = split_subject(subject)
-            reading = parse_reading(payload)
+            reading = parse_reading(payload, stored_id(site, meter))
         except WireError as error:
             out.bad.append((index, error))
             continue
         assert reading.meter_time is not None
-        out.readings.append(replace(reading, meter_id=stored_id(site, meter)))
+        out.readings.append(reading)
         out.committed.append(Committed(sequence, site, meter, reading.meter_time))
     return out
 

@@ -53,6 +53,12 @@ class Metrics:
         lines += [
             f"hanport_server_ingest_lag_ms_sum {self.lag_sum_ms}",
             f"hanport_server_ingest_lag_ms_count {running}",
+            "# TYPE hanport_server_ingest_lag_recent_ms gauge",
+            *(
+                f'hanport_server_ingest_lag_recent_ms{{quantile="{q}"}} {value}'
+                for q in ("0.5", "0.99")
+                if (value := self.lag_quantile_ms(float(q))) is not None
+            ),
             "# TYPE hanport_server_consumer_pending gauge",
             f"hanport_server_consumer_pending {self.pending}",
             "# TYPE hanport_server_consumer_ack_pending gauge",

@@ -18,6 +18,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from hanport.i18n import text
+from hanport.server.connect import ServerError, connect
 from hanport.server.http import make_app
 from hanport.server.ingest import parse_report
 from hanport.server.metrics import Metrics
@@ -27,7 +28,7 @@ from hanport.server.watermarks import Watermarks
 from hanport.server.workers import Workers
 from hanport.upstream.wire import ack_payload
 
-__all__ = ["Server", "serve"]
+__all__ = ["Server", "ServerError", "serve"]
 
 log = logging.getLogger("hanport.server")
 TICK_S = 0.5
@@ -44,15 +45,15 @@ class Server:
         self.ready = False
 
     async def run(self) -> None:
-        self.client = client = await nats.connect(
-            list(self.settings.nats),
-            max_reconnect_attempts=-1,
-            reconnect_time_wait=0.5,
-            name="hanport-server",
-        )
+        urls = ",".join(self.settings.nats)
+        self.client = client = await connect(self.settings.nats, "hanport-server")
         js = client.jetstream()
-        await ensure_stream(js, self.settings)
-        await ensure_consumer(js, self.settings)
+        try:
+            await ensure_stream(js, self.settings)
+            await ensure_consumer(js, self.settings)
+        except nats.errors.Error as error:
+            await client.close()
+            raise ServerError("server.stream_failed", urls=urls, error=str(error)) from None
         log.info("%s", text("server.stream_ready", "en", stream=self.settings.stream))
         await client.subscribe(COMMITTED, cb=self._report)
         self.ready = True

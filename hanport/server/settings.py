@@ -7,7 +7,7 @@ workers = 2            # HANPORT_SERVER_WORKERS (--workers): ingest worker proce
 replicas = 3           # HANPORT_SERVER_REPLICAS: copies of the stream in the cluster
 batch = 500            # HANPORT_SERVER_BATCH: readings per fetch and database commit
 ack_wait_s = 30        # HANPORT_SERVER_ACK_WAIT_S: unacknowledged readings come again after
-max_age_days = 30      # HANPORT_SERVER_MAX_AGE_DAYS: the stream keeps readings this long
+max_age_days = 7       # HANPORT_SERVER_MAX_AGE_DAYS: the stream keeps readings this long
 listen = "127.0.0.1"   # HANPORT_SERVER_LISTEN (--listen): /healthz and /metrics
 port = 8090            # HANPORT_SERVER_PORT (--port)
 stream = "HANPORT"     # HANPORT_SERVER_STREAM: the JetStream stream's name
@@ -46,7 +46,7 @@ class ServerSettings:
     replicas: int = 3
     batch: int = 500
     ack_wait_s: int = 30
-    max_age_days: int = 30
+    max_age_days: int = 7
     listen: str = "127.0.0.1"
     port: int = 8090
     stream: str = "HANPORT"
@@ -84,7 +84,7 @@ def server_settings(raw: Raw) -> ServerSettings:
         replicas=whole(raw.get("replicas"), 3, 1, 5, "server.what_replicas"),
         batch=whole(raw.get("batch"), 500, 1, 10_000, "server.what_batch"),
         ack_wait_s=whole(raw.get("ack_wait_s"), 30, 1, 3600, "server.what_ack_wait"),
-        max_age_days=whole(raw.get("max_age_days"), 30, 1, 3650, "server.what_max_age"),
+        max_age_days=whole(raw.get("max_age_days"), 7, 1, 3650, "server.what_max_age"),
         listen=text_value(raw.get("listen"), "server.what_listen") or "127.0.0.1",
         port=whole(raw.get("port"), 8090, 0, 65535, "server.what_port"),
         stream=_name(raw.get("stream"), "HANPORT"),

@@ -12,6 +12,7 @@ import nats
 from nats.js.errors import NotFoundError
 
 from hanport.output import columns
+from hanport.server.connect import ServerError, connect
 from hanport.server.ingest import site_meter
 from hanport.server.settings import ServerSettings
 from hanport.store import Store
@@ -55,7 +56,7 @@ def meter_stats(store: Store) -> list[MeterStats]:
 
 async def consumer_stats(settings: ServerSettings) -> tuple[int | None, int | None, float | None]:
     """Pending, acknowledgement-pending, and the age of the oldest reading not yet committed."""
-    client = await nats.connect(list(settings.nats), connect_timeout=5, max_reconnect_attempts=1)
+    client = await connect(settings.nats, "hanport-stats", timeout_s=10.0)
     try:
         js = client.jetstream()
         try:
@@ -81,7 +82,7 @@ def gather(settings: ServerSettings, store: Store) -> ServerStats:
     meters = meter_stats(store)
     try:
         pending, ack_pending, lag = asyncio.run(consumer_stats(settings))
-    except (nats.errors.Error, OSError, TimeoutError):
+    except (nats.errors.Error, OSError, TimeoutError, ServerError):
         pending = ack_pending = None
         lag = None
     return ServerStats(meters, pending, ack_pending, lag)

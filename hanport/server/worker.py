@@ -8,10 +8,12 @@ Run by `hanport server` as `python -m hanport.server.worker '<settings JSON>' <n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 
 import nats
 from nats.aio.client import Client
@@ -19,6 +21,8 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 
 from hanport.i18n import text
+from hanport.model import Reading
+from hanport.server.connect import connect
 from hanport.server.ingest import decode, report
 from hanport.server.settings import ServerSettings
 from hanport.server.stream import COMMITTED, SUBJECTS
@@ -27,15 +31,48 @@ from hanport.store import Store, open_store
 __all__ = ["run_worker"]
 
 log = logging.getLogger("hanport.server.worker")
+RETRY_S = 2.0
+"""After the database failed: the batch comes again after this long, and the worker waits too."""
 
 
-async def run_worker(settings: ServerSettings, number: int, store: Store) -> None:
-    client = await nats.connect(
-        list(settings.nats),
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        name=f"hanport-worker-{number}",
-    )
+class _Database:
+    """The store, opened again after it failed (a database restarted, a network cut)."""
+
+    def __init__(self, opener: Callable[[], Store]) -> None:
+        self._open = opener
+        self._store: Store | None = None
+        self._failing = False
+
+    def write(self, readings: list[Reading]) -> bool:
+        """Whether `readings` are committed; on failure one sentence per outage, no raise."""
+        try:
+            if self._store is None:
+                self._store = self._open()
+            self._store.write(readings)
+        except Exception as error:  # any driver's failure: said once, then retried
+            if not self._failing:
+                log.error("%s", text("server.store_failed", "en", error=_reason(error)))
+            self._failing = True
+            self.close()
+            return False
+        if self._failing:
+            log.info("%s", text("server.store_back", "en"))
+            self._failing = False
+        return True
+
+    def close(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            with contextlib.suppress(Exception):
+                store.close()
+
+
+def _reason(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
+
+
+async def run_worker(settings: ServerSettings, number: int, database: _Database) -> None:
+    client = await connect(settings.nats, f"hanport-worker-{number}", timeout_s=3600.0)
     js = client.jetstream()
     subscription = await js.pull_subscribe(
         SUBJECTS[0], durable=settings.consumer, stream=settings.stream
@@ -50,20 +87,24 @@ async def run_worker(settings: ServerSettings, number: int, store: Store) -> Non
             except nats.errors.Error:
                 await asyncio.sleep(0.5)
                 continue
-            await _ingest(client, store, messages, number, bad_said)
+            if not await _ingest(client, database, messages, number, bad_said):
+                await asyncio.sleep(RETRY_S)
     finally:
         await client.close()
 
 
 async def _ingest(
-    client: Client, store: Store, messages: list[Msg], number: int, bad_said: set[str]
-) -> None:
+    client: Client, database: _Database, messages: list[Msg], number: int, bad_said: set[str]
+) -> bool:
     rows = [(m.metadata.sequence.stream, m.subject, m.data) for m in messages]
     decoded = decode(rows)
-    if decoded.readings:
-        await asyncio.to_thread(store.write, decoded.readings)
+    bad = {index for index, _ in decoded.bad}
+    good = [m for i, m in enumerate(messages) if i not in bad]
+    if decoded.readings and not await asyncio.to_thread(database.write, decoded.readings):
+        for message in good:  # not committed: they come again after RETRY_S
+            await message.nak(delay=RETRY_S)
+        return False
     now = time.time()
-    good = [m for i, m in enumerate(messages) if i not in {b for b, _ in decoded.bad}]
     lags = [int((now - m.metadata.timestamp.timestamp()) * 1000) for m in good]
     await client.publish(COMMITTED, report(decoded.committed, lags, number))
     for index, error in decoded.bad:
@@ -73,6 +114,7 @@ async def _ingest(
         await messages[index].term()
     for message in good:
         await message.ack()
+    return True
 
 
 def main() -> None:
@@ -83,14 +125,14 @@ def main() -> None:
     number = int(sys.argv[2])
     from zoneinfo import ZoneInfo
 
-    store = open_store(settings.database, ZoneInfo(settings.zone))
+    database = _Database(lambda: open_store(settings.database, ZoneInfo(settings.zone)))
     log.info("%s", text("server.worker_started", "en", number=number))
     try:
-        asyncio.run(run_worker(settings, number, store))
+        asyncio.run(run_worker(settings, number, database))
     except KeyboardInterrupt:
         pass
     finally:
-        store.close()
+        database.close()
 
 
 if __name__ == "__main__":

@@ -97,6 +97,7 @@ class Link:
                     sending.append(client.publish(topic, payload, qos=1))
                 await asyncio.gather(*sending)
             self._sent = upto
+            self.outbox.published = max(self.outbox.published, upto)
             if self._sent >= self.outbox.next_number:
                 await self._idle()
 

@@ -9,6 +9,7 @@ and meters, not their payloads) is kept in memory, so sending pages through the 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,6 +44,8 @@ class Outbox:
         self._meters: dict[str, int] = {}
         self._ordered = True
         self._numbered = 0
+        self.published = 0
+        """Entries numbered below this were published at least once (the link says so)."""
         self.watermarks: dict[str, datetime] = {}
         for record in store.records(KIND, _EPOCH, _END):
             self._append(record.time, record.meter)
@@ -102,15 +105,28 @@ class Outbox:
             return 0
         cutoff = min(self.watermarks[meter] for meter in self._meters)
         before = len(self)
+        sent = self.published
         if self._ordered:
-            while self._head < len(self._entries) and self._entries[self._head].time <= cutoff:
-                self._forget(self._entries[self._head].meter)
+            entries = self._entries
+            while (
+                self._head < len(entries)
+                and entries[self._head].time <= cutoff
+                and entries[self._head].number < sent
+            ):
+                self._forget(entries[self._head].meter)
                 self._head += 1
         else:
-            self._keep([e for e in self._entries[self._head :] if e.time > cutoff])
+            self._keep(
+                [e for e in self._entries[self._head :] if e.time > cutoff or e.number >= sent]
+            )
         if before == len(self):
             return 0
-        self._store.delete_records(KIND, cutoff + _US)
+        first_unsent = self._position(sent)
+        if self._ordered:
+            unsent = [e.time for e in self._entries[first_unsent : first_unsent + 1]]
+        else:
+            unsent = [e.time for e in self._entries[first_unsent:]]
+        self._store.delete_records(KIND, min([cutoff + _US, *unsent]))
         if self._head > len(self._entries) // 2:
             self._entries = self._entries[self._head :]
             self._head = 0
@@ -132,11 +148,15 @@ class Outbox:
             del self._meters[meter]
 
     def confirmed(self, entry: Entry) -> bool:
-        return entry.time <= self.watermarks.get(entry.meter, _EPOCH)
+        """Sent, and passed by its meter's watermark (a reading older than the watermark when
+        it was kept, after a meter's clock was set back, is sent once all the same)."""
+        return entry.number < self.published and entry.time <= self.watermarks.get(
+            entry.meter, _EPOCH
+        )
 
     def page(self, from_number: int) -> Iterator[tuple[Entry, str]]:
         """Up to PAGE unconfirmed entries numbered `from_number` or later, with their payloads."""
-        start = self._head + max(0, from_number - self.first_number)
+        start = self._position(from_number)
         chosen = [e for e in self._entries[start : start + PAGE] if not self.confirmed(e)]
         if not chosen:
             return
@@ -150,5 +170,11 @@ class Outbox:
                 yield entry, payload
 
     def last_number_of_page(self, from_number: int) -> int:
-        offset = max(0, from_number - self.first_number)
-        return min(self.next_number, self.first_number + offset + PAGE)
+        """The number the page after `page(from_number)` starts from."""
+        end = self._position(from_number) + PAGE
+        return self._entries[end].number if end < len(self._entries) else self.next_number
+
+    def _position(self, number: int) -> int:
+        """Where the first entry numbered `number` or later is (numbers grow along the list,
+        with gaps where entries went)."""
+        return bisect_left(self._entries, number, lo=self._head, key=lambda e: e.number)

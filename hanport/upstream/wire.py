@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -68,8 +69,10 @@ def ack_topic(site: str) -> str:
     return f"hanport/v{VERSION}/{site}/ack"
 
 
+@lru_cache(maxsize=65_536)
 def split_subject(subject: str) -> tuple[str, str]:
-    """(site, meter) of a NATS subject `hanport.v1.<site>.<meter>.reading`."""
+    """(site, meter) of a NATS subject `hanport.v1.<site>.<meter>.reading` (remembered: a
+    server sees the same subjects again and again)."""
     parts = subject.split(".")
     if len(parts) != 5 or parts[:2] != ["hanport", f"v{VERSION}"] or parts[4] != "reading":
         raise WireError("upstream.wire_subject", subject=subject[:200])
@@ -86,8 +89,9 @@ def reading_payload(reading: Reading) -> str:
     return reading_json(reading)
 
 
-def parse_reading(payload: bytes) -> Reading:
-    """The reading a payload carries, every value checked; `WireError` otherwise."""
+def parse_reading(payload: bytes, meter_id: str | None = None) -> Reading:
+    """The reading a payload carries, every value checked; `WireError` otherwise. `meter_id`
+    replaces the one it names (the server stores `<site>/<meter>`)."""
     try:
         data = json.loads(payload, parse_float=Decimal, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError):
@@ -108,6 +112,8 @@ def parse_reading(payload: bytes) -> Reading:
             raise WireError("upstream.wire_field", field=str(name)[:64])
     if not isinstance(values.get("meter_time"), datetime):
         raise WireError("upstream.wire_meter_time")
+    if meter_id is not None:
+        values["meter_id"] = meter_id
     return new_reading(values)
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
 from hanport_server import (
     ServerProcess,
     server_fixture,  # noqa: F401 (the fixture)
@@ -149,3 +150,72 @@ def test_stats_health_and_metrics(cluster: Cluster, server: ServerProcess, tmp_p
     assert status == 200
     assert health["nats"] is True
     assert "hanport_server_consumer_pending" in server.metrics()
+
+
+def test_a_real_gateway_killed_with_sigkill_loses_nothing(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`hanport run` on the simulator with [upstream], killed with SIGKILL while it sends, then
+    started again: every reading its database holds is on the server, once."""
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from hanport.store import RecordStore, open_store
+    from hanport.upstream.outbox import KIND
+
+    database = tmp_path / "gw.db"
+    config = tmp_path / "hanport.toml"
+    config.write_text(
+        f'[meter]\ndatabase = "{database}"\n[web]\nenabled = false\n'
+        f'[upstream]\nurl = "{cluster.nodes[0].mqtt_url}"\nsite = "home-g"\nresend_s = 2\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HANPORT_DATABASE", str(database))
+    command = [sys.executable, "-m", "hanport", "run", "--config", str(config)]
+    command += ["--interval", "0.05"]
+    far, end = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+    def on_server() -> list[datetime]:
+        store = open_store(str(server.database), ZoneInfo("Europe/Tallinn"), upgrade=False)
+        try:
+            ids = [m.id for m in store.meters() if m.id.startswith("home-g/")]
+            return [r.meter_time for i in ids for r in store.readings(i, far, end) if r.meter_time]
+        finally:
+            store.close()
+
+    def local() -> tuple[set[datetime], int]:
+        store = open_store(str(database), ZoneInfo("Europe/Tallinn"), upgrade=False)
+        try:
+            assert isinstance(store, RecordStore)
+            outbox = len(store.records(KIND, far, end))
+            times = {r.meter_time for m in store.meters() for r in store.readings(m.id, far, end)}
+            return {t for t in times if t is not None}, outbox
+        finally:
+            store.close()
+
+    with (tmp_path / "gw.log").open("wb") as log:
+        first = subprocess.Popen(command, stdout=log, stderr=log)
+        try:
+            wait_until(lambda: len(on_server()) >= 40, 60, "the first run sends")
+        finally:
+            first.kill()
+            first.wait(10)
+        second = subprocess.Popen(command, stdout=log, stderr=log)
+        try:
+            wait_until(lambda: len(on_server()) >= 120, 60, "the second run sends")
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(20)
+    third = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: local()[1] == 0, 60, "the outbox empties on the server's watermark")
+    finally:
+        third.send_signal(signal.SIGTERM)
+        third.wait(20)
+    kept, _ = local()
+    stored = on_server()
+    assert len(kept) >= 120
+    assert kept <= set(stored)
+    assert len(stored) == len(set(stored))

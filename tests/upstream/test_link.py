@@ -51,3 +51,28 @@ def test_unconfirmed_readings_are_sent_again(broker: Broker, tmp_path: Path) -> 
     finally:
         gateway.stop()
         watcher.close()
+
+
+def test_the_gateway_speaks_tls(tls_broker: Broker, tmp_path: Path) -> None:
+    assert tls_broker.tls is not None
+    watcher = Subscriber(tls_broker, "hanport/v1/#")
+    gateway = Gateway(tmp_path / "gw.db", tls_broker.url, "home-t", ca_file=tls_broker.tls.ca_file)
+    try:
+        sent = meter_readings(3)
+        gateway.send(sent)
+        got = watcher.wait_for("hanport/v1/home-t/LGF5E360-1/reading")
+        assert parse_reading(got.payload) == sent[0]
+    finally:
+        gateway.stop()
+        watcher.close()
+
+
+def test_the_gateway_logs_in(auth_broker: Broker, tmp_path: Path) -> None:
+    watcher = Subscriber(auth_broker, "hanport/v1/#")
+    gateway = Gateway(tmp_path / "gw.db", auth_broker.url, "home-u")
+    try:
+        gateway.send(meter_readings(1))
+        watcher.wait_for("hanport/v1/home-u/LGF5E360-1/reading")
+    finally:
+        gateway.stop()
+        watcher.close()
