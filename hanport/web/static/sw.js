@@ -1,7 +1,7 @@
 // hanport service worker: keeps the app shell for offline start and fast loads. The API
 // (/api/…) is never cached or intercepted: live data always comes from the server.
 
-const CACHE = "hanport-shell-v3";
+const CACHE = "hanport-shell-v4";
 const SHELL = [
   "/",
   "/manifest.webmanifest",
@@ -13,6 +13,7 @@ const SHELL = [
   "/static/js/costs.js", "/static/js/costs_now.js", "/static/js/money.js",
   "/static/js/ev.js",
   "/static/js/quality.js",
+  "/static/js/alerts.js",
   "/static/vendor/uPlot.iife.min.js", "/static/vendor/uPlot.min.css",
   "/static/icons/icon.svg", "/static/icons/icon-192.png", "/static/icons/icon-512.png",
 ];

@@ -61,8 +61,10 @@ async function render() {
   state.route = name;
   document.body.dataset.route = name;
   for (const a of document.querySelectorAll("#nav a")) {
-    if (a.dataset.route === name) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
+    if (a.dataset.route === name) {
+      a.setAttribute("aria-current", "page");
+      a.scrollIntoView({ block: "nearest", inline: "nearest" });
+    } else a.removeAttribute("aria-current");
   }
   const module = await ROUTES[name]();
   if (id !== state.renderId) return;
