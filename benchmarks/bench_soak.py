@@ -2,8 +2,11 @@
 
     python benchmarks/bench_soak.py [--minutes 360] [--speed 100] [--sample-s 60]
 
-Starts a private Mosquitto, then `hanport run --source "sim://?speed=100"` with MQTT (a
-subscriber counts the state messages), the app, storage and the console, and a headless
+Starts a private Mosquitto and a local fake of Elering's price API (tests/costs/fake_servers.py,
+so nothing leaves the machine), then `hanport run --source "sim://?speed=100"` with every
+household part on: storage, MQTT (a subscriber counts the state messages), the app, prices and
+costs, EV control (the OCPP server listening on loopback), voltage quality, alerts (to MQTT),
+scheduled backups, and the console; and a headless
 Chromium tab (Debian's /usr/bin/chromium through Playwright) signed in on the live page, which
 visits the history every tenth sample. Samples the resident memory of `hanport run` every
 --sample-s seconds, keeps its log, and at the end prints the RSS curve, the growth (the highest
@@ -26,10 +29,15 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_mqtt import mosquitto
+
+from tests.costs.fake_servers import FakeState, fake_server, quarter_hours
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "soak test password"
@@ -43,9 +51,9 @@ def main() -> int:
     parser.add_argument("--sample-s", type=float, default=60.0, help="seconds between samples")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hanport-soak-"))
-    with mosquitto() as port:
+    with mosquitto() as port, fake_server(_a_month_of_prices()) as prices_url:
         counter = _MqttCounter(port)
-        process = _start(folder, port, args.speed)
+        process = _start(folder, port, prices_url, args.speed)
         try:
             url = _announced(process)
             samples, errors = _soak(process, url, args)
@@ -61,12 +69,29 @@ def main() -> int:
     return _report(samples, errors, counter.count, args, folder)
 
 
-def _start(folder: Path, port: int, speed: float) -> subprocess.Popen[str]:
+def _a_month_of_prices() -> FakeState:
+    """Quarter-hour prices from a week back to a month ahead, cheap at night."""
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return FakeState(
+        quarter_hours(
+            today - timedelta(days=7),
+            today + timedelta(days=31),
+            lambda moment: Decimal(40 if moment.hour < 6 else 120),
+        )
+    )
+
+
+def _start(folder: Path, port: int, prices_url: str, speed: float) -> subprocess.Popen[str]:
     environ = {
         **os.environ,
         "HANPORT_DATABASE": str(folder / "soak.db"),
         "HANPORT_MQTT_URL": f"mqtt://127.0.0.1:{port}",
         "HANPORT_MQTT_PREFIX": "soak",
+        "HANPORT_PRICES_SOURCE": "elering",
+        "HANPORT_PRICES_URL": prices_url,
+        "HANPORT_EV_OCPP_LISTEN": "127.0.0.1:0",
+        "HANPORT_QUALITY_ENABLED": "yes",
+        "HANPORT_ALERTS_ENABLED": "yes",
     }
     environ.pop("HANPORT_CONFIG", None)
     command = [sys.executable, "-m", "hanport", "run", "--source", f"sim://?speed={speed:g}"]
