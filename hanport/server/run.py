@@ -33,6 +33,7 @@ __all__ = ["Server", "ServerError", "serve"]
 log = logging.getLogger("hanport.server")
 TICK_S = 0.5
 REPEAT_S = 30.0
+STUCK_ACK_WAITS = 5
 
 
 class Server:
@@ -43,6 +44,8 @@ class Server:
         self.workers = Workers(settings, self.metrics)
         self.client: Client | None = None
         self.ready = False
+        self._floor = -1
+        self._floor_since = time.monotonic()
 
     async def run(self) -> None:
         urls = ",".join(self.settings.nats)
@@ -84,6 +87,7 @@ class Server:
             except (nats.errors.Error, TimeoutError):
                 continue
             floor = info.ack_floor.stream_seq if info.ack_floor else 0
+            await self._unstick(floor, info.num_ack_pending or 0)
             self.metrics.pending = info.num_pending or 0
             self.metrics.ack_pending = info.num_ack_pending or 0
             self.metrics.ack_floor = floor
@@ -97,6 +101,25 @@ class Server:
                 with contextlib.suppress(nats.errors.Error):
                     await self.client.publish(f"hanport.v1.{site}.ack", payload)
                     self.metrics.acks_published += 1
+
+    async def _unstick(self, floor: int, ack_pending: int) -> None:
+        """An ack floor that has not moved for `STUCK_ACK_WAITS` ack waits while readings are
+        handed out: ask the consumer's leader to step down, so that a new one hands them out
+        again (NATS 2.9 was seen to keep them after a node's death)."""
+        now = time.monotonic()
+        if floor != self._floor or not ack_pending:
+            self._floor, self._floor_since = floor, now
+            return
+        if now - self._floor_since < STUCK_ACK_WAITS * self.settings.ack_wait_s:
+            return
+        assert self.client is not None
+        subject = (
+            f"$JS.API.CONSUMER.LEADER.STEPDOWN.{self.settings.stream}.{self.settings.consumer}"
+        )
+        log.warning("%s", text("server.floor_stuck", "en", count=ack_pending))
+        with contextlib.suppress(nats.errors.Error, TimeoutError):
+            await self.client.request(subject, b"", timeout=5)
+        self._floor_since = now
 
     async def _http(self) -> None:
         import uvicorn

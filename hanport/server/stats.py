@@ -17,7 +17,15 @@ from hanport.server.ingest import site_meter
 from hanport.server.settings import ServerSettings
 from hanport.store import Store
 
-__all__ = ["MeterStats", "ServerStats", "gather", "stats_json", "stats_table"]
+__all__ = [
+    "MeterStats",
+    "ServerStats",
+    "consumer_stats",
+    "gather",
+    "meter_stats",
+    "stats_json",
+    "stats_table",
+]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,14 @@ from nats.js.errors import NotFoundError
 
 from hanport.server.settings import ServerSettings
 
-__all__ = ["SUBJECTS", "ensure_consumer", "ensure_stream"]
+__all__ = [
+    "COMMITTED",
+    "SUBJECTS",
+    "consumer_config",
+    "ensure_consumer",
+    "ensure_stream",
+    "stream_config",
+]
 
 SUBJECTS = ["hanport.v1.*.*.reading"]
 COMMITTED = "hanport.server.committed"

@@ -28,7 +28,7 @@ from hanport.server.settings import ServerSettings
 from hanport.server.stream import COMMITTED, SUBJECTS
 from hanport.store import Store, open_store
 
-__all__ = ["run_worker"]
+__all__ = ["main", "run_worker"]
 
 log = logging.getLogger("hanport.server.worker")
 RETRY_S = 2.0

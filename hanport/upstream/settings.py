@@ -23,7 +23,7 @@ from hanport.settings.section import Section
 from hanport.settings.values import Raw, SettingError, text_value, whole
 from hanport.upstream.wire import safe_name
 
-__all__ = ["UPSTREAM", "UpstreamSettings"]
+__all__ = ["UPSTREAM", "UpstreamSettings", "upstream_settings"]
 
 KEYS = ("url", "site", "client_id", "ca_file", "cert_file", "key_file", "outbox_max", "resend_s")
 

@@ -51,7 +51,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(
             os.kill(int(pid), signal.SIGKILL)
         assert len(server.stored_times("home-b", "LGF5E360-1")) < len(wanted), "killed too late"
         wait_until(lambda: server.stored_times("home-b", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
+        wait_until(lambda: gateway.outbox_size() == 0, 120, f"outbox emptied: {server.metrics()}")
         restarted = server.wait_healthy()["workers"]
         assert isinstance(restarted, dict)
         assert set(restarted.values()).isdisjoint(victims.values())
@@ -74,7 +74,7 @@ def test_a_nats_node_killed_and_restarted_loses_nothing(
         gateway.send(sent[400:])
         wanted = sorted(r.meter_time for r in sent if r.meter_time)
         wait_until(lambda: server.stored_times("home-c", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
+        wait_until(lambda: gateway.outbox_size() == 0, 120, f"outbox emptied: {server.metrics()}")
     finally:
         gateway.stop()
 
@@ -95,7 +95,7 @@ def test_the_gateway_s_own_node_dies_and_it_moves_on(
         gateway.send(sent[300:])
         wanted = sorted(r.meter_time for r in sent if r.meter_time)
         wait_until(lambda: server.stored_times("home-d", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 60, f"outbox emptied: {server.metrics()}")
+        wait_until(lambda: gateway.outbox_size() == 0, 120, f"outbox emptied: {server.metrics()}")
     finally:
         gateway.stop()
 
@@ -185,11 +185,12 @@ def test_a_real_gateway_killed_with_sigkill_loses_nothing(
         finally:
             store.close()
 
-    def local() -> tuple[set[datetime], int]:
+    def local() -> tuple[set[datetime], set[datetime]]:
+        """The meter times the gateway keeps, and those still in its outbox."""
         store = open_store(str(database), ZoneInfo("Europe/Tallinn"), upgrade=False)
         try:
             assert isinstance(store, RecordStore)
-            outbox = len(store.records(KIND, far, end))
+            outbox = {r.time for r in store.records(KIND, far, end)}
             times = {r.meter_time for m in store.meters() for r in store.readings(m.id, far, end)}
             return {t for t in times if t is not None}, outbox
         finally:
@@ -210,12 +211,12 @@ def test_a_real_gateway_killed_with_sigkill_loses_nothing(
             second.wait(20)
     third = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_until(lambda: local()[1] == 0, 60, "the outbox empties on the server's watermark")
+        wait_until(lambda: not local()[1], 60, "the outbox empties on the server's watermark")
     finally:
         third.send_signal(signal.SIGTERM)
         third.wait(20)
-    kept, _ = local()
+    kept, waiting = local()  # the last readings of the stop wait in the outbox for the next start
     stored = on_server()
     assert len(kept) >= 120
-    assert kept <= set(stored)
+    assert kept <= set(stored) | waiting
     assert len(stored) == len(set(stored))
