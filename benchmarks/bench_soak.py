@@ -34,10 +34,9 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from bench_mqtt import mosquitto
-
-from tests.costs.fake_servers import FakeState, fake_server, quarter_hours
+from costs.fake_servers import FakeState, fake_server, quarter_hours
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "soak test password"
