@@ -11,23 +11,15 @@ from hanport.web.openapi_alerts import alert_paths
 from hanport.web.openapi_costs import COST_TAG, cost_paths
 from hanport.web.openapi_et import with_estonian
 from hanport.web.openapi_ev import EV_FAILSAFE, ev_paths
+from hanport.web.openapi_parts import ERROR as _ERROR
+from hanport.web.openapi_parts import NULLABLE_TIME as _NULLABLE_TIME
+from hanport.web.openapi_parts import TIME as _TIME
+from hanport.web.openapi_parts import json_answer as _ok
+from hanport.web.openapi_parts import object_schema as _object
+from hanport.web.openapi_parts import query as _query
 from hanport.web.openapi_quality import quality_paths
 
 __all__ = ["openapi_document"]
-
-_ERROR = {"$ref": "#/components/responses/Error"}
-_TIME = {"type": "string", "format": "date-time"}
-_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 _METER = _query("meter", "Meter id; may be left out when there is one meter.", {"type": "string"})
@@ -66,10 +58,6 @@ _ERROR_BODY = {
 }
 
 
-def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 def _get(summary: str, parameters: list[dict[str, Any]], ok: dict[str, Any]) -> dict[str, Any]:
     return {
         "get": {
@@ -78,10 +66,6 @@ def _get(summary: str, parameters: list[dict[str, Any]], ok: dict[str, Any]) -> 
             "responses": {"200": ok, "401": _ERROR, "404": _ERROR, "422": _ERROR},
         }
     }
-
-
-def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": required or list(properties)}
 
 
 _STATS = {

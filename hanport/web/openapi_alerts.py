@@ -5,31 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from hanport.alerts.rules import RULE_KINDS
+from hanport.web.openapi_parts import ERROR as _ERROR
+from hanport.web.openapi_parts import NULLABLE_TIME as _NULLABLE_TIME
+from hanport.web.openapi_parts import TIME as _TIME
+from hanport.web.openapi_parts import json_answer as _ok
+from hanport.web.openapi_parts import object_schema as _object
+from hanport.web.openapi_parts import query as _query
 
 __all__ = ["ALERTS_ESTONIAN", "alert_paths"]
 
-_ERROR = {"$ref": "#/components/responses/Error"}
-_TIME = {"type": "string", "format": "date-time"}
-_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 _SEVERITY = {"enum": ["info", "warning", "critical"]}
-
-
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": list(properties)}
-
-
-def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 _ALERT = _object(

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from hanport.web.openapi_costs_et import COST_ESTONIAN
+from hanport.web.openapi_parts import ERROR as _ERROR
+from hanport.web.openapi_parts import TIME as _TIME
+from hanport.web.openapi_parts import object_schema as _object
+from hanport.web.openapi_parts import query as _query
 
 __all__ = ["COST_ESTONIAN", "COST_TAG", "cost_paths"]
 
-_ERROR = {"$ref": "#/components/responses/Error"}
-_TIME = {"type": "string", "format": "date-time"}
 _DECIMAL = {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}
 _NULLABLE_DECIMAL = {"type": ["string", "null"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}
 _MONEY = (
@@ -29,20 +31,6 @@ _MONEY = (
     "export_eur",
 )
 COST_TAG = {"name": "costs", "description": "Day-ahead prices, what the energy cost, the plan"}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
-
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": list(properties)}
 
 
 def _get(

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hanport.web.openapi_parts import ERROR as _ERROR
+from hanport.web.openapi_parts import json_answer as _ok
+from hanport.web.openapi_parts import object_schema as _object
+
 __all__ = ["EV_FAILSAFE", "ev_paths"]
 
-_ERROR = {"$ref": "#/components/responses/Error"}
 _TEXT = {"type": ["string", "null"]}
 _AMPS = {"type": ["string", "null"], "description": "amperes, exact decimal as text"}
-
-
-def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": required or list(properties)}
-
-
-def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 _REASON = _object(

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from hanport.web.openapi_parts import ERROR as _ERROR
+from hanport.web.openapi_parts import query as _query
+
 __all__ = ["quality_paths"]
 
-_ERROR = {"$ref": "#/components/responses/Error"}
 _ERRORS = {"401": _ERROR, "404": _ERROR, "422": _ERROR}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 _PARAMETERS = [
