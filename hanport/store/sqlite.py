@@ -15,6 +15,7 @@ again from the stored readings. This is I/O, meant to run in a worker thread
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections import defaultdict
@@ -34,8 +35,8 @@ from hanport.store.sqlite_blocks import (
     edge,
     first_of,
     hour_blocks,
-    hour_columns,
     store_blocks,
+    weekly_columns,
 )
 from hanport.store.sqlite_rollups import RollupTable
 from hanport.store.sqlite_series import series_text
@@ -177,11 +178,8 @@ class SqliteStore:
     def columns(
         self, meter: str, start: datetime, end: datetime, names: Sequence[str]
     ) -> Iterator[tuple[object, ...]]:
-        low, high = _micros(start), _micros(end)
-        wanted = list(names)
-        for week in range(low // _HOUR_US, high // _HOUR_US + 1, 168):  # a week's blocks at a time
-            last = min(week + 167, high // _HOUR_US)
-            yield from hour_columns(self._hour_blocks(meter, week, last), low, high, wanted)
+        hours = functools.partial(self._hour_blocks, meter)
+        yield from weekly_columns(hours, _micros(start), _micros(end), list(names))
 
     # --- RecordStore -----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import repeat
 from typing import Any
@@ -68,6 +68,16 @@ def hour_blocks(db: sqlite3.Connection, meter: int, first: int, last: int) -> Ho
     for hour, data, _kind, _order in rows:
         grouped.setdefault(hour, []).append(data)
     return grouped.items()
+
+
+def weekly_columns(
+    hour_blocks: Callable[[int, int], Hours], low: int, high: int, wanted: list[str]
+) -> Iterator[tuple[object, ...]]:
+    """`hour_columns` of low <= µs < high, asking `hour_blocks(first, last)` for a week of
+    hours at a time, so a year's read never holds more than a week of blocks."""
+    for week in range(low // _HOUR_US, high // _HOUR_US + 1, 168):
+        last = min(week + 167, high // _HOUR_US)
+        yield from hour_columns(hour_blocks(week, last), low, high, wanted)
 
 
 def hour_columns(

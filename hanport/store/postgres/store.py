@@ -16,6 +16,7 @@ meant for a worker thread; a lock makes one store safe to share between threads.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ from hanport.store.postgres.series import joined_text, series_text
 from hanport.store.postgres.stats import MeterCount, meter_counts
 from hanport.store.postgres.writes import store_batches
 from hanport.store.rollups import STAT_FIELDS
-from hanport.store.sqlite_blocks import hour_columns
+from hanport.store.sqlite_blocks import weekly_columns
 from hanport.store.sqlite_tools import check_step, merged
 from hanport.store.stored import moment_us, unique
 
@@ -215,11 +216,8 @@ class PostgresStore:
     def columns(
         self, meter: str, start: datetime, end: datetime, names: Sequence[str]
     ) -> Iterator[tuple[object, ...]]:
-        low, high = _micros(start), _micros(end)
-        wanted = list(names)
-        for week in range(low // _HOUR_US, high // _HOUR_US + 1, 168):  # a week's blocks at a time
-            last = min(week + 167, high // _HOUR_US)
-            yield from hour_columns(self._hour_blocks(meter, week, last), low, high, wanted)
+        hours = functools.partial(self._hour_blocks, meter)
+        yield from weekly_columns(hours, _micros(start), _micros(end), list(names))
 
     # --- RecordStore -----------------------------------------------------------------------
 
