@@ -19,6 +19,7 @@ and step=1d over December.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import statistics
@@ -165,7 +166,7 @@ def stored_year(path: Path, prices: dict[datetime, Decimal]) -> int:
     return count
 
 
-def app_client(path: Path) -> tuple[TestClient, Store]:
+def app_client(path: Path, warmed: bool = False) -> tuple[TestClient, Store]:
     """The real app over the database, its clock at CLOCK, with an API token."""
     from hanport.costs.plugin import TARIFF
     from hanport.costs.tariff import build_tariff
@@ -182,13 +183,25 @@ def app_client(path: Path) -> tuple[TestClient, Store]:
 
     reader = open_store(str(path), TALLINN)
     accounts = Accounts(path)
-    user = accounts.add_user("bench", "correct horse battery")
+    user = accounts.add_user("bench-warm" if warmed else "bench", "correct horse battery")
     secret, _ = accounts.create_token(user, "bench")
     settings = Settings(sections={"web": WebSettings(hosts=("testserver",))})
     view = Runtime(settings, Hub(), ReaderState("bench://"), reader)
     view.offer(CostState(build_tariff(settings.get(TARIFF)), now=lambda: CLOCK))
-    app = create_app(AppContext(view, accounts))
+    context = AppContext(view, accounts)
+    app = create_app(context)
+    if warmed:  # what `hanport run`'s app does a few seconds after its start
+        from hanport.web.api_costs import warm_costs
+
+        asyncio.run(warm_costs(app, context, delay_s=0))
     return TestClient(app, headers={"Authorization": f"Bearer {secret}"}), reader
+
+
+def get_with(client: TestClient, query: dict[str, str]) -> float:
+    began = time.perf_counter()
+    answer = client.get("/api/v1/costs", params=query)
+    assert answer.status_code == 200, answer.text
+    return time.perf_counter() - began
 
 
 def api(prices: dict[datetime, Decimal], repeat: int) -> None:
@@ -202,16 +215,18 @@ def api(prices: dict[datetime, Decimal], repeat: int) -> None:
         year = {"from": START.isoformat(), "to": END.isoformat(), "step": "1mo"}
 
         def get(query: dict[str, str]) -> float:
-            began = time.perf_counter()
-            answer = client.get("/api/v1/costs", params=query)
-            assert answer.status_code == 200, answer.text
-            return time.perf_counter() - began
+            return get_with(client, query)
 
         cold = get(year)
         warm = [get(year) for _ in range(max(repeat, 5))]
         december = {"from": "2026-12-01T00:00:00+02:00", "to": END.isoformat(), "step": "1d"}
         days = [get(december) for _ in range(repeat)]
         rows = client.get("/api/v1/costs", params=year).json()["rows"]
+        reader.close()
+        started = time.perf_counter()
+        client, reader = app_client(path, warmed=True)
+        warm_up_s = time.perf_counter() - started
+        after_warm_up = get_with(client, year)
         reader.close()
     load = os.getloadavg()
     total = sum(Decimal(row["total_eur"]) for row in rows)
@@ -220,6 +235,10 @@ def api(prices: dict[datetime, Decimal], repeat: int) -> None:
         f"built in {built_s:.1f} s); load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     print(f"  GET /api/v1/costs?step=1mo, a year, first request   {cold * 1000:8.1f} ms")
+    print(
+        f"  GET /api/v1/costs?step=1mo, a year, first request after the start's warm-up "
+        f"({warm_up_s:.1f} s in the background) {after_warm_up * 1000:8.1f} ms  (target < 100 ms)"
+    )
     print(
         f"  GET /api/v1/costs?step=1mo, a year, cached days     "
         f"{statistics.median(warm) * 1000:8.1f} ms median  (target < 100 ms)"

@@ -44,6 +44,9 @@ class LedgerCache:
             "months": OrderedDict(),
         }
 
+    def __len__(self) -> int:
+        return sum(len(entries) for entries in self._entries.values())
+
     def get(
         self, kind: str, key: tuple[str, datetime, str], end: datetime, book: PriceBook | None
     ) -> tuple[bool, object]:
@@ -90,7 +93,9 @@ def cost_report(
     start, end = align(start, end, step)
     if step in ("15m", "1h"):
         return cost_rows(ledger_from_store(store, meter, start, end, tariff, billing), step, tariff)
-    work = _Work(store, meter, tariff, billing, now, cache or LedgerCache(0, 0), book)
+    work = _Work(
+        store, meter, tariff, billing, now, LedgerCache(0, 0) if cache is None else cache, book
+    )
     if step == "1d":
         return cost_rows(work.days(start, end), "1d", tariff)
     rows: list[CostRow] = []

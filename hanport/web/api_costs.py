@@ -39,6 +39,7 @@ __all__ = [
     "cost_row_json",
     "cost_state",
     "decimal_text",
+    "warm_costs",
 ]
 
 _STEPS = ("15m", "1h", "1d", "1mo")
@@ -58,14 +59,38 @@ class CostState:
 
 
 def cost_state(request: Request, app: AppContext) -> CostState:
-    state = app.view.find(CostState) or getattr(request.app.state, "hanport_costs", None)
+    return _state_of(request.app, app)
+
+
+def _state_of(starlette: Any, app: AppContext) -> CostState:
+    state = app.view.find(CostState) or getattr(starlette.state, "hanport_costs", None)
     if state is None:
         try:
             state = CostState(build_tariff(app.settings.get(TARIFF)))
         except CostError as error:
             raise ApiError.of(409, error) from None
-        request.app.state.hanport_costs = state
+        starlette.state.hanport_costs = state
     return cast(CostState, state)
+
+
+async def warm_costs(starlette: Any, app: AppContext, delay_s: float = 5.0) -> None:
+    """Work out the last year's months once, a few seconds after the start, so that the first
+    `/api/v1/costs?step=1mo` over a year answers as fast as the later ones (the settled days
+    and months stay in the state's cache). Whatever goes wrong here is said by the request
+    that meets it; the warm-up then simply has not helped."""
+    await asyncio.sleep(delay_s)
+    try:
+        state = _state_of(starlette, app)
+        now = state.now()
+        billing = state.tariff.settings.billing
+        book = app.view.find(PriceBook)
+        for meter in await asyncio.to_thread(lambda: [m.id for m in app.store.meters()]):
+            await asyncio.to_thread(
+                cost_report, app.store, meter, now - timedelta(days=366), now, "1mo",
+                state.tariff, billing, now, state.cache, book,
+            )  # fmt: skip
+    except (ApiError, CostError, OSError, ValueError):
+        return
 
 
 def decimal_text(value: Decimal | None) -> str | None:

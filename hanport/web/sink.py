@@ -45,20 +45,22 @@ class WebSink:
         return text(key, language, url=self.url, code=code)
 
     async def run(self, readings: Subscription, view: RuntimeView) -> None:
+        from hanport.web.api_costs import warm_costs
         from hanport.web.app import create_app
         from hanport.web.context import AppContext
 
         accounts = Accounts(local_file(self.database), self.web.session_days)
         context = AppContext(view, accounts, Hub(), setup_code=setup_code_for(self.listener))
-        server = asyncio.create_task(
-            serve(create_app(context), self.listener, self.web, context.stop_streams)
-        )
+        app = create_app(context)
+        server = asyncio.create_task(serve(app, self.listener, self.web, context.stop_streams))
+        warm = asyncio.create_task(warm_costs(app, context))
         try:
             async for reading in readings:
                 context.hub.publish(reading)
                 if server.done():
                     break
         finally:
+            warm.cancel()
             server.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await server

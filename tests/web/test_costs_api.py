@@ -291,3 +291,16 @@ def test_a_capacity_package_shows_the_peak_and_warns(client: TestClient, web: We
     assert _decimal(warning["projected_kw"]) > _decimal(warning["threshold_kw"])
     assert _decimal(warning["threshold_kw"]) == _decimal(peak["kw"])
     assert calm["peak"]["warning"] is None or calm["peak"]["warning"]["new_peak"] is False
+
+
+def test_the_start_works_out_the_year_s_months_before_the_first_request(tmp_path: Path) -> None:
+    """`hanport run`'s app warms the cost cache a few seconds after its start, so the first
+    year of month rows answers as fast as the later ones."""
+    from hanport.web.api_costs import CostState, warm_costs
+
+    built = make_app(tmp_path / "app.db", hours=2)
+    state = CostState(build_tariff(Settings().get(TARIFF)), now=lambda: DAY + timedelta(days=40))
+    built.context.view.offer(state)
+    assert len(state.cache) == 0
+    asyncio.run(warm_costs(built.app, built.context, delay_s=0))
+    assert len(state.cache) > 0
