@@ -47,13 +47,26 @@ __all__ = [
     "export_command",
     "live_line",
     "run",
+    "run_logging",
     "simulate",
 ]
 
 
+_CHATTY = ("httpx", "httpcore")
+"""Libraries that log each request at INFO, in English: hanport says what matters itself."""
+
+
+def run_logging() -> None:
+    """`hanport run`'s log: hanport's own lines at INFO on stderr, the chatty libraries' only
+    from WARNING."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    for library in _CHATTY:
+        logging.getLogger(library).setLevel(logging.WARNING)
+
+
 def run(args: argparse.Namespace, language: str) -> int:
     """Read the source around the clock, keep and share every reading, print each one."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    run_logging()
     positive(args.interval, "--interval")
     not_negative(args.count, "--count")
     overrides = {

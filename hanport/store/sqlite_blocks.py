@@ -15,7 +15,7 @@ from hanport.model import Reading
 from hanport.store.blocks import BlockError, decode_block, decode_columns, encode_block
 from hanport.store.stored import moment_us, unique
 
-__all__ = ["edge", "first_of", "hour_blocks", "hour_columns", "store_blocks"]
+__all__ = ["edge", "first_of", "hour_blocks", "hour_columns", "store_blocks", "weekly_columns"]
 
 _HOUR_US = 3_600_000_000
 Hours = Iterable[tuple[int, list[bytes]]]
