@@ -105,7 +105,8 @@ class Server:
     async def _unstick(self, floor: int, ack_pending: int) -> None:
         """An ack floor that has not moved for `STUCK_ACK_WAITS` ack waits while readings are
         handed out: ask the consumer's leader to step down, so that a new one hands them out
-        again (NATS 2.9 was seen to keep them after a node's death)."""
+        again, and start the workers afresh (NATS 2.9 was seen to keep readings handed out, and
+        to deliver no more to a worker's pull subscription, after a node's death)."""
         now = time.monotonic()
         if floor != self._floor or not ack_pending:
             self._floor, self._floor_since = floor, now
@@ -119,6 +120,7 @@ class Server:
         log.warning("%s", text("server.floor_stuck", "en", count=ack_pending))
         with contextlib.suppress(nats.errors.Error, TimeoutError):
             await self.client.request(subject, b"", timeout=5)
+        self.workers.recycle()
         self._floor_since = now
 
     async def _http(self) -> None:

@@ -69,6 +69,14 @@ class Workers:
             log.warning("%s", text("server.worker_died", "en", number=number, code=code))
             await asyncio.sleep(RESTART_S)
 
+    def recycle(self) -> None:
+        """Stop every worker, so that each starts again with a connection and a pull
+        subscription of its own (their `_keep` loops start them)."""
+        for process in self.processes.values():
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.terminate()
+
     def sample_cpu(self) -> None:
         for number, pid in self.pids.items():
             used = self._cpu_before.get(number, 0.0) + cpu_seconds(pid)
