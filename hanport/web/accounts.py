@@ -121,6 +121,8 @@ class Accounts:
         if role not in ROLES:
             raise AccountError("accounts.role_invalid", roles=", ".join(ROLES))
         sites = tuple(sorted(set(sites)))
+        if sites and role != "viewer":
+            raise AccountError("accounts.sites_for_role")
         for site in sites:
             if not _SITE.fullmatch(site):
                 raise AccountError("accounts.site_invalid", site=site)
