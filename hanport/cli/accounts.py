@@ -137,12 +137,13 @@ def _user_list(args: argparse.Namespace, language: str) -> int:
     if not users:
         print(text("accounts.none", language))
         return 0
-    header = (text("accounts.column_user", language), text("accounts.column_role", language))
+    header = [text("accounts.column_user", language), text("accounts.column_role", language)]
+    rows = [[user.name, user.role] for user in users]
     if any(user.sites for user in users):
-        header = (*header, text("accounts.column_sites", language))
-        _table(header, [(user.name, user.role, ",".join(user.sites)) for user in users])
-        return 0
-    _table(header, [(user.name, user.role) for user in users])
+        header.append(text("accounts.column_sites", language))
+        for row, user in zip(rows, users, strict=True):
+            row.append(",".join(user.sites))
+    _table(header, rows)
     return 0
 
 

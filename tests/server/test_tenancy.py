@@ -8,24 +8,22 @@ import asyncio
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from webapp import PASSWORD, ZONE, simulated
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-from webapp import PASSWORD, ZONE, simulated  # noqa: E402
-
-from hanport.settings.loader import Settings  # noqa: E402
-from hanport.store.sqlite import SqliteStore  # noqa: E402
-from hanport.web.accounts import AccountError, Accounts  # noqa: E402
-from hanport.web.app import create_app  # noqa: E402
-from hanport.web.context import AppContext  # noqa: E402
-from hanport.web.openapi import openapi_document  # noqa: E402
-from hanport.web.settings import WebSettings  # noqa: E402
-from hanport.web.tenant import tenant_context  # noqa: E402
+from hanport.settings.loader import Settings
+from hanport.store.sqlite import SqliteStore
+from hanport.web.accounts import AccountError, Accounts
+from hanport.web.app import create_app
+from hanport.web.context import AppContext
+from hanport.web.openapi import openapi_document
+from hanport.web.settings import WebSettings
+from hanport.web.tenant import tenant_context
 
 ALPHA = "alpha/1ESY1160000000"
 BETA = "beta/1ESY1160000000"
@@ -80,7 +78,7 @@ def _ask(tenants: Tenants, who: str, method: str, path: str, operation: dict[str
     names = {p["name"] for p in operation.get("parameters", [])}
     query = {"meter": BETA} if "meter" in names else {}
     path = path.replace("{token_id}", str(tenants.beta_token_id))
-    body = {} if "requestBody" in operation else None
+    body: dict[str, Any] | None = {} if "requestBody" in operation else None
     headers = {"Authorization": f"Bearer {tenants.tokens[who]}"}
     return tenants.client.request(method, path, params=query, json=body, headers=headers)
 
@@ -107,18 +105,18 @@ def _stream_start(tenants: Tenants, who: str) -> str:
     chunks: list[bytes] = []
     got = asyncio.Event()
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         await asyncio.sleep(3600)
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
             if b"event: status" in b"".join(chunks):
                 got.set()
 
     async def run() -> None:
-        task = asyncio.create_task(app(scope, receive, send))
+        task = asyncio.ensure_future(app(scope, receive, send))
         await asyncio.wait_for(got.wait(), 10)
         task.cancel()
 
@@ -131,7 +129,8 @@ def test_every_route_hides_the_other_site(tenants: Tenants) -> None:
     for method, path, operation in _routes():
         if path == "/api/v1/stream":
             text = _stream_start(tenants, "ann")
-            assert "event: status" in text and "beta" not in text
+            assert "event: status" in text
+            assert "beta" not in text
             asked += 1
             continue
         response = _ask(tenants, "ann", method, path, operation)
@@ -160,9 +159,11 @@ def test_a_site_user_sees_their_own_site(tenants: Tenants) -> None:
     meters = tenants.client.get("/api/v1/meters", headers=headers).json()
     assert [m["id"] for m in meters["meters"]] == [ALPHA]
     latest = tenants.client.get("/api/v1/readings/latest", headers=headers)
-    assert latest.status_code == 200 and latest.json()["meter"] == ALPHA  # the only one it sees
+    assert latest.status_code == 200
+    assert latest.json()["meter"] == ALPHA  # the only one it sees
     series = tenants.client.get("/api/v1/series", params={"meter": ALPHA, **DAY}, headers=headers)
-    assert series.status_code == 200 and series.json()["rows"]
+    assert series.status_code == 200
+    assert series.json()["rows"]
     for who, meter in (("ann", BETA), ("bea", ALPHA)):
         headers = {"Authorization": f"Bearer {tenants.tokens[who]}"}
         for path in ("/api/v1/readings", "/api/v1/series", "/api/v1/energy", "/api/v1/export"):
@@ -182,7 +183,8 @@ def test_an_operator_sees_every_site(tenants: Tenants) -> None:
         refused = response.status_code == 404 and "no_such_meter" in response.text
         assert not refused, (path, response.text)
     export = tenants.client.get("/api/v1/export", params={"meter": BETA, **DAY}, headers=headers)
-    assert export.status_code == 200 and len(export.text.splitlines()) > 100
+    assert export.status_code == 200
+    assert len(export.text.splitlines()) > 100
 
 
 def test_no_caller_sees_nothing(tenants: Tenants) -> None:
