@@ -18,6 +18,7 @@ from typing import TypeAlias
 from hanport.i18n import text
 from hanport.output import columns
 from hanport.plugins import load_settings
+from hanport.server.settings import SERVER
 from hanport.store import local_file
 from hanport.web.accounts import ROLES, AccountError, Accounts, User
 from hanport.web.settings import WEB
@@ -32,7 +33,13 @@ def add_account_commands(commands: Commands) -> None:
     users = user.add_subparsers(required=True, metavar="ACTION")
     add = users.add_parser("add", help="create an account (asks for the password)")
     add.add_argument("name")
-    add.add_argument("--role", choices=ROLES, default="admin")
+    add.add_argument("--role", choices=ROLES, default=None)
+    add.add_argument(
+        "--site",
+        action="append",
+        default=[],
+        help="hanport server: a site this user sees (repeat for more; makes a viewer by default)",
+    )
     add.add_argument("--password-stdin", action="store_true", help="read it from standard input")
     add.set_defaults(handler=_user_add)
     password = users.add_parser("password", help="set a new password (signs the user out)")
@@ -57,6 +64,9 @@ def add_account_commands(commands: Commands) -> None:
     for parser in (add, password, remove, create, revoke, *_leaves(users, tokens)):
         parser.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
         parser.add_argument("--database", help="SQLite file (default: the configured one)")
+        parser.add_argument(
+            "--server", action="store_true", help="the accounts of hanport server ([server])"
+        )
 
 
 def _leaves(*groups: Commands) -> list[argparse.ArgumentParser]:
@@ -68,9 +78,10 @@ def _accounts(args: argparse.Namespace) -> Iterator[Accounts]:
     settings = load_settings(
         Path(args.config) if args.config else None, overrides={"database": args.database}
     )
-    accounts = Accounts(
-        local_file(settings.database or "hanport.db"), settings.get(WEB).session_days
-    )
+    database = settings.database or "hanport.db"
+    if args.server:
+        database = args.database or settings.get(SERVER).database
+    accounts = Accounts(local_file(database), settings.get(WEB).session_days)
     try:
         yield accounts
     finally:
@@ -98,7 +109,8 @@ def _user_add(args: argparse.Namespace, language: str) -> int:
     with _accounts(args) as accounts:
         if any(user.name == args.name.strip() for user in accounts.users()):
             raise AccountError("accounts.user_exists", name=args.name.strip())
-        user = accounts.add_user(args.name, _password(args, language), args.role)
+        role = args.role or ("viewer" if args.site else "admin")
+        user = accounts.add_user(args.name, _password(args, language), role, args.site)
     print(text("accounts.user_added", language, name=user.name, role=user.role))
     return 0
 
@@ -125,8 +137,13 @@ def _user_list(args: argparse.Namespace, language: str) -> int:
     if not users:
         print(text("accounts.none", language))
         return 0
-    header = (text("accounts.column_user", language), text("accounts.column_role", language))
-    _table(header, [(user.name, user.role) for user in users])
+    header = [text("accounts.column_user", language), text("accounts.column_role", language)]
+    rows = [[user.name, user.role] for user in users]
+    if any(user.sites for user in users):
+        header.append(text("accounts.column_sites", language))
+        for row, user in zip(rows, users, strict=True):
+            row.append(",".join(user.sites))
+    _table(header, rows)
     return 0
 
 

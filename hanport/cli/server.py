@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hanport.i18n import text
+
+if TYPE_CHECKING:
+    from hanport.settings.loader import Settings
 
 __all__ = ["add_server_commands"]
 
@@ -21,8 +25,10 @@ def add_server_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     server = commands.add_parser("server", help="many gateways' readings from NATS into a store")
     _common(server)
     server.add_argument("--workers", help="ingest worker processes (default 2)")
-    server.add_argument("--listen", help="address of /healthz and /metrics (default 127.0.0.1)")
-    server.add_argument("--port", help="port of /healthz and /metrics (default 8090)")
+    server.add_argument(
+        "--listen", help="address of the app, /healthz and /metrics (default 127.0.0.1)"
+    )
+    server.add_argument("--port", help="port of the app, /healthz and /metrics (default 8090)")
     server.set_defaults(handler=_serve)
     actions = server.add_subparsers(metavar="ACTION")
     stats = actions.add_parser("stats", help="readings per site and meter, ingest lag")
@@ -34,8 +40,14 @@ def add_server_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 def _settings(args: argparse.Namespace) -> object:
     from dataclasses import replace
 
-    from hanport.plugins import load_settings
     from hanport.server.settings import SERVER
+
+    loaded = _loaded(args)
+    return replace(loaded.get(SERVER), zone=loaded.timezone)
+
+
+def _loaded(args: argparse.Namespace) -> Settings:
+    from hanport.plugins import load_settings
 
     overrides = {
         "server.database": args.database,
@@ -44,20 +56,22 @@ def _settings(args: argparse.Namespace) -> object:
         "server.listen": getattr(args, "listen", None),
         "server.port": getattr(args, "port", None),
     }
-    loaded = load_settings(Path(args.config) if args.config else None, overrides=overrides)
-    return replace(loaded.get(SERVER), zone=loaded.timezone)
+    return load_settings(Path(args.config) if args.config else None, overrides=overrides)
 
 
 def _serve(args: argparse.Namespace, language: str) -> int:
     from hanport.server.run import serve
     from hanport.server.settings import ServerSettings
+    from hanport.web.app import create_app
+    from hanport.web.tenant import tenant_context
 
     settings = _settings(args)
     assert isinstance(settings, ServerSettings)
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    return serve(settings)
+    web = create_app(tenant_context(_loaded(args), settings.database))
+    return serve(settings, web)
 
 
 def _stats(args: argparse.Namespace, language: str) -> int:

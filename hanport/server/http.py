@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp
 
 if TYPE_CHECKING:
     from hanport.server.run import Server
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 __all__ = ["make_app"]
 
 
-def make_app(server: Server) -> Starlette:
+def make_app(server: Server, web: ASGIApp | None = None) -> Starlette:
+    """/healthz and /metrics, and the app and its API (`web`, hanport.web.tenant) beside them."""
+
     async def healthz(request: Request) -> Response:
         pids = server.workers.pids
         client = server.client
@@ -35,4 +38,7 @@ def make_app(server: Server) -> Starlette:
             server.metrics.prometheus(), media_type="text/plain; version=0.0.4"
         )
 
-    return Starlette(routes=[Route("/healthz", healthz), Route("/metrics", metrics)])
+    routes: list[Route | Mount] = [Route("/healthz", healthz), Route("/metrics", metrics)]
+    if web is not None:
+        routes.append(Mount("/", app=web))
+    return Starlette(routes=routes)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from starlette.types import ASGIApp
 
 from hanport.i18n import text
 from hanport.server.connect import ServerError, connect
@@ -37,8 +38,10 @@ STUCK_ACK_WAITS = 5
 
 
 class Server:
-    def __init__(self, settings: ServerSettings) -> None:
+    def __init__(self, settings: ServerSettings, web: ASGIApp | None = None) -> None:
         self.settings = settings
+        self.web = web
+        """The app and its API, served beside /healthz and /metrics."""
         self.metrics = Metrics()
         self.watermarks = Watermarks()
         self.workers = Workers(settings, self.metrics)
@@ -127,11 +130,12 @@ class Server:
         import uvicorn
 
         config = uvicorn.Config(
-            make_app(self),
+            make_app(self, self.web),
             host=self.settings.listen,
             port=self.settings.port,
             log_level="warning",
             lifespan="off",
+            timeout_graceful_shutdown=2,  # the app's live streams would hold a stop
         )
         await _quiet_server()(config).serve()
 
@@ -149,12 +153,12 @@ def _quiet_server() -> type:
     return Quiet
 
 
-def serve(settings: ServerSettings) -> int:
+def serve(settings: ServerSettings, web: ASGIApp | None = None) -> int:
     """Run until SIGTERM or Ctrl-C."""
     import signal
 
     async def main() -> None:
-        server = Server(settings)
+        server = Server(settings, web)
         task = asyncio.create_task(server.run())
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

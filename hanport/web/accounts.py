@@ -9,10 +9,11 @@ transaction; the app calls the slow ones (password checks) from a worker thread.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +45,17 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS devices (
     hash BLOB PRIMARY KEY, user INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     expires INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS user_sites (
+    user INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    site TEXT NOT NULL, PRIMARY KEY (user, site)) WITHOUT ROWID;
 """
-ROLES = ("admin", "viewer")
+ROLES = ("admin", "viewer", "operator")
+"""`operator` is for `hanport server`: an admin who sees every site (hanport.web.scope)."""
 MIN_PASSWORD = 10
 _TOKEN_PREFIX = "hp_"
 DEVICE_DAYS = 365
 _DEVICES_PER_USER = 20
+_SITE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class AccountError(HanError):
@@ -61,10 +67,12 @@ class User:
     id: int
     name: str
     role: str
+    sites: tuple[str, ...] = ()
+    """The sites a user of `hanport server` sees (an operator sees all of them)."""
 
     @property
     def admin(self) -> bool:
-        return self.role == "admin"
+        return self.role in ("admin", "operator")
 
 
 @dataclass(frozen=True)
@@ -104,12 +112,20 @@ class Accounts:
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM users").fetchone()[0])
 
-    def add_user(self, name: str, password: str, role: str = "admin") -> User:
+    def add_user(
+        self, name: str, password: str, role: str = "admin", sites: Sequence[str] = ()
+    ) -> User:
         name = name.strip()
         if not 1 <= len(name) <= 64 or any(c.isspace() for c in name):
             raise AccountError("accounts.name_invalid")
         if role not in ROLES:
             raise AccountError("accounts.role_invalid", roles=", ".join(ROLES))
+        sites = tuple(sorted(set(sites)))
+        if sites and role != "viewer":
+            raise AccountError("accounts.sites_for_role")
+        for site in sites:
+            if not _SITE.fullmatch(site):
+                raise AccountError("accounts.site_invalid", site=site)
         _check_password(password)
         try:
             cursor = self._db.execute(
@@ -118,7 +134,17 @@ class Accounts:
             )
         except sqlite3.IntegrityError:
             raise AccountError("accounts.user_taken", name=name) from None
-        return User(int(cursor.lastrowid or 0), name, role)
+        user_id = int(cursor.lastrowid or 0)
+        self._db.executemany(
+            "INSERT INTO user_sites VALUES (?, ?)", [(user_id, site) for site in sites]
+        )
+        return User(user_id, name, role, sites)
+
+    def _user(self, user_id: int, name: str, role: str) -> User:
+        rows = self._db.execute(
+            "SELECT site FROM user_sites WHERE user = ? ORDER BY site", (user_id,)
+        )
+        return User(user_id, name, role, tuple(site for (site,) in rows))
 
     def set_password(self, name: str, password: str) -> None:
         _check_password(password)
@@ -137,7 +163,7 @@ class Accounts:
 
     def users(self) -> list[User]:
         rows = self._db.execute("SELECT id, name, role FROM users ORDER BY name")
-        return [User(*row) for row in rows]
+        return [self._user(*row) for row in rows.fetchall()]
 
     def check_password(self, name: str, password: str) -> User | None:
         row = self._db.execute(
@@ -152,7 +178,7 @@ class Accounts:
             self._db.execute(
                 "UPDATE users SET password = ? WHERE id = ?", (hash_password(password), row[0])
             )
-        return User(*row[:3])
+        return self._user(*row[:3])
 
     # trusted devices: browsers that signed in before (see hanport.web.limits)
 
@@ -213,7 +239,7 @@ class Accounts:
             self._db.execute(
                 "UPDATE sessions SET expires = ? WHERE hash = ?", (expires, _digest(secret))
             )
-        return Session(User(*row[:3]), row[3], expires)
+        return Session(self._user(*row[:3]), row[3], expires)
 
     def close_session(self, secret: str) -> None:
         self._db.execute("DELETE FROM sessions WHERE hash = ?", (_digest(secret),))
@@ -245,7 +271,7 @@ class Accounts:
         now = int(self._clock())
         if row[4] is None or now - row[4] >= 60:
             self._db.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (now, row[3]))
-        return User(*row[:3])
+        return self._user(*row[:3])
 
     def tokens(self, user: User | None = None) -> list[Token]:
         """The tokens of `user`, or of everyone."""

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from hanport.web.accounts import DEVICE_DAYS, Accounts, Session, User
 from hanport.web.errors import ApiError
+from hanport.web.scope import SCOPE, scope_of
 
 __all__ = [
     "COOKIE",
@@ -53,6 +54,7 @@ def caller(request: Request, accounts: Accounts, admin: bool = False) -> Caller:
             raise ApiError(403, "web.csrf")
     if admin and not found.user.admin:
         raise ApiError(403, "web.admin_only")
+    SCOPE.set(scope_of(found.user.role, found.user.sites))
     return found
 
 

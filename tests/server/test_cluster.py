@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hanport_server import (
@@ -220,3 +221,43 @@ def test_a_real_gateway_killed_with_sigkill_loses_nothing(
     assert len(kept) >= 120
     assert kept <= set(stored) | waiting
     assert len(stored) == len(set(stored))
+
+
+def test_the_app_beside_ingest_shows_a_site_user_only_their_site(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path
+) -> None:
+    import json
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    for site in ("home-t1", "home-t2"):
+        gateway = Gateway(tmp_path / f"{site}.db", cluster.nodes[0].mqtt_url, site)
+        try:
+            gateway.send(meter_readings(5))
+            wait_until(lambda s=site: len(server.stored_times(s, "LGF5E360-1")) == 5, 60, site)
+        finally:
+            gateway.stop()
+    accounts = ["--server", "--database", str(server.database)]
+    hanport = [sys.executable, "-m", "hanport", "--lang", "en"]
+    add = [*hanport, "user", "add", "tess", "--site", "home-t1", "--password-stdin", *accounts]
+    subprocess.run(add, input=b"correct horse battery", check=True, capture_output=True)
+    made = [*hanport, "token", "create", "tests", "--user", "tess", *accounts]
+    secret = subprocess.run(made, check=True, capture_output=True, text=True).stdout.split()[-1]
+
+    def get(path: str) -> tuple[int, Any]:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.port}{path}")
+        request.add_header("Authorization", f"Bearer {secret}")
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    status, meters = get("/api/v1/meters")
+    assert status == 200
+    assert [m["id"] for m in meters["meters"]] == ["home-t1/LGF5E360-1"]
+    status, refused = get("/api/v1/readings/latest?meter=home-t2/LGF5E360-1")
+    assert (status, refused["code"]) == (404, "web.no_such_meter")
+    assert server.health()[0] == 200
