@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hanport.costs.aggregate import MONEY_FIELDS
 from hanport.web.openapi_costs_et import COST_ESTONIAN
 from hanport.web.openapi_parts import ERROR as _ERROR
 from hanport.web.openapi_parts import TIME as _TIME
@@ -15,21 +16,6 @@ __all__ = ["COST_ESTONIAN", "COST_TAG", "cost_paths"]
 
 _DECIMAL = {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}
 _NULLABLE_DECIMAL = {"type": ["string", "null"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}
-_MONEY = (
-    "energy_eur",
-    "margin_eur",
-    "balancing_eur",
-    "network_eur",
-    "renewable_eur",
-    "excise_eur",
-    "supply_security_eur",
-    "network_monthly_eur",
-    "capacity_eur",
-    "seller_monthly_eur",
-    "vat_eur",
-    "total_eur",
-    "export_eur",
-)
 COST_TAG = {"name": "costs", "description": "Day-ahead prices, what the energy cost, the plan"}
 
 
@@ -77,7 +63,7 @@ def cost_paths() -> dict[str, Any]:
             "end": _TIME,
             "import_kwh": _DECIMAL,
             "export_kwh": _DECIMAL,
-            **dict.fromkeys(_MONEY, _NULLABLE_DECIMAL),
+            **dict.fromkeys(MONEY_FIELDS, _NULLABLE_DECIMAL),
             "slots": {"type": "integer"},
             "gap_slots": {"type": "integer"},
             "unpriced_slots": {"type": "integer"},
