@@ -23,7 +23,7 @@ from hanport.ev.controller import Event
 from hanport.ev.publishing import components, reading_messages, state_messages
 from hanport.ev.records import LimitWriter
 from hanport.ev.settings import EV
-from hanport.ev.wording import say
+from hanport.ev.wording import logs_in, say
 from hanport.model import Reading
 from hanport.mqtt.payloads import Message
 from hanport.mqtt.publisher import MqttPublisher
@@ -70,6 +70,7 @@ class EvSink:
 
     async def run(self, readings: Subscription, view: RuntimeView) -> None:
         self._view = view
+        logs_in(readings.language)
         view.offer(self.control)
         store = await asyncio.to_thread(open_store, self.database, self.zone, upgrade=False)
         self.writer.store = store if isinstance(store, RecordStore) else None

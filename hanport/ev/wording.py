@@ -8,18 +8,29 @@ Codes are `ev.reason.<code>` for the reasons behind a limit (`hanport.ev.model.R
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
 
 from hanport.ev.model import Reason
 from hanport.i18n.catalogue import render
 
-__all__ = ["reason_text", "say"]
+__all__ = ["logs_in", "reason_text", "say"]
+
+_LOG_LANGUAGE: ContextVar[str] = ContextVar("ev_log_language", default="en")
 
 
-def say(code: str, language: str = "en", **params: object) -> str:
-    """The sentence `code` (a code of `[ev]`) in `language` (English for any other)."""
-    return render(code, {name: _plain(value) for name, value in params.items()}, language)
+def logs_in(language: str) -> None:
+    """What the EV control says without a language of its own is in `language` from here on, in
+    this task and every task it starts (the OCPP central system, the go-e pollers)."""
+    _LOG_LANGUAGE.set(language)
+
+
+def say(code: str, language: str | None = None, **params: object) -> str:
+    """The sentence `code` (a code of `[ev]`) in `language` (English for any other), by default
+    the language the log is in (`logs_in`)."""
+    chosen = language or _LOG_LANGUAGE.get()
+    return render(code, {name: _plain(value) for name, value in params.items()}, chosen)
 
 
 def reason_text(reason: Reason, language: str = "en") -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import string
 from decimal import Decimal
 from pathlib import Path
 
 from hanport.ev.model import Reason
-from hanport.ev.wording import reason_text, say
+from hanport.ev.wording import logs_in, reason_text, say
 from hanport.i18n.catalogue import LANGUAGES, catalogue
 
 SOURCE = Path(__file__).parents[2] / "hanport" / "ev"
@@ -44,3 +45,20 @@ def test_moments_are_shown_as_local_hours_and_minutes() -> None:
     reason = Reason("cheap_slot", {"until": "2026-01-16T07:00:00+02:00"})
     assert reason_text(reason) == "In a cheap slot until 07:00."
     assert reason_text(reason, "et") == "Odavas ajavahemikus kuni 07:00."
+
+
+def test_the_log_speaks_the_language_it_was_given_in_every_task_started_after() -> None:
+    async def child() -> str:
+        return say("ev.event.charger_lost", charger="wb")
+
+    async def run() -> tuple[str, str, str]:
+        before = say("ev.event.charger_lost", charger="wb")
+        logs_in("et")
+        inherited = await asyncio.create_task(child())
+        return before, inherited, say("ev.event.charger_lost", "en", charger="wb")
+
+    before, inherited, explicit = asyncio.run(run())
+    assert before.startswith("Charger wb disconnected")
+    assert inherited.startswith("Laadija wb ühendus katkes")
+    assert explicit == before
+    assert say("ev.event.charger_lost", charger="wb") == before  # another context: English
