@@ -162,7 +162,7 @@ class EvControl:
     def _event(self, event: Event) -> None:
         key, params = event
         level = logging.WARNING if key == "event.went_stale" else logging.INFO
-        log.log(level, say(f"ev.{key}", **params))
+        log.log(level, say(f"ev.{key}", None, **params))
         if self._on_event is not None:
             self._on_event(event)
 
