@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +43,11 @@ class ServerProcess:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=3) as r:
             return str(r.read().decode())
 
+    def state(self) -> str:
+        """/metrics and the log's last lines, for a failing test's message."""
+        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        return self.metrics() + "\n--- server log ---\n" + "\n".join(lines)
+
     def wait_healthy(self, deadline_s: float = 60.0) -> dict[str, object]:
         end = time.monotonic() + deadline_s
         while True:
@@ -69,11 +74,13 @@ class ServerProcess:
             store.close()
 
 
-def wait_until(check: object, deadline_s: float, what: str) -> None:
+def wait_until(check: object, deadline_s: float, what: str | Callable[[], str]) -> None:
+    """Until `check()` holds; else fail with `what` (a callable is asked only then, so that it
+    tells the state at the deadline)."""
     assert callable(check)
     end = time.monotonic() + deadline_s
     while not check():
-        assert time.monotonic() < end, what
+        assert time.monotonic() < end, what() if callable(what) else what
         time.sleep(0.25)
 
 

@@ -86,6 +86,18 @@ class Gateway:
         link = self.sink.link
         return -1 if link is None else len(link.outbox)
 
+    def state(self) -> str:
+        """Where the gateway's link stands, for a failing test's message."""
+        link = self.sink.link
+        if link is None:
+            return "gateway: no link"
+        box = link.outbox
+        return (
+            f"gateway: outbox {len(box)} ({box.first_number}..{box.next_number}), "
+            f"published {box.published}, confirmed {link.confirmed}, "
+            f"acks received {link.acks_received}"
+        )
+
     def stop(self) -> None:
         """Like a power cut for this process's part: cancelled where it stands."""
         if self._task is not None:

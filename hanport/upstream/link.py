@@ -36,6 +36,7 @@ class Link:
         self.lock = lock
         self.more = asyncio.Event()
         self.confirmed = 0
+        self.acks_received = 0
         self._sent = 0
         self._progress_at = time.monotonic()
         self._bad_ack = False
@@ -73,6 +74,7 @@ class Link:
                     self._bad_ack = True
                     log.warning("%s", error)
                 continue
+            self.acks_received += 1
             async with self.lock:
                 gone = await asyncio.to_thread(self.outbox.confirm, watermarks)
             if gone or not len(self.outbox):

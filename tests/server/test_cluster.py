@@ -22,6 +22,10 @@ from nats_cluster import (
 from upstream_gateway import Gateway, meter_readings
 
 
+def emptied(gateway: Gateway, server: ServerProcess) -> str:
+    return f"the outbox empties: {gateway.state()}\n{server.state()}"
+
+
 def test_every_reading_is_stored_once_and_the_outbox_empties(
     cluster: Cluster, server: ServerProcess, tmp_path: Path
 ) -> None:
@@ -52,7 +56,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(
             os.kill(int(pid), signal.SIGKILL)
         assert len(server.stored_times("home-b", "LGF5E360-1")) < len(wanted), "killed too late"
         wait_until(lambda: server.stored_times("home-b", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 120, f"outbox emptied: {server.metrics()}")
+        wait_until(lambda: gateway.outbox_size() == 0, 120, lambda: emptied(gateway, server))
         restarted = server.wait_healthy()["workers"]
         assert isinstance(restarted, dict)
         assert set(restarted.values()).isdisjoint(victims.values())
@@ -75,7 +79,7 @@ def test_a_nats_node_killed_and_restarted_loses_nothing(
         gateway.send(sent[400:])
         wanted = sorted(r.meter_time for r in sent if r.meter_time)
         wait_until(lambda: server.stored_times("home-c", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 120, f"outbox emptied: {server.metrics()}")
+        wait_until(lambda: gateway.outbox_size() == 0, 120, lambda: emptied(gateway, server))
     finally:
         gateway.stop()
 
@@ -96,7 +100,7 @@ def test_the_gateway_s_own_node_dies_and_it_moves_on(
         gateway.send(sent[300:])
         wanted = sorted(r.meter_time for r in sent if r.meter_time)
         wait_until(lambda: server.stored_times("home-d", "LGF5E360-1") == wanted, 120, "stored")
-        wait_until(lambda: gateway.outbox_size() == 0, 120, f"outbox emptied: {server.metrics()}")
+        wait_until(lambda: gateway.outbox_size() == 0, 120, lambda: emptied(gateway, server))
     finally:
         gateway.stop()
 
