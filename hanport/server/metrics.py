@@ -22,6 +22,7 @@ class Metrics:
     worker_restarts: int = 0
     worker_cpu_s: dict[int, float] = field(default_factory=dict)
     acks_published: int = 0
+    silent_sites: list[str] = field(default_factory=list)
 
     def took(self, worker: int, count: int, lags_ms: list[int]) -> None:
         self.committed[worker] = self.committed.get(worker, 0) + count
@@ -74,5 +75,9 @@ class Metrics:
             ),
             "# TYPE hanport_server_acks_published_total counter",
             f"hanport_server_acks_published_total {self.acks_published}",
+            "# TYPE hanport_server_sites_silent gauge",
+            f"hanport_server_sites_silent {len(self.silent_sites)}",
+            "# TYPE hanport_server_site_silent gauge",
+            *(f'hanport_server_site_silent{{site="{site}"}} 1' for site in self.silent_sites),
         ]
         return "\n".join(lines) + "\n"

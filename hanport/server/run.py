@@ -21,12 +21,14 @@ from starlette.types import ASGIApp
 from hanport.i18n import text
 from hanport.server.connect import ServerError, connect
 from hanport.server.http import make_app
-from hanport.server.ingest import parse_report
+from hanport.server.ingest import parse_report, site_meter
 from hanport.server.metrics import Metrics
 from hanport.server.settings import ServerSettings
+from hanport.server.silence import Silence
 from hanport.server.stream import COMMITTED, ensure_consumer, ensure_stream
 from hanport.server.watermarks import Watermarks
 from hanport.server.workers import Workers
+from hanport.store import open_store
 from hanport.upstream.wire import ack_payload
 
 __all__ = ["Server", "ServerError", "serve"]
@@ -35,6 +37,7 @@ log = logging.getLogger("hanport.server")
 TICK_S = 0.5
 REPEAT_S = 30.0
 STUCK_ACK_WAITS = 5
+SITES_PER_LINE = 10
 
 
 class Server:
@@ -44,6 +47,7 @@ class Server:
         """The app and its API, served beside /healthz and /metrics."""
         self.metrics = Metrics()
         self.watermarks = Watermarks()
+        self.silence = Silence(settings.silent_min * 60)
         self.workers = Workers(settings, self.metrics)
         self.client: Client | None = None
         self.ready = False
@@ -62,6 +66,7 @@ class Server:
             raise ServerError("server.stream_failed", urls=urls, error=str(error)) from None
         log.info("%s", text("server.stream_ready", "en", stream=self.settings.stream))
         await client.subscribe(COMMITTED, cb=self._report)
+        self.silence.known(await asyncio.to_thread(_stored_sites, self.settings), time.time())
         self.ready = True
         try:
             async with asyncio.TaskGroup() as group:
@@ -79,6 +84,9 @@ class Server:
             return
         self.watermarks.reported(committed)
         self.metrics.took(worker, len(committed), lags)
+        now = time.time()
+        for site in {c.site for c in committed}:
+            self.silence.heard(site, now)
 
     async def _acks(self, js: nats.js.JetStreamContext) -> None:
         assert self.client is not None
@@ -95,6 +103,7 @@ class Server:
             self.metrics.ack_pending = info.num_ack_pending or 0
             self.metrics.ack_floor = floor
             self.workers.sample_cpu()
+            self._tell_silence()
             moved = self.watermarks.advance(floor)
             if time.monotonic() - repeated >= REPEAT_S:
                 moved = set(self.watermarks.sites)
@@ -104,6 +113,13 @@ class Server:
                 with contextlib.suppress(nats.errors.Error):
                     await self.client.publish(f"hanport.v1.{site}.ack", payload)
                     self.metrics.acks_published += 1
+
+    def _tell_silence(self) -> None:
+        changes = self.silence.check(time.time())
+        minutes = self.settings.silent_min
+        _tell(changes.silent, "server.site_silent", "server.sites_silent", logging.WARNING, minutes)
+        _tell(changes.back, "server.site_back", "server.sites_back", logging.INFO, minutes)
+        self.metrics.silent_sites = sorted(self.silence.silent)
 
     async def _unstick(self, floor: int, ack_pending: int) -> None:
         """An ack floor that has not moved for `STUCK_ACK_WAITS` ack waits while readings are
@@ -138,6 +154,36 @@ class Server:
             timeout_graceful_shutdown=2,  # the app's live streams would hold a stop
         )
         await _quiet_server()(config).serve()
+
+
+def _tell(sites: list[str], one: str, many: str, level: int, minutes: int) -> None:
+    """One line per site, or one line for them all when many change at once (a cut network)."""
+    if len(sites) <= SITES_PER_LINE:
+        for site in sites:
+            log.log(level, "%s", text(one, "en", site=site, minutes=minutes))
+    else:
+        named = ", ".join(sites[:SITES_PER_LINE]) + ", …"
+        log.log(level, "%s", text(many, "en", count=len(sites), minutes=minutes, sites=named))
+
+
+def _stored_sites(settings: ServerSettings) -> set[str]:
+    """The sites the store holds readings of (none if it cannot be read now: the workers say
+    why), so that a site silent since before the server started is told too."""
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    if "://" not in settings.database and not Path(settings.database).exists():
+        return set()
+    try:
+        store = open_store(settings.database, ZoneInfo(settings.zone), upgrade=False)
+    except Exception:  # any driver's failure; the workers report the database's state
+        return set()
+    try:
+        return {site_meter(info.id)[0] for info in store.meters() if "/" in info.id}
+    except Exception:
+        return set()
+    finally:
+        store.close()
 
 
 def _quiet_server() -> type:

@@ -12,6 +12,7 @@ listen = "127.0.0.1"   # HANPORT_SERVER_LISTEN (--listen): /healthz and /metrics
 port = 8090            # HANPORT_SERVER_PORT (--port)
 stream = "HANPORT"     # HANPORT_SERVER_STREAM: the JetStream stream's name
 consumer = "ingest"    # HANPORT_SERVER_CONSUMER: the durable consumer's name
+silent_min = 10        # HANPORT_SERVER_SILENT_MIN: a site without a reading this long is silent
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ KEYS = (
     "port",
     "stream",
     "consumer",
+    "silent_min",
 )
 
 
@@ -51,6 +53,7 @@ class ServerSettings:
     port: int = 8090
     stream: str = "HANPORT"
     consumer: str = "ingest"
+    silent_min: int = 10
     zone: str = "Europe/Tallinn"
     """The store's clock (the settings' `timezone`), not a key of [server]."""
 
@@ -89,6 +92,7 @@ def server_settings(raw: Raw) -> ServerSettings:
         port=whole(raw.get("port"), 8090, 0, 65535, "server.what_port"),
         stream=_name(raw.get("stream"), "HANPORT"),
         consumer=_name(raw.get("consumer"), "ingest"),
+        silent_min=whole(raw.get("silent_min"), 10, 1, 10_080, "server.what_silent"),
     )
 
 
