@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -59,6 +60,7 @@ class Broker:
     directory: Path
     password_file: Path | None = None
     tls: Tls | None = None
+    acl_file: Path | None = None
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -83,6 +85,11 @@ class Broker:
                 raise RuntimeError((self.directory / "mosquitto.log").read_text())
             time.sleep(0.02)
 
+    def reload(self) -> None:
+        """Read the ACL file again (SIGHUP), without a restart."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGHUP)
+
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
@@ -94,6 +101,8 @@ class Broker:
             lines += ["allow_anonymous false", f"password_file {self.password_file}"]
         else:
             lines.append("allow_anonymous true")
+        if self.acl_file is not None:
+            lines.append(f"acl_file {self.acl_file}")
         if self.tls is not None:
             lines += [
                 f"cafile {self.tls.ca_file}",

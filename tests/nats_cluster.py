@@ -7,8 +7,10 @@ brings the node back with its JetStream files and its ports.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nats
 import pytest
 from mqtt_broker import free_port
 
@@ -143,3 +146,66 @@ def cluster_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluste
     finally:
         for index in range(3):
             found.kill(index)
+
+
+class SoloNats:
+    """One NATS node (JetStream, MQTT) whose clients without credentials are a user that may
+    not subscribe to `deny`; `allow_everything()` lifts that by a configuration reload."""
+
+    def __init__(self, directory: Path, deny: str) -> None:
+        self.node = Node("solo", directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self._write(deny)
+        with (directory / "nats.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [nats_server(), "-c", str(directory / "nats.conf")], stdout=log, stderr=log
+            )
+        end = time.monotonic() + 30
+        while not _healthy(self.node):
+            assert self.process.poll() is None, self.log()
+            assert time.monotonic() < end, self.log()
+            time.sleep(0.2)
+
+    @property
+    def mqtt_url(self) -> str:
+        return self.node.mqtt_url
+
+    def log(self) -> str:
+        return (self.node.directory / "nats.log").read_text(encoding="utf-8")
+
+    def _write(self, deny: str | None) -> None:
+        node = self.node
+        rule = f'permissions: {{ subscribe: {{ deny: ["{deny}"] }} }}' if deny else ""
+        (node.directory / "nats.conf").write_text(
+            f"server_name: {node.name}\n"
+            f"listen: 127.0.0.1:{node.client_port}\n"
+            f"http: 127.0.0.1:{node.http_port}\n"
+            f'jetstream {{ store_dir: "{node.directory / "js"}" }}\n'
+            f"mqtt {{ listen: 127.0.0.1:{node.mqtt_port} }}\n"
+            "accounts { A { jetstream: enabled, users: [\n"
+            f"  {{ user: gw, password: gw, {rule} }}\n"
+            "  { user: ops, password: ops }\n"
+            "] } }\n"
+            "no_auth_user: gw\n",
+            encoding="utf-8",
+        )
+
+    def allow_everything(self) -> None:
+        self._write(None)
+        self.process.send_signal(signal.SIGHUP)
+
+    def publish(self, subject: str, payload: bytes) -> None:
+        """Publish on core NATS, as `hanport server` does."""
+
+        async def send() -> None:
+            client = await nats.connect(f"nats://ops:ops@127.0.0.1:{self.node.client_port}")
+            await client.publish(subject, payload)
+            await client.flush()
+            await client.close()
+
+        asyncio.run(send())
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)

@@ -6,12 +6,13 @@ import logging
 import ssl
 
 import aiomqtt
+from paho.mqtt.reasoncodes import ReasonCode
 
 from hanport.mqtt.payloads import availability_topic
-from hanport.mqtt.problems import SetupProblem
+from hanport.mqtt.problems import MqttProblem, SetupProblem
 from hanport.mqtt.settings import MqttSettings
 
-__all__ = ["OFFLINE", "ONLINE", "make_client", "tls_context"]
+__all__ = ["OFFLINE", "ONLINE", "make_client", "subscribe", "tls_context"]
 
 ONLINE, OFFLINE = "online", "offline"
 KEEPALIVE_S = 30
@@ -59,3 +60,16 @@ def tls_context(settings: MqttSettings) -> ssl.SSLContext:
         detail = getattr(error, "reason", None) or error.strerror or str(error)
         raise SetupProblem("mqtt.tls_files", detail=str(detail)) from None
     return context
+
+
+async def subscribe(client: aiomqtt.Client, topic: str, qos: int, url: str) -> None:
+    """Subscribe, or raise `MqttProblem` when the broker refuses it in its SUBACK (0x80: an ACL,
+    or a NATS node whose JetStream could not keep the subscription while a peer died), which
+    aiomqtt returns as a reason code instead of raising: the caller connects again and retries."""
+    granted = await client.subscribe(topic, qos=qos)
+    if any(_failed(code) for code in granted):
+        raise MqttProblem("mqtt.subscribe_refused", url=url, topic=topic)
+
+
+def _failed(code: int | ReasonCode) -> bool:
+    return (code.value if isinstance(code, ReasonCode) else code) >= 0x80

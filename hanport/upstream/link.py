@@ -16,8 +16,8 @@ import aiomqtt
 
 from hanport.backoff import Backoff
 from hanport.i18n import text
-from hanport.mqtt.connection import make_client
-from hanport.mqtt.problems import ProblemLog, SetupProblem, explain
+from hanport.mqtt.connection import make_client, subscribe
+from hanport.mqtt.problems import MqttProblem, ProblemLog, explain
 from hanport.upstream.outbox import Entry, Outbox
 from hanport.upstream.settings import UpstreamSettings
 from hanport.upstream.wire import WireError, ack_topic, parse_ack, reading_topic
@@ -54,13 +54,14 @@ class Link:
             try:
                 async with make_client(self.settings.broker, will=False) as client:
                     connected = True
+                    topic = ack_topic(self.settings.site)
+                    await subscribe(client, topic, 1, self.settings.broker.safe_url)
                     problems.connected(self.settings.broker)
                     backoff.reset()
-                    await client.subscribe(ack_topic(self.settings.site), qos=1)
                     async with asyncio.TaskGroup() as group:
                         group.create_task(self._acks(client))
                         group.create_task(self._send(client))
-            except* (aiomqtt.MqttError, OSError, SetupProblem) as errors:
+            except* (aiomqtt.MqttError, OSError, MqttProblem) as errors:
                 error = errors.exceptions[0]
                 problems.report(explain(error, self.settings.broker, connected, setting))
             await asyncio.sleep(backoff.next())

@@ -3,11 +3,15 @@ PUBACK is not proof: only the server's watermark empties the outbox."""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from mqtt_broker import Broker, Subscriber
+from nats_cluster import SoloNats
 from upstream_gateway import START, Gateway, meter_readings
 
 from hanport.upstream.wire import ack_payload, parse_reading
@@ -76,3 +80,37 @@ def test_the_gateway_logs_in(auth_broker: Broker, tmp_path: Path) -> None:
     finally:
         gateway.stop()
         watcher.close()
+
+
+def test_a_refused_subscription_is_one_sentence_and_tried_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """NATS' MQTT listener refuses a subscription its permissions deny in the SUBACK (0x80)
+    instead of closing: a gateway that took that for a subscription would never hear a
+    watermark, and its outbox would never empty. It says so once and tries again."""
+    node = SoloNats(tmp_path / "nats", deny="hanport.v1.home-r.ack")
+    caplog.set_level(logging.INFO, "hanport.upstream")
+    gateway = None
+    try:
+        gateway = Gateway(tmp_path / "gw.db", node.mqtt_url, "home-r")
+        gateway.send(meter_readings(3))
+        refused = "refused the subscription to hanport/v1/home-r/ack"
+        _wait(lambda: any(refused in m for m in caplog.messages), 30)
+        time.sleep(3)  # tried again meanwhile, not said again
+        assert sum(refused in m for m in caplog.messages) == 1
+        assert gateway.outbox_size() == 3
+        node.allow_everything()
+        ack = ack_payload({"LGF5E360-1": START + timedelta(days=1)})
+        _wait(lambda: node.publish("hanport.v1.home-r.ack", ack) or gateway.outbox_size() == 0, 90)
+        assert sum(refused in m for m in caplog.messages) == 1
+    finally:
+        if gateway is not None:
+            gateway.stop()
+        node.stop()
+
+
+def _wait(check: Callable[[], bool], deadline_s: float) -> None:
+    end = time.monotonic() + deadline_s
+    while not check():
+        assert time.monotonic() < end
+        time.sleep(0.5)
