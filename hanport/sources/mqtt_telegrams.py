@@ -31,7 +31,14 @@ async def mqtt_telegram_stream(source: MqttTelegramSource) -> AsyncIterator[byte
     )
     try:
         async with client:
-            await client.subscribe(source.topic, qos=0)
+            granted = await client.subscribe(source.topic, qos=0)
+            if any(getattr(code, "value", code) >= 0x80 for code in granted):  # SUBACK refused
+                raise SourceError(
+                    "sources.telegram_topic_refused",
+                    host=source.host,
+                    port=source.port,
+                    topic=source.topic,
+                )
             async for message in client.messages:
                 if message.retain:
                     continue

@@ -9,10 +9,12 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from mqtt_broker import Broker, Subscriber, broker_fixture, free_port  # noqa: F401
+from nats_cluster import SoloNats
 
 import hanport
 from hanport.model import Reading
@@ -233,3 +235,15 @@ def test_mqtt_source_broker_down_is_one_sentence() -> None:
         SourceError, match=r"MQTT broker 127\.0\.0\.1:\d+ for the tasmota telegrams failed"
     ):
         asyncio.run(_take(source, 1))
+
+
+def test_mqtt_source_topic_refused_is_one_sentence(tmp_path: Path) -> None:
+    node = SoloNats(tmp_path / "nats", deny="tele.p1.RESULT")
+    try:
+        source = MqttTelegramSource("tasmota", "127.0.0.1", "tele/p1/RESULT", node.node.mqtt_port)
+        with pytest.raises(
+            SourceError, match=r"127\.0\.0\.1:\d+ refused the subscription to tele/p1/RESULT;"
+        ):
+            asyncio.run(asyncio.wait_for(_take(source, 1), 30))
+    finally:
+        node.stop()
