@@ -106,13 +106,14 @@ class ServerProcess:
 
 @dataclass
 class StoredRows:
-    """One meter's rows in a PostgreSQL store: per meter time, how many sealed blocks (closed
-    hours, one block each) hold it and how many pending blocks (the open hour, one per write).
+    """One meter's rows in a PostgreSQL store: per meter time, how often the sealed blocks
+    (closed hours, one block each) hold it and how often the pending blocks (the open hour, one
+    per write).
 
     The store's rule is that a reading stored again replaces the first, so the same reading in a
     pending block a second time (a batch written again after its acknowledgement was lost) is
-    still stored once; two different readings for one meter time, a meter time in two sealed
-    blocks, or a block whose `n` is not what it holds, are not."""
+    still stored once; two different readings for one meter time, a meter time twice in the
+    sealed blocks, or a block whose `n` is not what it holds, are not."""
 
     sealed: Counter[datetime] = field(default_factory=Counter)
     pending: Counter[datetime] = field(default_factory=Counter)
@@ -129,7 +130,9 @@ class StoredRows:
             found.append(f"{missing} meter times missing, {extra} not sent")
         twice = sorted(t for t, n in self.sealed.items() if n > 1)
         if twice:
-            found.append(f"{len(twice)} meter times in more than one sealed block: {twice[:3]}")
+            found.append(
+                f"{len(twice)} meter times more than once in the sealed blocks: {twice[:3]}"
+            )
         if self.differing:
             found.append(f"{len(self.differing)} meter times with different readings")
         if self.miscounted:
