@@ -20,6 +20,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 
+from hanport.errors import HanError
 from hanport.i18n import text
 from hanport.model import Reading
 from hanport.server.connect import connect
@@ -68,7 +69,13 @@ class _Database:
 
 
 def _reason(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
+    """What the driver said: a store's own sentence gives its `error` (the sentence above says
+    the rest; one sentence inside another reads badly), any other error its first line."""
+    if isinstance(error, HanError) and "error" in error.params:
+        said = str(error.params["error"]).strip()
+    else:
+        said = str(error).strip()
+    return said.splitlines()[0][:300] if said else type(error).__name__
 
 
 async def run_worker(settings: ServerSettings, number: int, database: _Database) -> None:

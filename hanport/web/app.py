@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hanport.i18n import text
+from hanport.store.connection import StoreError
 from hanport.web.api import DATA_ROUTES, JsonText
 from hanport.web.api_accounts import ACCOUNT_ROUTES
 from hanport.web.api_alerts import ALERT_ROUTES
@@ -70,6 +72,7 @@ def create_app(context: AppContext) -> ASGIApp:
         exception_handlers={
             HTTPException: _http_error,
             ClientDisconnect: _gone,
+            ConnectionError: _Unavailable(),
             Exception: _server_error,
         },
     )
@@ -99,6 +102,29 @@ async def _http_error(request: Request, error: Exception) -> Response:
 async def _gone(request: Request, error: Exception) -> Response:
     """The client went away (or missed a deadline) before its request arrived: nobody to tell."""
     return Response(status_code=400)
+
+
+class _Unavailable:
+    """A store that cannot be reached (PostgreSQL stopped, a network cut; the store connects again
+    at the next request): 503 with one sentence, and in the log one sentence (no traceback) at
+    most every `SAY_EVERY_S`. Any other `ConnectionError` is an internal error."""
+
+    SAY_EVERY_S = 60.0
+
+    def __init__(self) -> None:
+        self._said = -self.SAY_EVERY_S
+
+    async def __call__(self, request: Request, error: Exception) -> Response:
+        if not isinstance(error, StoreError):
+            return await _server_error(request, error)
+        reason = str(error.params.get("error", error))
+        now = time.monotonic()
+        if now - self._said >= self.SAY_EVERY_S:
+            self._said = now
+            log.warning("%s", text("web.store_unavailable_log", "en", error=reason))
+        sentence = text("web.store_unavailable", request_language(request), error=reason)
+        body = error_body("web.store_unavailable", sentence, {"error": reason})
+        return JsonText(json.dumps(body), status_code=503, headers={"Retry-After": "5"})
 
 
 async def _server_error(request: Request, error: Exception) -> Response:

@@ -45,3 +45,21 @@ def test_a_failing_database_is_said_once_and_opened_again(caplog: pytest.LogCapt
     said = [r.getMessage() for r in caplog.records]
     assert sum("connection refused" in line for line in said) == 1
     assert any("again" in line for line in said)
+
+
+def test_the_outage_sentence_holds_the_driver_s_words_not_the_store_s_sentence(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from hanport.store.postgres.connection import StoreUnavailable
+
+    def opener() -> _Flaky:
+        raise StoreUnavailable(
+            "store.postgresql_unreachable", url="postgresql://db/h", error="connection refused"
+        )
+
+    database = _Database(opener)  # type: ignore[arg-type]
+    with caplog.at_level(logging.INFO, "hanport.server.worker"):
+        assert database.write(meter_readings(1)) is False
+    (said,) = [r.getMessage() for r in caplog.records]
+    assert said.startswith("The database refused the readings (connection refused); they stay")
+    assert "PostgreSQL" not in said

@@ -166,3 +166,39 @@ def test_a_crash_is_a_500_with_a_sentence_in_the_language(web: WebApp) -> None:
     assert answer.status_code == 500
     assert answer.json()["code"] == "web.internal"
     assert answer.json()["error"].startswith("hanportis tekkis sisemine viga")
+
+
+def test_an_unreachable_store_is_a_503_said_once_without_a_traceback(
+    web: WebApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL down under the app (`hanport server`): 503 with a sentence in the language, the
+    log's one sentence at most once a minute; another ConnectionError stays a 500."""
+    import logging
+
+    from hanport.store.postgres.connection import StoreUnavailable
+
+    async def unreachable(request: Request) -> Response:
+        raise StoreUnavailable("store.postgresql_lost", url="postgresql://db/h", error="gone")
+
+    async def other(request: Request) -> Response:
+        raise ConnectionResetError("a socket")
+
+    inner = web.app
+    while not hasattr(inner, "router"):
+        inner = inner.app  # type: ignore[attr-defined]
+    inner.router.routes.append(Route("/api/v1/unreachable", unreachable))
+    inner.router.routes.append(Route("/api/v1/other", other))
+    client = TestClient(web.app, raise_server_exceptions=False)
+    with caplog.at_level(logging.WARNING, "hanport.web.app"):
+        answers = [client.get("/api/v1/unreachable", headers=ESTONIAN) for _ in range(3)]
+    assert {a.status_code for a in answers} == {503}
+    assert answers[0].headers["Retry-After"] == "5"
+    assert answers[0].json() == {
+        "error": "Andmebaasiga ei saa praegu ühendust (gone); proovi hetke pärast uuesti.",
+        "code": "web.store_unavailable",
+        "params": {"error": "gone"},
+    }
+    said = [r for r in caplog.records if "database" in r.getMessage()]
+    assert len(said) == 1
+    assert said[0].exc_info is None
+    assert client.get("/api/v1/other").status_code == 500

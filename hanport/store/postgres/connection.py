@@ -12,7 +12,9 @@ memory and writes them once the database takes them again, as it does for SQLite
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,6 +33,8 @@ __all__ = [
     "split_site",
 ]
 
+IDLE_CHECK_S = 5.0
+"""A connection unused this long is checked with a round trip before its next use."""
 DEFAULT_SITE = "default"
 """The site of a household's readings (`hanport run`), and of a URL that names none."""
 
@@ -72,10 +76,13 @@ class Database:
         self.url = url
         self.lock = threading.RLock()
         self._connection: psycopg.Connection[Any] | None = None
+        self._used = time.monotonic()
         self.connection()
 
     def connection(self) -> psycopg.Connection[Any]:
         connection = self._connection
+        if connection is not None and not (connection.closed or connection.broken):
+            self._check_idle(connection)
         if connection is None or connection.closed or connection.broken:
             if connection is not None:
                 connection.close()
@@ -86,7 +93,19 @@ class Database:
                     "store.postgresql_unreachable", url=shown_url(self.url), error=_first(error)
                 ) from None
             self._connection = connection
+        self._used = time.monotonic()
         return connection
+
+    def _check_idle(self, connection: psycopg.Connection[Any]) -> None:
+        """A connection idle for `IDLE_CHECK_S`, outside a transaction, asked first whether it
+        still works: a server restarted meanwhile ended it, and the call about to be made
+        would fail once although the server answers again (it is marked broken instead)."""
+        if time.monotonic() - self._used < IDLE_CHECK_S:
+            return
+        if connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            return
+        with contextlib.suppress(psycopg.Error):
+            connection.execute("SELECT 1")
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[Any]]:
