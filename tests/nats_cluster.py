@@ -152,7 +152,7 @@ class SoloNats:
     """One NATS node (JetStream, MQTT) whose clients without credentials are a user that may
     not subscribe to `deny`; `allow_everything()` lifts that by a configuration reload."""
 
-    def __init__(self, directory: Path, deny: str) -> None:
+    def __init__(self, directory: Path, deny: str | None = None) -> None:
         self.node = Node("solo", directory)
         directory.mkdir(parents=True, exist_ok=True)
         self._write(deny)

@@ -60,6 +60,7 @@ def _loaded(args: argparse.Namespace) -> Settings:
 
 
 def _serve(args: argparse.Namespace, language: str) -> int:
+    from hanport.server.live import SiteHub
     from hanport.server.run import serve
     from hanport.server.settings import ServerSettings
     from hanport.web.app import create_app
@@ -70,8 +71,9 @@ def _serve(args: argparse.Namespace, language: str) -> int:
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    web = create_app(tenant_context(_loaded(args), settings.database))
-    return serve(settings, web)
+    feed = SiteHub()
+    web = create_app(tenant_context(_loaded(args), settings.database, feed))
+    return serve(settings, web, feed)
 
 
 def _stats(args: argparse.Namespace, language: str) -> int:

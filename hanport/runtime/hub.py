@@ -113,7 +113,11 @@ class Hub:
         self.latest: Reading | None = None
         self._subscriptions: list[Subscription] = []
 
-    def subscribe(self, name: str, size: int = 1000) -> Subscription:
+    def subscribe(
+        self, name: str, size: int = 1000, sites: frozenset[str] | None = None
+    ) -> Subscription:
+        """`sites`: the sites the subscriber may see (the app on `hanport server`); a household's
+        hub has one site, and every reading goes to every subscription."""
         subscription = Subscription(name, size, self.language)
         self._subscriptions.append(subscription)
         return subscription

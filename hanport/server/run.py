@@ -22,6 +22,7 @@ from hanport.i18n import text
 from hanport.server.connect import ServerError, connect
 from hanport.server.http import make_app
 from hanport.server.ingest import parse_report, site_meter
+from hanport.server.live import SiteHub
 from hanport.server.metrics import Metrics
 from hanport.server.settings import ServerSettings
 from hanport.server.silence import Silence
@@ -41,10 +42,14 @@ SITES_PER_LINE = 10
 
 
 class Server:
-    def __init__(self, settings: ServerSettings, web: ASGIApp | None = None) -> None:
+    def __init__(
+        self, settings: ServerSettings, web: ASGIApp | None = None, feed: SiteHub | None = None
+    ) -> None:
         self.settings = settings
         self.web = web
         """The app and its API, served beside /healthz and /metrics."""
+        self.feed = feed
+        """The app's live readings, given the NATS connection once it is up."""
         self.metrics = Metrics()
         self.watermarks = Watermarks()
         self.silence = Silence(settings.silent_min * 60)
@@ -66,6 +71,8 @@ class Server:
             raise ServerError("server.stream_failed", urls=urls, error=str(error)) from None
         log.info("%s", text("server.stream_ready", "en", stream=self.settings.stream))
         await client.subscribe(COMMITTED, cb=self._report)
+        if self.feed is not None:
+            self.feed.attach(client)
         self.silence.known(await asyncio.to_thread(_stored_sites, self.settings), time.time())
         self.ready = True
         try:
@@ -199,12 +206,12 @@ def _quiet_server() -> type:
     return Quiet
 
 
-def serve(settings: ServerSettings, web: ASGIApp | None = None) -> int:
+def serve(settings: ServerSettings, web: ASGIApp | None = None, feed: SiteHub | None = None) -> int:
     """Run until SIGTERM or Ctrl-C."""
     import signal
 
     async def main() -> None:
-        server = Server(settings, web)
+        server = Server(settings, web, feed)
         task = asyncio.create_task(server.run())
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

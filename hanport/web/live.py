@@ -23,6 +23,7 @@ from hanport.web.auth import caller
 from hanport.web.context import AppContext, context
 from hanport.web.errors import ApiError
 from hanport.web.grid import grid_json
+from hanport.web.scope import SCOPE
 
 __all__ = ["LIVE_ROUTES"]
 
@@ -34,7 +35,8 @@ async def _stream(request: Request) -> Response:
     caller(request, app.accounts)
     if app.stopping:
         raise ApiError(503, "web.stopping")
-    subscription = app.hub.subscribe("browser", 50)
+    scope = SCOPE.get()
+    subscription = app.hub.subscribe("browser", 50, None if scope is None else scope.sites)
     ended = asyncio.Event()
     app.streams.add(ended)
     return StreamingResponse(

@@ -19,13 +19,15 @@ from hanport.web.setup_code import SetupCode
 __all__ = ["tenant_context"]
 
 
-def tenant_context(settings: Settings, database: str) -> AppContext:
+def tenant_context(settings: Settings, database: str, hub: Hub | None = None) -> AppContext:
     """The app's context over `database` (the server's store), with the accounts beside it.
 
     The first account cannot be made in the browser (a setup code nobody is shown): the
-    operator and the sites' users are made with `hanport user add` on the server.
+    operator and the sites' users are made with `hanport user add` on the server. `hub`: where
+    the live readings come from (`hanport.server.live.SiteHub`).
     """
     store = SiteStore(open_store(database, ZoneInfo(settings.timezone)))
-    view = Runtime(settings, Hub(), ReaderState(source="server"), store)
+    live = hub or Hub()
+    view = Runtime(settings, live, ReaderState(source="server"), store)
     accounts = Accounts(local_file(database), settings.get(WEB).session_days)
-    return AppContext(view, accounts, setup_code=SetupCode())
+    return AppContext(view, accounts, hub=live, setup_code=SetupCode())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,9 @@ from nats_cluster import (
     cluster_fixture,  # noqa: F401 (the fixture)
 )
 from upstream_gateway import Gateway, meter_readings
+
+from hanport.store import local_file
+from hanport.web.accounts import Accounts
 
 
 def emptied(gateway: Gateway, server: ServerProcess) -> str:
@@ -265,3 +270,33 @@ def test_the_app_beside_ingest_shows_a_site_user_only_their_site(
     status, refused = get("/api/v1/readings/latest?meter=home-t2/LGF5E360-1")
     assert (status, refused["code"]) == (404, "web.no_such_meter")
     assert server.health()[0] == 200
+
+
+def test_the_app_shows_a_sites_readings_live_as_the_gateway_sends_them(
+    cluster: Cluster, server: ServerProcess, tmp_path: Path
+) -> None:
+    accounts = Accounts(local_file(str(server.database)), 30)
+    try:
+        user = accounts.add_user("lea", "correct horse battery", "viewer", ["home-l"])
+        token = accounts.create_token(user, "live test")[0]
+    finally:
+        accounts.close()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server.port}/api/v1/stream",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    lines: list[str] = []
+    with urllib.request.urlopen(request, timeout=30) as stream:
+        gateway = Gateway(tmp_path / "gw.db", cluster.nodes[1].mqtt_url, "home-l")
+        other = Gateway(tmp_path / "gw2.db", cluster.nodes[1].mqtt_url, "home-m")
+        try:
+            other.send(meter_readings(1))
+            gateway.send(meter_readings(1))
+            end = time.monotonic() + 30
+            while not any('"meter":"home-l/LGF5E360-1"' in line for line in lines):
+                assert time.monotonic() < end, "".join(lines)
+                lines.append(stream.readline().decode())
+        finally:
+            gateway.stop()
+            other.stop()
+    assert not any("home-m" in line for line in lines)

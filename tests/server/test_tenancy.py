@@ -16,6 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 from webapp import PASSWORD, ZONE, simulated
 
+from hanport.runtime.hub import Hub, Subscription
 from hanport.settings.loader import Settings
 from hanport.store.sqlite import SqliteStore
 from hanport.web.accounts import AccountError, Accounts
@@ -122,6 +123,28 @@ def _stream_start(tenants: Tenants, who: str) -> str:
 
     asyncio.run(run())
     return b"".join(chunks).decode()
+
+
+class _Recording(Hub):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[frozenset[str] | None] = []
+
+    def subscribe(
+        self, name: str, size: int = 1000, sites: frozenset[str] | None = None
+    ) -> Subscription:
+        self.asked.append(sites)
+        return super().subscribe(name, size, sites)
+
+
+def test_a_live_stream_asks_for_its_callers_sites_only(
+    tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recording = _Recording()
+    monkeypatch.setattr(tenants.context, "hub", recording)
+    _stream_start(tenants, "ann")
+    _stream_start(tenants, "ops")
+    assert recording.asked == [frozenset({"alpha"}), frozenset()]
 
 
 def test_every_route_hides_the_other_site(tenants: Tenants) -> None:
