@@ -49,7 +49,7 @@ async def _session(request: Request) -> Response:
         }
         return JsonText(json.dumps(body), status_code=401)
     if found.session is None:
-        return JsonText(json.dumps({"user": found.user.name, "role": found.user.role}))
+        return JsonText(json.dumps(_user_fields(found.user)))
     return JsonText(_session_json(found.session))
 
 
@@ -195,7 +195,13 @@ def _signed_in(app: AppContext, user: User, device_cookie_value: str) -> Respons
 
 
 def _session_json(session: Session) -> str:
-    return json.dumps({"user": session.user.name, "role": session.user.role, "csrf": session.csrf})
+    return json.dumps({**_user_fields(session.user), "csrf": session.csrf})
+
+
+def _user_fields(user: User) -> dict[str, object]:
+    """Who is signed in; `admin` for what an administrator (or an operator) may change, and the
+    sites on `hanport server` (empty in the household app)."""
+    return {"user": user.name, "role": user.role, "admin": user.admin, "sites": list(user.sites)}
 
 
 def _token(token: Token) -> dict[str, Any]:

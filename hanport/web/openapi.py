@@ -138,10 +138,19 @@ _STATUS = _object(
 _SESSION = _object(
     {
         "user": {"type": "string"},
-        "role": {"enum": ["admin", "viewer"]},
+        "role": {"enum": ["admin", "viewer", "operator"]},
+        "admin": {
+            "type": "boolean",
+            "description": "may change settings and manage accounts (an admin or an operator)",
+        },
+        "sites": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the sites a viewer sees on hanport server; empty in the household app",
+        },
         "csrf": {"type": "string", "description": "absent when signed in with an API token"},
     },
-    ["user", "role"],
+    ["user", "role", "admin", "sites"],
 )
 _CREDENTIALS = {
     "required": True,

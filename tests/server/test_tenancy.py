@@ -271,3 +271,15 @@ def test_cli_adds_site_users_and_operators(
     argv = ["--lang", "et", "user", "add", "x", "--role", "operator", "--site", "a"]
     assert main([*argv, "--password-stdin", *database]) != 0
     assert "Asukohad on ainult vaatajal" in capsys.readouterr().err
+
+
+def test_the_session_says_the_callers_sites_and_whether_they_administer(tenants: Tenants) -> None:
+    def session(who: str) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {tenants.tokens[who]}"}
+        answer = tenants.client.get("/api/v1/session", headers=headers)
+        assert answer.status_code == 200, answer.text
+        found: dict[str, Any] = answer.json()
+        return found
+
+    assert session("ann") == {"user": "ann", "role": "viewer", "admin": False, "sites": ["alpha"]}
+    assert session("ops") == {"user": "ops", "role": "operator", "admin": True, "sites": []}

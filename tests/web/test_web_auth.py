@@ -73,7 +73,7 @@ def test_first_start_setup_then_sign_in_and_out(web: WebApp) -> None:
     cookie = client.cookies.get("hanport_session")
     assert cookie
     session = client.get("/api/v1/session").json()
-    assert session == {"user": "admin", "role": "admin", "csrf": csrf}
+    assert session == {"user": "admin", "role": "admin", "admin": True, "sites": [], "csrf": csrf}
     again = client.post("/api/v1/setup", json={"username": "eve", "password": PASSWORD})
     assert again.status_code == 409  # the setup page is gone once an account exists
     assert client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf}).status_code == 204

@@ -1,7 +1,7 @@
 // hanport service worker: keeps the app shell for offline start and fast loads. The API
 // (/api/…) is never cached or intercepted: live data always comes from the server.
 
-const CACHE = "hanport-shell-v4";
+const CACHE = "hanport-shell-v5";
 const SHELL = [
   "/",
   "/manifest.webmanifest",

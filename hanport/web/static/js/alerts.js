@@ -72,7 +72,7 @@ export function render(root, ctx) {
   }
 
   async function settings() {
-    if (!ctx.session || ctx.session.role !== "admin") return;
+    if (!ctx.session || !ctx.session.admin) return;
     try {
       showRules(await api("/api/v1/alerts/settings"));
     } catch (error) {

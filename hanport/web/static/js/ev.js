@@ -10,7 +10,7 @@ const MODES = ["guard", "surplus", "cheapest", "fixed"];
 const EVERY_MS = 5000;
 
 export function render(root, ctx) {
-  const admin = Boolean(ctx.session && ctx.session.role === "admin");
+  const admin = Boolean(ctx.session && ctx.session.admin);
   const head = h("div#ev-state");
   const chargers = h("div#ev-chargers.stack");
   const phases = h("div#ev-phases");
