@@ -37,6 +37,8 @@ class RestoreResult:
 
 def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
     backup_path, database_path = Path(backup), Path(database)
+    if backup_path.is_file() and _starts_with(backup_path, b"PGDMP"):
+        raise RestoreError("backup.sqlite_pg_backup", path=backup_path, database=database_path)
     _check_backup(backup_path)
     if not database_path.exists():
         _copy_new(backup_path, database_path)
@@ -57,6 +59,15 @@ def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
     finally:
         target.close()
     return RestoreResult(database_path, backup_path, before)
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    """Whether the file begins with `magic` (a pg_dump archive's PGDMP)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def _check_backup(path: Path) -> None:

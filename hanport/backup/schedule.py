@@ -3,6 +3,8 @@
 `run_scheduled_backups` is a sink like the others: it runs until cancelled. The schedule
 survives restarts, because it is read from the names of the backups already in the folder; a
 failed backup (full disk, missing folder) is logged in one sentence and tried again an hour later.
+A PostgreSQL database is dumped with pg_dump (`hanport.backup.pg_backup`), as `.dump` files
+scheduled and rotated apart from any SQLite `.db` copies in the same folder.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hanport.backup.rotation import backup_name, next_due, to_remove
+from hanport.backup.pg_backup import backup_postgres
+from hanport.backup.rotation import (
+    POSTGRES_EXTENSION,
+    backup_extension,
+    backup_name,
+    next_due,
+    to_remove,
+)
 from hanport.backup.settings import BackupSettings
 from hanport.i18n import text
 from hanport.i18n.formats import size_text
@@ -38,8 +47,9 @@ async def run_scheduled_backups(
     if settings.every_days == 0:
         return
     folder = settings.folder_for(database)
+    extension = backup_extension(str(database))
     while True:
-        due = next_due(_names(folder), now(), settings.every_days)
+        due = next_due(_names(folder), now(), settings.every_days, extension)
         wait_s = (due - now()).total_seconds()
         if wait_s > 0:
             await asyncio.sleep(min(wait_s, _LONGEST_NAP_S))
@@ -59,7 +69,7 @@ async def run_scheduled_backups(
                 keep=settings.keep,
             )
         )
-        for name in to_remove(_names(folder), settings.keep):
+        for name in to_remove(_names(folder), settings.keep, extension):
             try:
                 (folder / name).unlink()
             except OSError as error:
@@ -75,9 +85,12 @@ async def _backup(database: str | Path, folder: Path, moment: datetime) -> Backu
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         raise BackupError("backup.no_folder", folder=folder) from None
-    work = asyncio.ensure_future(
-        asyncio.to_thread(backup_database, database, folder / backup_name(moment))
-    )
+    extension = backup_extension(str(database))
+    target = folder / backup_name(moment, extension)
+    if extension == POSTGRES_EXTENSION:
+        work = asyncio.ensure_future(asyncio.to_thread(backup_postgres, str(database), target))
+    else:
+        work = asyncio.ensure_future(asyncio.to_thread(backup_database, database, target))
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:
