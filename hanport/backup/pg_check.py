@@ -76,7 +76,7 @@ def check_postgres(url: str, zone: str = "Europe/Tallinn") -> PgReport:
 
 def _report(db: psycopg.Connection[Any], shown: str, zone: ZoneInfo) -> PgReport:
     row = db.execute("SELECT current_setting('server_version'), current_database()").fetchone()
-    server, database = (str(row[0]), str(row[1])) if row else ("?", "?")
+    server, database = (str(row[0]).split(" ")[0], str(row[1])) if row else ("?", "?")
     schema = hanport_schema(db)
     if schema is None:
         current = db.execute("SELECT current_schema()").fetchone()
@@ -159,7 +159,8 @@ def _version_line(report: PgReport, language: str) -> str:
         state = text("backup.pg_version_older", language, newest=SCHEMA_VERSION)
     else:
         state = text("backup.pg_version_newer", language, known=SCHEMA_VERSION)
-    return text("backup.pg_check_schema", language, version=version or "-", state=state)
+    shown = "-" if version is None else version
+    return text("backup.pg_check_schema", language, version=shown, state=state)
 
 
 def _shown(moment: datetime | None) -> str:

@@ -136,7 +136,12 @@ def _dumped_schema(entries: list[str], backup: Path) -> str:
 
 
 def _keep(url: str, backup: Path, moment: datetime) -> Path:
-    before = backup.resolve().parent / before_name(moment)
+    folder = backup.resolve().parent
+    before = folder / before_name(moment)
+    for again in range(2, 100):  # a second restore within the same second
+        if not before.exists():
+            break
+        before = folder / before_name(moment).replace(".dump", f"-{again}.dump")
     try:
         backup_postgres(url, before, PgRestoreError)
     except PgRestoreError as failure:
