@@ -104,7 +104,9 @@ def restore_postgres(
             "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         ).fetchone()
         if others and others[0]:
-            raise PgRestoreError("backup.pg_in_use", database=shown, count=int(others[0]))
+            count = int(others[0])
+            code = "backup.pg_in_use_one" if count == 1 else "backup.pg_in_use"
+            raise PgRestoreError(code, database=shown, count=count)
         existing = hanport_schema(db) is not None
     before = _keep(url, backup_path, now()) if existing else None
     _restore(url, backup_path, entries, schema, shown, before)
