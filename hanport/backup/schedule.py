@@ -26,6 +26,7 @@ from hanport.backup.rotation import (
 from hanport.backup.settings import BackupSettings
 from hanport.i18n import text
 from hanport.i18n.formats import size_text
+from hanport.store import local_file
 from hanport.store.copy import BackupError, BackupResult, backup_database
 
 __all__ = ["run_scheduled_backups"]
@@ -90,7 +91,8 @@ async def _backup(database: str | Path, folder: Path, moment: datetime) -> Backu
     if extension == POSTGRES_EXTENSION:
         work = asyncio.ensure_future(asyncio.to_thread(backup_postgres, str(database), target))
     else:
-        work = asyncio.ensure_future(asyncio.to_thread(backup_database, database, target))
+        path = local_file(str(database))  # a sqlite:// URL: the file it names
+        work = asyncio.ensure_future(asyncio.to_thread(backup_database, path, target))
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:

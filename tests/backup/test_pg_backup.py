@@ -12,6 +12,8 @@ import asyncio
 import os
 import secrets
 import stat
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -411,3 +413,68 @@ def test_names_urls_and_passwords() -> None:
     assert to_remove(names, 1, ".dump") == ["hanport-20260102-000000.dump"]
     assert to_remove(names, 1, ".db") == ["hanport-20260101-000000.db"]
     assert next_due(names, moment, 7, ".dump") == datetime(2026, 1, 10, tzinfo=UTC)
+
+
+def test_a_backup_while_a_writer_goes_on_holds_whole_batches(database: str, tmp_path: Path) -> None:
+    """pg_dump reads one snapshot: the backup holds the batches committed before it began,
+    each whole, while the writer goes on committing."""
+    batch = 30
+    readings = _readings(batch * 40)
+    _write(database, readings[:batch])
+    stop = threading.Event()
+    written = [1]
+
+    def writer() -> None:
+        store = open_store(database, ZONE)
+        try:
+            for i in range(1, 40):
+                if stop.is_set():
+                    break
+                store.write(readings[i * batch : (i + 1) * batch])
+                written[0] = i + 1
+                time.sleep(0.05)  # 2 s for the 40 batches: the dump is taken meanwhile
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while written[0] < 5:
+            time.sleep(0.01)
+        dump = backup_postgres(database, tmp_path / "live.dump").path
+    finally:
+        stop.set()
+        thread.join()
+    server = server_url()
+    copy = f"hanport_bk_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {copy}")
+    try:
+        restore_postgres(dump, f"{server}/{copy}")
+        restored = _stored(f"{server}/{copy}")
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {copy} WITH (FORCE)")
+    assert len(restored) >= 5 * batch
+    assert len(restored) < len(readings)  # the writer was still going
+    assert len(restored) % batch == 0
+    assert restored == _stored(database)[: len(restored)]
+
+
+def test_sqlite_urls_and_unknown_urls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "hanport.db"
+    store = SqliteStore(path, ZONE)
+    store.write(_readings(20))
+    store.close()
+    assert _run("db", "check", "--database", f"sqlite:///{path}") == 0
+    assert f"Database {path}" in capsys.readouterr().out
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert _run("backup", str(folder), "--database", f"sqlite:///{path}") == 0
+    (made,) = folder.iterdir()
+    assert made.suffix == ".db"
+    assert backup_kind(made) == "sqlite"
+    assert _run("db", "check", "--database", "mysql://u:pw@host/db") == 2
+    err = capsys.readouterr().err
+    assert "mysql:// is not a database it knows" in err
+    assert "pw" not in err
