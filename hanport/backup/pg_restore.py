@@ -85,7 +85,8 @@ def restore_postgres(
         raise PgRestoreError("backup.pg_sqlite_backup", path=backup_path, database=shown)
     if kind != "pgdump":
         raise PgRestoreError("backup.pg_not_dump", path=backup_path)
-    tool_path("pg_restore", PgRestoreError)
+    for tool in ("pg_restore", "psql"):  # both, before anything is dumped or changed
+        tool_path(tool, PgRestoreError)
     entries = _entries(backup_path)
     schema = _dumped_schema(entries, backup_path)
     with connect(url, PgRestoreError) as db:
@@ -110,8 +111,8 @@ def restore_postgres(
         existing = hanport_schema(db) is not None
     before = _keep(url, backup_path, now()) if existing else None
     _restore(url, backup_path, entries, schema, shown, before)
-    with connect(url, PgRestoreError) as db:
-        db.execute("ANALYZE")  # pg_restore leaves the planner without statistics
+    with connect(url, PgRestoreError) as db:  # pg_restore leaves no planner statistics
+        db.execute(f"ANALYZE {', '.join(_qualified(schema, _tables(entries)))}")
     return PgRestoreResult(shown, backup_path, before)
 
 
@@ -132,7 +133,7 @@ def _dumped_schema(entries: list[str], backup: Path) -> str:
     """The schema of the dump's hanport_version table; one sentence when it has none."""
     for entry in entries:
         fields = entry.split()
-        if fields[3:4] == ["TABLE"] and fields[5:6] == ["hanport_version"]:
+        if _is_table(fields) and fields[5] == "hanport_version":
             return fields[4]
     raise PgRestoreError("backup.pg_dump_not_hanport", path=backup)
 
@@ -162,10 +163,8 @@ def _restore(
     restore, psql = tool_path("pg_restore", PgRestoreError), tool_path("psql", PgRestoreError)
     conninfo, environment = connection_for_tool(url, PgRestoreError)
     wanted = [entry for entry in entries if not _schema_entry(entry)]
-    tables = {fields[5] for entry in entries if (fields := entry.split())[3:4] == ["TABLE"]}
-    drop = "DROP TABLE IF EXISTS " + ", ".join(
-        f"{_quoted(schema)}.{_quoted(table)}" for table in sorted(tables | set(PG_TABLES))
-    )
+    tables = sorted(set(_tables(entries)) | set(PG_TABLES))
+    drop = f"DROP TABLE IF EXISTS {', '.join(_qualified(schema, tables))}"
     values = {"database": shown, "backup": backup, "before": before}
     code = "backup.pg_restore_failed" if before else "backup.pg_restore_new_failed"
     handle, listed = tempfile.mkstemp(prefix="hanport-restore-", suffix=".list")
@@ -236,6 +235,20 @@ def _said(file: IO[bytes], tool: str) -> str:
     line = first_line(file.read().decode(errors="replace"), tool)
     line = _PSQL_WHERE.sub("", line)
     return line.removeprefix("ERROR:").strip()
+
+
+def _tables(entries: list[str]) -> list[str]:
+    """The tables the archive holds (partitions too)."""
+    return [fields[5] for entry in entries if _is_table(fields := entry.split())]
+
+
+def _is_table(fields: list[str]) -> bool:
+    """`215; 1259 27504 TABLE public blocks owner`, not `TABLE DATA …` nor `TABLE ATTACH …`."""
+    return len(fields) > 5 and fields[3] == "TABLE" and fields[4] not in ("DATA", "ATTACH")
+
+
+def _qualified(schema: str, tables: list[str]) -> list[str]:
+    return [f"{_quoted(schema)}.{_quoted(table)}" for table in tables]
 
 
 def _quoted(name: str) -> str:

@@ -277,6 +277,12 @@ def test_missing_or_failing_pg_dump_is_one_sentence(
     assert "pg_restore pole paigaldatud" in err
     assert "postgresql-client" in err
 
+    only_restore = _spy(tmp_path / "restore-bin", "pg_restore")  # pg_restore, but no psql
+    monkeypatch.setenv("PATH", str(only_restore))
+    assert _run("restore", str(dump), "--database", database) == 2
+    assert "psql is not installed" in capsys.readouterr().err
+    assert list(tmp_path.glob("hanport-before-restore-*")) == []  # refused before anything
+
     failing = tmp_path / "bin"
     failing.mkdir()
     (failing / "pg_dump").write_text(
