@@ -5,7 +5,8 @@ is then locked for this process alone (locking_mode=EXCLUSIVE, BEGIN EXCLUSIVE):
 connection has it open, `hanport run` or the app, the lock fails at once and nothing changes.
 Holding the lock, the database as it was is copied to `<name>.before-restore`, and the backup
 is copied into the database through SQLite (so its write-ahead log and side files stay
-consistent), which is switched back to WAL and checked again.
+consistent), which is switched back to WAL and checked again. Restoring `<name>.before-restore`
+itself (undoing a restore) moves it aside first: the two change places.
 """
 
 from __future__ import annotations
@@ -37,11 +38,33 @@ class RestoreResult:
 
 def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
     backup_path, database_path = Path(backup), Path(database)
+    if backup_path.is_file() and _starts_with(backup_path, b"PGDMP"):
+        raise RestoreError("backup.sqlite_pg_backup", path=backup_path, database=database_path)
     _check_backup(backup_path)
     if not database_path.exists():
         _copy_new(backup_path, database_path)
         return RestoreResult(database_path, backup_path, None)
     before = Path(f"{database_path}.before-restore")
+    if not _same_file(backup_path, before):
+        _replace(backup_path, database_path, before)
+        return RestoreResult(database_path, backup_path, before)
+    # undoing a restore: the kept copy is moved out of the way first, else keeping the database
+    # as it is would overwrite the very backup to restore; the two change places
+    source = Path(f"{before}.restoring")
+    os.replace(before, source)
+    try:
+        _replace(source, database_path, before)
+    except BaseException:
+        if not before.exists():  # nothing was kept yet: the backup goes back to its name
+            os.replace(source, before)
+        raise
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{source}{suffix}").unlink(missing_ok=True)
+    return RestoreResult(database_path, backup_path, before)
+
+
+def _replace(backup_path: Path, database_path: Path, before: Path) -> None:
+    """Put the checked backup in place of an existing database, kept first as `before`."""
     try:
         target = open_existing(database_path, RestoreError)
     except RestoreError as error:
@@ -49,14 +72,29 @@ def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
             raise
         _set_aside(database_path, before)  # unreadable: no hanport can be running on it
         _copy_new(backup_path, database_path)
-        return RestoreResult(database_path, backup_path, before)
+        return
     try:
         _lock(target, database_path)
         _keep(target, before)
         _overwrite(target, backup_path, database_path, before)
     finally:
         target.close()
-    return RestoreResult(database_path, backup_path, before)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    """Whether the file begins with `magic` (a pg_dump archive's PGDMP)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def _check_backup(path: Path) -> None:

@@ -3,6 +3,8 @@
 `run_scheduled_backups` is a sink like the others: it runs until cancelled. The schedule
 survives restarts, because it is read from the names of the backups already in the folder; a
 failed backup (full disk, missing folder) is logged in one sentence and tried again an hour later.
+A PostgreSQL database is dumped with pg_dump (`hanport.backup.pg_backup`), as `.dump` files
+scheduled and rotated apart from any SQLite `.db` copies in the same folder.
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hanport.backup.rotation import backup_name, next_due, to_remove
+from hanport.backup.pg_backup import backup_postgres
+from hanport.backup.rotation import (
+    POSTGRES_EXTENSION,
+    backup_extension,
+    backup_name,
+    next_due,
+    to_remove,
+)
 from hanport.backup.settings import BackupSettings
 from hanport.i18n import text
 from hanport.i18n.formats import size_text
+from hanport.store import local_file
 from hanport.store.copy import BackupError, BackupResult, backup_database
 
 __all__ = ["run_scheduled_backups"]
@@ -38,8 +48,9 @@ async def run_scheduled_backups(
     if settings.every_days == 0:
         return
     folder = settings.folder_for(database)
+    extension = backup_extension(str(database))
     while True:
-        due = next_due(_names(folder), now(), settings.every_days)
+        due = next_due(_names(folder), now(), settings.every_days, extension)
         wait_s = (due - now()).total_seconds()
         if wait_s > 0:
             await asyncio.sleep(min(wait_s, _LONGEST_NAP_S))
@@ -59,7 +70,7 @@ async def run_scheduled_backups(
                 keep=settings.keep,
             )
         )
-        for name in to_remove(_names(folder), settings.keep):
+        for name in to_remove(_names(folder), settings.keep, extension):
             try:
                 (folder / name).unlink()
             except OSError as error:
@@ -75,9 +86,13 @@ async def _backup(database: str | Path, folder: Path, moment: datetime) -> Backu
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         raise BackupError("backup.no_folder", folder=folder) from None
-    work = asyncio.ensure_future(
-        asyncio.to_thread(backup_database, database, folder / backup_name(moment))
-    )
+    extension = backup_extension(str(database))
+    target = folder / backup_name(moment, extension)
+    if extension == POSTGRES_EXTENSION:
+        work = asyncio.ensure_future(asyncio.to_thread(backup_postgres, str(database), target))
+    else:
+        path = local_file(str(database))  # a sqlite:// URL: the file it names
+        work = asyncio.ensure_future(asyncio.to_thread(backup_database, path, target))
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:

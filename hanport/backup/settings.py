@@ -4,6 +4,7 @@
     every_days = 7        # HANPORT_BACKUP_EVERY_DAYS: a copy every this many days; 0: none
     keep = 4              # HANPORT_BACKUP_KEEP: the newest this many scheduled copies stay
     folder = "backups"    # HANPORT_BACKUP_FOLDER: default "backups" beside the database
+                          # (for a PostgreSQL database: in the working folder)
 
 A copy takes the database's size on the same disk: keep × size in all. Copy the folder to
 another disk or machine to survive a broken SD card.
@@ -28,11 +29,16 @@ class BackupSettings:
     """0: no scheduled backups (`hanport backup FILE` still works)."""
     keep: int = 4
     folder: str | None = None
-    """None: a folder `backups` beside the database."""
+    """None: a folder `backups` beside the database (in the working folder for PostgreSQL)."""
 
     def folder_for(self, database: str | Path) -> Path:
         if self.folder is not None:
             return Path(self.folder)
+        scheme, found, rest = str(database).partition("://")
+        if found and scheme.lower() in ("postgresql", "postgres"):
+            return Path("backups").resolve()
+        if found and scheme.lower() == "sqlite" and rest.startswith("/"):
+            database = rest[1:]
         return Path(database).resolve().parent / "backups"
 
 

@@ -1,7 +1,9 @@
 """`hanport backup FILE`, `hanport restore FILE` and `hanport db check`.
 
 The lead adds `add_backup_commands(commands)` to hanport/cli.py's parser. Each command finds the
-database like `hanport run` does (--database, else the settings' database, else hanport.db).
+database like `hanport run` does (--database, else the settings' database, else hanport.db):
+a SQLite file (or sqlite:// URL), or a postgresql:// URL, whose backups are pg_dump archives
+(`hanport.backup.pg_backup`, `pg_restore`, `pg_check`).
 """
 
 from __future__ import annotations
@@ -37,11 +39,15 @@ def add_backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 def _database_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="settings file (default: ./hanport.toml if present)")
-    parser.add_argument("--database", help="SQLite file (default: the configured one)")
+    parser.add_argument(
+        "--database", help="SQLite file or postgresql:// URL (default: the configured one)"
+    )
 
 
 def _backup(args: argparse.Namespace, language: str) -> int:
-    from hanport.backup.rotation import backup_name
+    from hanport.backup.pg_backup import backup_postgres
+    from hanport.backup.pg_tools import is_postgres, safe_url
+    from hanport.backup.rotation import backup_extension, backup_name
     from hanport.i18n import text
     from hanport.i18n.formats import size_text
     from hanport.store.copy import backup_database
@@ -50,12 +56,17 @@ def _backup(args: argparse.Namespace, language: str) -> int:
         database = _database(args)
         target = Path(args.file)
         if target.is_dir():
-            target = target / backup_name(datetime.now(UTC))
-        done = backup_database(database, target)
+            target = target / backup_name(datetime.now(UTC), backup_extension(database))
+        if is_postgres(database):
+            done = backup_postgres(database, target)
+            shown = safe_url(database)
+        else:
+            done = backup_database(database, target)
+            shown = database
         return text(
             "backup.backed_up",
             language,
-            database=database,
+            database=shown,
             path=done.path,
             size=size_text(done.size, language),
         )
@@ -64,11 +75,15 @@ def _backup(args: argparse.Namespace, language: str) -> int:
 
 
 def _restore(args: argparse.Namespace, language: str) -> int:
+    from hanport.backup.pg_tools import is_postgres
     from hanport.backup.restore import restore_database
     from hanport.i18n import text
 
     def work() -> str:
-        done = restore_database(args.file, _database(args))
+        database = _database(args)
+        if is_postgres(database):
+            return _restore_postgres(args.file, database, language)
+        done = restore_database(args.file, database)
         if done.before is None:
             return text("backup.restored_new", language, database=done.database, backup=done.backup)
         return text(
@@ -82,11 +97,33 @@ def _restore(args: argparse.Namespace, language: str) -> int:
     return _said(work, language)
 
 
+def _restore_postgres(backup: str, database: str, language: str) -> str:
+    from hanport.backup.pg_restore import restore_postgres
+    from hanport.i18n import text
+
+    done = restore_postgres(backup, database)
+    if done.before is None:
+        return text("backup.pg_restored_new", language, database=done.database, backup=done.backup)
+    return text(
+        "backup.pg_restored",
+        language,
+        database=done.database,
+        backup=done.backup,
+        before=done.before,
+    )
+
+
 def _check(args: argparse.Namespace, language: str) -> int:
     from hanport.backup.check import check_database, report_lines
+    from hanport.backup.pg_check import check_postgres, pg_report_lines
+    from hanport.backup.pg_tools import is_postgres
 
     try:
         database = _database(args)
+        if is_postgres(database):
+            pg_report = check_postgres(database)
+            print("\n".join(pg_report_lines(pg_report, language)))
+            return 0 if pg_report.intact else 1
         report = check_database(database)
     except HanError as error:
         return _fail(error, language)
@@ -94,13 +131,27 @@ def _check(args: argparse.Namespace, language: str) -> int:
     return 0 if report.intact else 1
 
 
-def _database(args: argparse.Namespace) -> Path:
-    if args.database:
-        return Path(args.database)
-    from hanport.plugins import load_settings
+def _database(args: argparse.Namespace) -> str:
+    """The database as `hanport run` would open it: a postgresql:// URL as it is, a SQLite
+    file's path (a sqlite:// URL made a path); any other URL refused in one sentence."""
+    from hanport.store import StoreError, local_file, shown_url
 
-    settings = load_settings(Path(args.config) if args.config else None)
-    return Path(settings.database or ("hanport.db" if settings.source else "hanport-simulator.db"))
+    if args.database:
+        database = str(args.database)
+    else:
+        from hanport.plugins import load_settings
+
+        settings = load_settings(Path(args.config) if args.config else None)
+        fallback = "hanport.db" if settings.source else "hanport-simulator.db"
+        database = settings.database or fallback
+    scheme, found, rest = database.partition("://")
+    if not found or scheme.lower() in ("postgresql", "postgres"):
+        return database
+    if scheme.lower() == "sqlite" and rest.startswith("/") and rest != "/":
+        return local_file(database)
+    if scheme.lower() == "sqlite":
+        raise StoreError("store.sqlite_url", url=database)
+    raise StoreError("store.unknown_url", url=shown_url(database), scheme=scheme)
 
 
 def _said(work: Callable[[], str], language: str) -> int:
