@@ -48,6 +48,8 @@ _NUMBER_AT = tuple(
     if name not in _TIMES and name not in _TEXTS and name not in ("extra", "verified")
 )
 _EXTRA_AT = _SLOTS.index("extra")
+_TEXT_AT = tuple(i for i, name in enumerate(_SLOTS) if name in _TEXTS)
+_TEXT_TYPES = (str, type(None))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _SECOND = timedelta(seconds=1)
@@ -100,8 +102,13 @@ def unstage(data: bytes) -> list[Reading]:
                 if row[index] is not None:
                     row[index] = _time(*row[index])
             for index in _NUMBER_AT:
-                if type(row[index]) is str:
+                kind = type(row[index])
+                if kind is str:
                     row[index] = Decimal(row[index])
+                elif kind is not int and row[index] is not None:
+                    raise ValueError("a staged number of another type")
+            if not all(type(row[i]) in _TEXT_TYPES for i in _TEXT_AT) or type(row[-1]) is not bool:
+                raise ValueError("a staged text or flag of another type")
             extra = row[_EXTRA_AT]
             row[_EXTRA_AT] = extra_from_json(extra) if extra is not None else _NO_EXTRA
             reading = new(Reading)

@@ -159,7 +159,7 @@ def hour_blocks(db: psycopg.Connection[Any], meter: int, first: int, last: int) 
         else:
             waiting.setdefault(hour, []).extend(readings_of(data))
     for hour, readings in waiting.items():
-        grouped[hour].append(encode_block(readings))
+        grouped[hour].append(encode_block(unique(readings)))
     return list(grouped.items())
 
 
@@ -180,16 +180,25 @@ def first_of(db: psycopg.Connection[Any], meter: int) -> int | None:
 
 
 def edge(db: psycopg.Connection[Any], meter: int, order: str) -> list[Reading]:
-    """The readings of the oldest ("ASC") or newest ("DESC") sealed and pending blocks."""
+    """The readings of the oldest ("ASC") or newest ("DESC") sealed block and of every pending
+    row of the oldest or newest pending hour (a row written last may hold a reading sent
+    again, older than the hour's newest)."""
     found: list[Reading] = []
-    for table, then in (("blocks", ""), ("pending", f", seq {order}")):
-        row = db.execute(
-            f"SELECT data FROM {table} WHERE meter = %s ORDER BY hour {order}{then} LIMIT 1",
-            (meter,),
-            binary=True,
-        ).fetchone()
-        if row is not None:
-            found += readings_of(row[0])
+    row = db.execute(
+        f"SELECT data FROM blocks WHERE meter = %s ORDER BY hour {order} LIMIT 1",
+        (meter,),
+        binary=True,
+    ).fetchone()
+    if row is not None:
+        found += readings_of(row[0])
+    pick = "max" if order == "DESC" else "min"
+    for (data,) in db.execute(
+        "SELECT data FROM pending WHERE meter = %(m)s AND hour = "
+        f"(SELECT {pick}(hour) FROM pending WHERE meter = %(m)s)",
+        {"m": meter},
+        binary=True,
+    ):
+        found += readings_of(data)
     return found
 
 

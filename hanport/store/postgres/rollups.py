@@ -170,6 +170,7 @@ class PgRollups(RollupTable):
         if step in ("15m", "1h"):
             return [_copy(row) for row in rows if row.step == step]
         periods: dict[int, Rollup] = {}
+        open_hours: set[int] = set()
         for hour in (row for row in rows if row.step == "1h"):
             start = period_start(hour.start, step, self.zone)
             key = int(start.timestamp())
@@ -178,6 +179,10 @@ class PgRollups(RollupTable):
                 for stored in self.typed(meter, step, key, key + 1):
                     add_to(periods[key], stored)
             add_to(periods[key], hour)
+            if hour.partial:
+                open_hours.add(key)
+        for key, period in periods.items():  # a day of final hours only is final, as stored
+            period.partial = key in open_hours
         return [periods[key] for key in sorted(periods)]
 
     def stored(self, meter: int, step: str, start: int, end: int) -> list[StoredRow]:
