@@ -1,6 +1,6 @@
 """An ingest worker's per-reading cost on the PostgreSQL store, without NATS: what
 `hanport.server.worker` does with a fetched batch (decode the payloads of
-`bench_server.py`'s publisher, `store.write` them in one transaction), timed and, with
+`bench_server.py`'s publisher, `store.write` them in one transaction, the report), timed and, with
 `--profile`, under cProfile.
 
     python benchmarks/bench_worker.py [--gateways 1000] [--rounds 90] [--profile]
@@ -9,7 +9,7 @@
 Batches of 500 readings, each of a different meter (the fleet: one reading per gateway per
 10 s). The first reading is at 00:50 UTC, so that 90 rounds cross an hour's end and the open
 hour's readings are sealed as in a steady run. A database of its own is made and dropped.
-Prints the load, then µs of this process's CPU per reading: decode, write, both.
+Prints the load, then µs of this process's CPU per reading: decode, write (with the report), both.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_server
 
-from hanport.server.ingest import decode
+from hanport.server.ingest import decode, report
 from hanport.store.postgres import PostgresStore
 
 BATCH = 500
@@ -67,6 +67,7 @@ def main() -> None:
             decoded = decode(batch)
             t1 = time.process_time()
             store.write(decoded.readings)
+            report(decoded.committed, [0] * len(decoded.committed), 1)
             t2 = time.process_time()
             if profiler:
                 profiler.disable()
