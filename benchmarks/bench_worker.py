@@ -43,11 +43,14 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     args = parser.parse_args()
-    bench_server.START = datetime(2026, 1, 1, tzinfo=UTC) - timedelta(minutes=10)
+    bench_server.FIRST[0] = datetime(2026, 1, 1, 0, 50, tzinfo=UTC)
     print(f"load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     messages = [
-        (index * args.gateways + g, f"hanport.v1.gw{g:05d}.m.reading",
-         bench_server.payload(g, index).encode())
+        (
+            index * args.gateways + g,
+            f"hanport.v1.gw{g:05d}.m.reading",
+            bench_server.payload(g, index).encode(),
+        )
         for index in range(args.rounds)
         for g in range(args.gateways)
     ]
@@ -75,8 +78,8 @@ def main() -> None:
             writing += t2 - t1
         wall = time.monotonic() - began
         n = len(messages)
-        end = bench_server.START + timedelta(days=1)
-        check = store.readings("gw00000/m", bench_server.START, end)
+        first = bench_server.FIRST[0]
+        check = store.readings("gw00000/m", first, first + timedelta(days=1))
         assert len(check) == args.rounds, len(check)
         store.close()
         print(

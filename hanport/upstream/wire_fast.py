@@ -21,15 +21,45 @@ from hanport.upstream.wire import parse_reading
 
 __all__ = ["parse_reading_fast"]
 
-_TEXT, _TIME, _INT, _DECIMAL = 1, 2, 3, 4
-_KINDS = {"text": _TEXT, "time": _TIME, "int": _INT, "decimal": _DECIMAL}
-_KIND = {
-    name: _KINDS[FIELD_BY_NAME[name].kind]
+_NO = object()
+"""A value the fast path does not take (the general parser then decides)."""
+
+
+def _int(value: object) -> object:
+    found = type(value)
+    return value if found is int or found is Decimal else _NO
+
+
+def _decimal(value: object) -> object:
+    found = type(value)
+    if found is Decimal:
+        return value
+    return Decimal(value) if found is int else _NO  # type: ignore[arg-type]
+
+
+def _text(value: object) -> object:
+    return value if type(value) is str and len(value) <= 200 else _NO
+
+
+def _moment(value: object) -> object:
+    if type(value) is not str:
+        return _NO
+    try:
+        moment = _FROM_ISO(value)
+    except ValueError:
+        return _NO
+    return _NO if moment.utcoffset() is None else moment
+
+
+_FROM_ISO = datetime.fromisoformat
+_CHECKS = {"text": _text, "time": _moment, "int": _int, "decimal": _decimal}
+_CHECK = {
+    name: _CHECKS[FIELD_BY_NAME[name].kind]
     for name in READING_FIELDS
-    if name in FIELD_BY_NAME and FIELD_BY_NAME[name].kind in _KINDS
+    if name in FIELD_BY_NAME and FIELD_BY_NAME[name].kind in _CHECKS
 }
-assert {n for n, k in _KIND.items() if k == _TEXT} == {"meter_id", "meter_model"}
-assert {n for n, k in _KIND.items() if k == _TIME} == {"meter_time", "received_at"}
+assert {n for n, c in _CHECK.items() if c is _text} == {"meter_id", "meter_model"}
+assert {n for n, c in _CHECK.items() if c is _moment} == {"meter_time", "received_at"}
 
 
 def _no_constant(name: str) -> object:
@@ -38,7 +68,6 @@ def _no_constant(name: str) -> object:
 
 _DECODE = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant).decode
 _ENCODING = json.detect_encoding
-_FROM_ISO = datetime.fromisoformat
 
 
 def parse_reading_fast(payload: bytes, meter_id: str | None = None) -> Reading:
@@ -50,35 +79,15 @@ def parse_reading_fast(payload: bytes, meter_id: str | None = None) -> Reading:
     if type(data) is not dict:
         return parse_reading(payload, meter_id)
     values: dict[str, object] = {}
-    kind_of = _KIND.get
+    check_of = _CHECK.get
     for name, value in data.items():
-        kind = kind_of(name)
-        found = type(value)
-        if kind == _INT:
-            if found is int or found is Decimal:
-                values[name] = value
-                continue
-        elif kind == _DECIMAL:
-            if found is Decimal:
-                values[name] = value
-                continue
-            if found is int:
-                values[name] = Decimal(value)
-                continue
-        elif kind == _TIME:
-            if found is str:
-                try:
-                    moment = _FROM_ISO(value)
-                except ValueError:
-                    break
-                if moment.utcoffset() is None:
-                    break
-                values[name] = moment
-                continue
-        elif kind == _TEXT and found is str and len(value) <= 200:
-            values[name] = value
-            continue
-        break  # not the usual: the general parser decides, and names what is wrong
+        check = check_of(name)
+        if check is None:
+            break
+        taken = check(value)
+        if taken is _NO:
+            break  # not the usual: the general parser decides, and names what is wrong
+        values[name] = taken
     else:
         if type(values.get("meter_time")) is datetime:
             if meter_id is not None:

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shared_samples import samples_root_or_skip
-from store.test_blocks import day_of_readings
 
 import hanport
 from hanport.model import Reading, Register
 from hanport.sim.home import HomeSimulator
 from hanport.store.blocks import BlockError, decode_block, encode_block
 from hanport.store.staged import is_staged, readings_of, stage, unstage
+from store.test_blocks import day_of_readings
 
 
 def same(got: list[Reading], want: list[Reading]) -> None:
@@ -39,7 +39,8 @@ def same(got: list[Reading], want: list[Reading]) -> None:
 def test_a_day_comes_back_as_from_a_block() -> None:
     readings = day_of_readings(count=1200)
     data = stage(readings)
-    assert is_staged(data) and not is_staged(encode_block(readings))
+    assert is_staged(data)
+    assert not is_staged(encode_block(readings))
     same(unstage(data), readings)
     same(unstage(data), decode_block(encode_block(readings)))
     same(readings_of(data), readings_of(encode_block(readings)))
@@ -59,7 +60,7 @@ def test_zones_offsets_exponents_extra_and_unverified_readings_are_kept() -> Non
     readings = [
         tallinn,
         Reading(
-            meter_id="K8EG/ä\"\\",
+            meter_id='K8EG/ä"\\',
             meter_time=datetime(2026, 3, 29, 3, 30, 0, 17, tzinfo=timezone(timedelta(hours=3))),
             received_at=autumn + timedelta(hours=1),  # the second 03:30 (fold 1)
             voltage_l1_v=Decimal("230.10"),
@@ -110,9 +111,9 @@ def test_arbitrary_values_come_back_as_from_a_block(
 
 def test_what_a_block_refuses_is_refused_when_staged() -> None:
     for bad in (Decimal("NaN"), Decimal("Infinity"), Decimal("sNaN")):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a number that can be stored"):
             encode_block([Reading(power_import_w=bad)])
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a number that can be stored"):
             stage([Reading(power_import_w=bad)])
     naive = Reading(meter_time=datetime(2026, 1, 1))
     with pytest.raises(TypeError):
@@ -128,7 +129,7 @@ def test_a_damaged_staged_row_is_a_damaged_block() -> None:
         b"[]",
         b'["s9"]',
         json.dumps([*good[:2], good[2][:-1]]).encode(),
-        json.dumps([good[0], [[1, 2, 3]] + good[1][1:]]).encode(),
+        json.dumps([good[0], [[1, 2, 3], *good[1][1:]]]).encode(),
         json.dumps([good[0], [*good[1][:5], "12x", *good[1][6:]]]).encode(),
     ]
     for data in damaged:

@@ -98,7 +98,7 @@ HOSTILE = [
     b'{"meter_time": "2026-01-10T08:00:00\\ud800Z"}',
     b'{"meter_time": "\xff"}',
     b'{"meter_time": "2026-01-10T08:00:00Z", "meter_id": "\\ud800"}',
-    b'[' * 100_000,
+    b"[" * 100_000,
 ]
 
 
@@ -137,7 +137,9 @@ json_values = st.recursive(
             "x" * 201,
         ]
     ),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -153,7 +155,7 @@ def test_arbitrary_objects_give_the_same_answer(data: dict[str, Any], timed: boo
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(0, 10**15),
-    st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, places=3),
+    st.decimals(min_value=-(10**6), max_value=10**6, allow_nan=False, places=3),
     st.datetimes(timezones=st.just(UTC)),
 )
 def test_arbitrary_readings_give_the_same_reading(

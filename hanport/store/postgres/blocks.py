@@ -1,7 +1,8 @@
 """The PostgreSQL store's blocks (`hanport.store.blocks`): the open hour's readings in
-`pending`, one staged row per write (`hanport.store.staged`: cheap to write and read; rows of
-earlier versions are blocks, read as well); closed hours sealed into one block each; the blocks of a range
-of hours; a meter's oldest and newest readings; its stored hours for recomputing rollups.
+`pending`, one staged row per write (`hanport.store.staged`: cheap to write and read; the
+rows of earlier versions are blocks, read as well); closed hours sealed into one block each;
+the blocks of a range of hours; a meter's oldest and newest readings; its stored hours for
+recomputing rollups.
 
 Every function works on many meters at once where a write does (one statement, pipelined), and
 inside the caller's transaction.
@@ -59,8 +60,7 @@ def seal_and_pend(
         groups[meter] = by_hour
     known = lasts or {}
     newest = {
-        meter: max(max(hours), (known.get(meter) or 0) // _HOUR_US)
-        for meter, hours in groups.items()
+        meter: max(*hours, (known.get(meter) or 0) // _HOUR_US) for meter, hours in groups.items()
     }
     waiting = db.execute(
         "SELECT p.meter, p.hour, p.data FROM pending p "

@@ -154,7 +154,7 @@ class PgRollups(RollupTable):
     def open_rows(self, meter: int, step: str) -> list[Rollup]:
         """The periods of `step` that the stored rows do not hold yet, as they stand: the
         carried state covers the sealed hours, so a copy of it takes the open hour's pending
-        readings; the quarters and hours that makes final come too (not `partial`), then the
+        readings; the quarters and hours they make final come too (not `partial`), then the
         open ones; for days and months, the stored part plus those hours."""
         text = self.state_text(meter)
         mark, waiting = pending_of(self.pg, meter)

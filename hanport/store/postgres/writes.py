@@ -1,8 +1,9 @@
 """A write of the PostgreSQL store: the readings of many meters in one transaction and a fixed
 number of statements. The meters' rows are locked first (in id order, so that two workers
-writing the same meters wait for each other and never deadlock); then the blocks, the rollup
-engine per meter (a late reading has the rollups around it computed again), the final periods
-with the days and months they add to, the engines' states, the meters' first and last times."""
+writing the same meters wait for each other and never deadlock); then the pending rows and the
+hours sealed; for the meters with a sealed hour, the rollup engine (a late reading has the
+rollups around it computed again), the final periods with the days and months they add to, the
+engines' states; the meters' first and last times."""
 
 from __future__ import annotations
 
@@ -41,12 +42,12 @@ def store_batches(
     The rollup engine takes a meter's hour when it is sealed (readers feed the open hour to a
     copy of it), so a write of the open hour touches no rollups."""
     meters = sorted(batches)
-    lasts = dict(
+    known: dict[int, int | None] = dict(
         db.execute(
             "SELECT id, last FROM meters WHERE id = ANY(%s) ORDER BY id FOR UPDATE", (meters,)
         ).fetchall()
     )
-    sealed = seal_and_pend(db, batches, lasts)
+    sealed = seal_and_pend(db, batches, known)
     if sealed:
         rollups.load_states(sorted(sealed))
         try:
