@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--gateways", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=90)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--batch", type=int, default=BATCH, help="readings per write")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     args = parser.parse_args()
     bench_server.FIRST[0] = datetime(2026, 1, 1, 0, 50, tzinfo=UTC)
@@ -54,7 +55,7 @@ def main() -> None:
         for index in range(args.rounds)
         for g in range(args.gateways)
     ]
-    batches = [messages[i : i + BATCH] for i in range(0, len(messages), BATCH)]
+    batches = [messages[i : i + args.batch] for i in range(0, len(messages), args.batch)]
     name = f"hanport_bench_{secrets.token_hex(4)}"
     with psycopg.connect(f"{args.server}/postgres", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
@@ -83,7 +84,7 @@ def main() -> None:
         assert len(check) == args.rounds, len(check)
         store.close()
         print(
-            f"{n} readings ({args.gateways} meters x {args.rounds}, batches of {BATCH}) in "
+            f"{n} readings ({args.gateways} meters x {args.rounds}, batches of {args.batch}) in "
             f"{wall:.1f} s wall: decode {decoding / n * 1e6:.1f} µs, write "
             f"{writing / n * 1e6:.1f} µs, together {(decoding + writing) / n * 1e6:.1f} µs of "
             f"CPU per reading ({n / (decoding + writing):.0f} readings/s per core)"
