@@ -15,8 +15,10 @@ block is encoded once, when the hour is sealed:
                                 JSON text of it (`hanport.store.extra`), null for none
     true / false                `verified`
 
-A staged row starts with `[`, which no block format does (their first byte is their format,
-1 to 3), so `readings_of` reads either. Everything a block cannot store (a time without a
+A row of more than 1 kB (a write of many readings of one meter) is zlib-compressed and marked
+with a `Z` before it (the table keeps its values as they are: blocks are compressed already).
+A staged row starts with `[` or `Z`, which no block format does (their first byte is their
+format, 1 to 3), so `readings_of` reads either. Everything a block cannot store (a time without a
 zone, a Decimal that is not finite) is refused here, when it is written, as `encode_block`
 refuses it, never at the seal.
 """
@@ -24,6 +26,7 @@ refuses it, never at the seal.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -38,6 +41,7 @@ from hanport.store.extra import extra_from_json, extra_json
 __all__ = ["is_staged", "readings_of", "stage", "unstage"]
 
 _TAG = "s1"
+_PLAIN_MAX = 1024
 _SLOTS = (*READING_FIELDS, "verified")
 _TIMES = frozenset({"meter_time", "received_at"})
 _TEXTS = frozenset({"meter_id", "meter_model"})
@@ -58,7 +62,7 @@ _DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def is_staged(data: bytes) -> bool:
-    return data[:1] == b"["
+    return data[:1] in (b"[", b"Z")
 
 
 def stage(readings: Sequence[Reading]) -> bytes:
@@ -84,13 +88,14 @@ def stage(readings: Sequence[Reading]) -> bytes:
         extra = row[_EXTRA_AT]
         row[_EXTRA_AT] = extra_json(extra) if extra else None
         rows.append(row)
-    return _DUMPS(rows).encode()
+    text = _DUMPS(rows).encode()
+    return b"Z" + zlib.compress(text, 1) if len(text) > _PLAIN_MAX else text
 
 
 def unstage(data: bytes) -> list[Reading]:
     """The readings of a staged row, in the order written, equal to a block's of them."""
     try:
-        rows = json.loads(data)
+        rows = json.loads(zlib.decompress(data[1:]) if data[:1] == b"Z" else data)
         if not isinstance(rows, list) or rows[:1] != [_TAG]:
             raise ValueError("not a staged row")
         readings = []
@@ -114,7 +119,7 @@ def unstage(data: bytes) -> list[Reading]:
             reading = new(Reading)
             setter(reading, "__dict__", dict(zip(_SLOTS, row, strict=True)))
             readings.append(reading)
-    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as error:
+    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, zlib.error) as error:
         raise BlockError("store.block_damaged", error=error) from None
     return readings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from types import MappingProxyType
@@ -39,6 +40,9 @@ def same(got: list[Reading], want: list[Reading]) -> None:
 def test_a_day_comes_back_as_from_a_block() -> None:
     readings = day_of_readings(count=1200)
     data = stage(readings)
+    assert data[:1] == b"Z"  # compressed: 1,200 readings
+    assert len(data) < len(readings) * 40
+    assert stage(readings[:1])[:1] == b"["
     assert is_staged(data)
     assert not is_staged(encode_block(readings))
     same(unstage(data), readings)
@@ -128,6 +132,7 @@ def test_a_damaged_staged_row_is_a_damaged_block() -> None:
         b"[",
         b"[]",
         b'["s9"]',
+        b"Z" + zlib.compress(b'["s1"')[:-2],
         json.dumps([*good[:2], good[2][:-1]]).encode(),
         json.dumps([good[0], [[1, 2, 3], *good[1][1:]]]).encode(),
         json.dumps([good[0], [*good[1][:5], "12x", *good[1][6:]]]).encode(),
