@@ -37,11 +37,16 @@ from hanport.model import Reading
 from hanport.store import open_store
 from hanport.upstream.wire import reading_payload, reading_topic
 
-START = datetime(2026, 1, 1, tzinfo=UTC)
+START = datetime(2025, 12, 31, 23, 55, tzinfo=UTC)
+"""The first reading's meter time: 5 minutes before an hour's end, so that a run seals every
+meter's hour as a long run does once an hour (`--start` to choose another)."""
+METER_YEAR = 365 * 8640
+FIRST = [START]
+"""The first meter time of this run (`--start`)."""
 
 
 def payload(gateway: int, index: int) -> str:
-    moment = START + timedelta(seconds=10 * index)
+    moment = FIRST[0] + timedelta(seconds=10 * index)
     return reading_payload(
         Reading(
             meter_id=f"M{gateway:05d}",
@@ -140,9 +145,9 @@ def check_store(database: str, gateways: int, rounds: int) -> tuple[int, int, in
     store = open_store(database, ZoneInfo("Europe/Tallinn"), upgrade=False)
     stored = lost = duplicated = 0
     try:
-        end = START + timedelta(days=3650)
+        end = FIRST[0] + timedelta(days=3650)
         for g in range(gateways):
-            times = [r.meter_time for r in store.readings(f"gw{g:05d}/m", START, end)]
+            times = [r.meter_time for r in store.readings(f"gw{g:05d}/m", FIRST[0], end)]
             stored += len(times)
             duplicated += len(times) - len(set(times))
             lost += rounds - len(set(times))
@@ -158,7 +163,9 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=0, help="readings sent at full speed after")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", help="default: a SQLite file in a temporary folder")
+    parser.add_argument("--start", default=START.isoformat(), help="the first meter time")
     args = parser.parse_args()
+    FIRST[0] = datetime.fromisoformat(args.start)
     print(f"load before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
@@ -187,7 +194,9 @@ def main() -> None:
             ports = [node.mqtt_port for node in cluster.nodes]
             rounds = _steady(args, ports, port, database)
             if args.burst:
-                _burst(args, ports, port, database, rounds)
+                rounds += _burst(args, ports, port, database, rounds)
+            if database.startswith("postgresql"):
+                _sizes(database, args.gateways * rounds)
         finally:
             if server is not None:
                 server.send_signal(signal.SIGTERM)
@@ -215,9 +224,9 @@ def _steady(args: argparse.Namespace, ports: list[int], port: int, database: str
     return rounds
 
 
-def _burst(args: argparse.Namespace, ports: list[int], port: int, database: str, done: int) -> None:
+def _burst(args: argparse.Namespace, ports: list[int], port: int, database: str, done: int) -> int:
     before = metrics(port)
-    rounds = max(1, args.burst // args.gateways)
+    rounds: int = max(1, args.burst // args.gateways)
     began = time.monotonic()
     sent = asyncio.run(publish(ports, args.gateways, done, rounds, 0.0))
     published = time.monotonic() - began
@@ -234,6 +243,41 @@ def _burst(args: argparse.Namespace, ports: list[int], port: int, database: str,
         f"core; load {os.getloadavg()}"
     )
     print(f"  in all: stored {stored}, lost {lost}, duplicated {duplicated}")
+    return rounds
+
+
+def _sizes(database: str, stored: int) -> None:
+    """PostgreSQL's bytes (`pg_total_relation_size` of every table after VACUUM, the blocks'
+    partitions together), per reading stored, and scaled to a meter-year (8,640 readings a
+    day). A short run keeps much of it in the open hour's tables and in rollup rows of
+    periods just begun; `bench_pg.py --days 365` measures a whole meter-year."""
+    import psycopg
+
+    from hanport.store.postgres.connection import split_site
+
+    with psycopg.connect(split_site(database)[0], autocommit=True) as db:
+        db.execute("VACUUM")
+        rows = db.execute(
+            "SELECT coalesce(p.relname, c.relname), sum(pg_total_relation_size(c.oid)) "
+            "FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+            "LEFT JOIN pg_class p ON p.oid = i.inhparent "
+            "WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace GROUP BY 1"
+        ).fetchall()
+        (sealed,) = db.execute("SELECT coalesce(sum(n), 0) FROM blocks").fetchone() or (0,)
+    found = {name: int(size) for name, size in rows}
+    total = sum(found.values())
+    each = total / max(stored, 1)
+    blocks = found.get("blocks", 0) / max(sealed, 1)
+    parts = ", ".join(
+        f"{name} {found.get(name, 0) / 1e6:.1f}"
+        for name in ("blocks", "pending", "rollups", "rollup_state", "meters")
+    )
+    print(
+        f"PostgreSQL: {total / 1e6:.1f} MB for {stored} readings ({parts} MB): "
+        f"{each:.1f} B per reading, {each * METER_YEAR / 1e6:.0f} MB per meter-year at that "
+        f"rate; blocks alone {blocks:.1f} B per sealed reading ({sealed} sealed); "
+        f"load {os.getloadavg()}"
+    )
 
 
 def _delta(after: str, before: str, name: str) -> float:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hanport.model import Reading
-from hanport.upstream.wire import WireError, parse_reading, split_subject
+from hanport.upstream.wire import WireError, split_subject
+from hanport.upstream.wire_fast import parse_reading_fast
 
 __all__ = ["Committed", "Decoded", "decode", "parse_report", "report", "site_meter", "stored_id"]
 
@@ -51,7 +52,7 @@ def decode(messages: Sequence[tuple[int, str, bytes]]) -> Decoded:
     for index, (sequence, subject, payload) in enumerate(messages):
         try:
             site, meter = split_subject(subject)
-            reading = parse_reading(payload, stored_id(site, meter))
+            reading = parse_reading_fast(payload, stored_id(site, meter))
         except WireError as error:
             out.bad.append((index, error))
             continue

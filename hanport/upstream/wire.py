@@ -94,7 +94,7 @@ def parse_reading(payload: bytes, meter_id: str | None = None) -> Reading:
     replaces the one it names (the server stores `<site>/<meter>`)."""
     try:
         data = json.loads(payload, parse_float=Decimal, parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…
         raise WireError("upstream.wire_json") from None
     if not isinstance(data, dict):
         raise WireError("upstream.wire_json")
@@ -181,7 +181,7 @@ def parse_ack(payload: bytes) -> dict[str, datetime]:
     """meter → watermark of an ack message; `WireError` for anything else."""
     try:
         data = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise WireError("upstream.wire_json") from None
     if not isinstance(data, dict) or data.get("v") != VERSION:
         raise WireError("upstream.wire_ack")

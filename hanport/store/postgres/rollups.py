@@ -15,6 +15,7 @@ import psycopg
 from hanport.model import Reading
 from hanport.store.base import Rollup
 from hanport.store.engine import RollupEngine
+from hanport.store.postgres.blocks import pending_of
 from hanport.store.rollups import add_to, combine, period_start
 from hanport.store.rows_json import body_json, parse_body
 from hanport.store.schema import FLAG_GAP, FLAG_LEGACY, FLAG_RESET, rollup_key
@@ -48,6 +49,8 @@ class PgRollups(RollupTable):
         self._rows: dict[int, tuple[object, ...]] = {}
         self._engines: dict[int, tuple[str, RollupEngine]] = {}
         self._missing: set[int] = set()
+        self._fresh: tuple[object, list[Rollup]] = (None, [])
+        """The last rows `open_rows` computed, and the meter, state and pending rows they are of."""
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -148,6 +151,40 @@ class PgRollups(RollupTable):
 
     # --- reading ---------------------------------------------------------------------------
 
+    def open_rows(self, meter: int, step: str) -> list[Rollup]:
+        """The periods of `step` that the stored rows do not hold yet, as they stand: the
+        carried state covers the sealed hours, so a copy of it takes the open hour's pending
+        readings; the quarters and hours they make final come too (not `partial`), then the
+        open ones; for days and months, the stored part plus those hours."""
+        text = self.state_text(meter)
+        mark, waiting = pending_of(self.pg, meter)
+        if text is None and not waiting:
+            return []
+        if self._fresh[0] != (meter, text, mark):  # asked again before the next write
+            state = json.loads(text) if text is not None else None
+            engine = RollupEngine(self.zone, state=state)
+            final = engine.feed(waiting) if waiting else []
+            rows = sorted([*final, *engine.open_rollups()], key=_start)
+            self._fresh = ((meter, text, mark), rows)
+        rows = self._fresh[1]
+        if step in ("15m", "1h"):
+            return [_copy(row) for row in rows if row.step == step]
+        periods: dict[int, Rollup] = {}
+        open_hours: set[int] = set()
+        for hour in (row for row in rows if row.step == "1h"):
+            start = period_start(hour.start, step, self.zone)
+            key = int(start.timestamp())
+            if key not in periods:
+                periods[key] = Rollup(step, start, partial=True)
+                for stored in self.typed(meter, step, key, key + 1):
+                    add_to(periods[key], stored)
+            add_to(periods[key], hour)
+            if hour.partial:
+                open_hours.add(key)
+        for key, period in periods.items():  # a day of final hours only is final, as stored
+            period.partial = key in open_hours
+        return [periods[key] for key in sorted(periods)]
+
     def stored(self, meter: int, step: str, start: int, end: int) -> list[StoredRow]:
         self.flush()
         rows = self.pg.execute(
@@ -210,6 +247,16 @@ class PgRollups(RollupTable):
                 "DELETE FROM rollups WHERE key >= %s AND key < %s", keys(meter, step, first, _END)
             )
             self.save(meter, periods)
+
+
+def _start(rollup: Rollup) -> datetime:
+    return rollup.start
+
+
+def _copy(rollup: Rollup) -> Rollup:
+    copied = Rollup(rollup.step, rollup.start, partial=rollup.partial)
+    add_to(copied, rollup)
+    return copied
 
 
 def _row(meter: int, rollup: Rollup) -> tuple[object, ...]:

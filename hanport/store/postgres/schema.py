@@ -4,13 +4,14 @@
     sites            id, key (the site's name; "default" for a household)
     meters           id, site, key (the meter id, "" for none), model, first and last reading
                      (µs UTC); unique (site, key)
-    pending          readings of the UTC hour still open: one block per write (`blocks.py`)
+    pending          readings of the UTC hour still open: one staged row per write
+                     (`hanport.store.staged`; blocks, as earlier versions wrote, read too)
     blocks           one block per meter and closed UTC hour, partitioned by month of the hour
                      (`partitions.py`); n: the readings in it
     rollups          key (meter, step and start in one integer, as in the SQLite store), start
                      (Unix seconds), readings, import and export Wh, flags (1 gap, 2 reset,
                      4 legacy), the row's JSON body for the API (zlib for 15m)
-    rollup_state     per meter, the rollup engine's state after the last write (JSON)
+    rollup_state     per meter, the rollup engine's state after the last sealed hour (JSON)
     records          per site, the subsystems' records (kind, meter, time µs UTC, key, data)
 
 `prepare` makes a database usable: the tables of the newest version in an empty one; the

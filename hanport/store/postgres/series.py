@@ -34,7 +34,7 @@ def series_text(
     wanted = None if fields is None or set(fields) >= set(STAT_FIELDS) else list(fields)
     iso = IsoTimes(zone)
     extra = [
-        (t, row_json(iso(t), t, body_json(rollup, wanted), True))
+        (t, row_json(iso(t), t, body_json(rollup, wanted), rollup.partial))
         for rollup in fresh
         for t in (int(rollup.start.timestamp()),)
         if low <= t < high
@@ -71,7 +71,7 @@ def joined_text(
         return None
     iso = IsoTimes(zone)
     extra = [
-        (t, row_json(iso(t), t, body_json(rollup), True))
+        (t, row_json(iso(t), t, body_json(rollup), rollup.partial))
         for rollup in fresh
         for t in (int(rollup.start.timestamp()),)
         if low <= t < high

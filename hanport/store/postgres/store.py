@@ -3,9 +3,11 @@
 Implements `hanport.store.base.Store` and its capabilities `SeriesJson`, `ColumnReader` and
 `RecordStore` on the tables of `hanport.store.postgres.schema`, with the SQLite store's rules:
 a reading is identified by (site, meter, meter_time), and one stored again replaces the first
-(a duplicate is harmless); the open hour's readings wait in `pending`, closed hours are sealed
-into one block each (`hanport.store.blocks`, about 10 bytes a reading); the rollup engine takes
-the readings as they come and a late one makes the rollups around it be computed again.
+(a duplicate is harmless); the open hour's readings wait in `pending` as staged rows
+(`hanport.store.staged`, cheap to write), closed hours are sealed into one block each
+(`hanport.store.blocks`, about 10 bytes a reading); the rollup engine takes an hour's readings
+when it is sealed (readers feed the open hour to a copy of its state), and a late reading makes
+the rollups around it be computed again.
 
 A store object belongs to one site (`site`, or `?site=` in the URL; "default" for a household).
 A server writes many sites in one transaction with `write_sites`, and gets a store of another
