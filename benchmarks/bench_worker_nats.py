@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import cProfile
 import os
 import pstats
@@ -118,9 +119,8 @@ def main() -> None:
             job = run(
                 cluster.urls, f"{args.server}/{name}", args.gateways, args.rounds, args.profile
             )
-            if args.loop == "uvloop":
-                import uvloop
-
+            if args.loop == "uvloop":  # not a dependency: pip install uvloop to compare
+                uvloop = importlib.import_module("uvloop")
                 uvloop.run(job)
             else:
                 asyncio.run(job)
