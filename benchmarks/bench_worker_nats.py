@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import cProfile
+import importlib
 import os
 import pstats
 import secrets
