@@ -82,8 +82,8 @@ class ServerProcess:
         store's reads, which keep one reading per time whatever the rows hold)."""
         import psycopg
 
-        from hanport.store.blocks import decode_block
         from hanport.store.postgres.connection import split_site
+        from hanport.store.staged import readings_of
 
         rows = StoredRows()
         libpq, _site = split_site(self.database)
@@ -97,7 +97,7 @@ class ServerProcess:
                     binary=True,
                 ).fetchall()
                 for n, data in found:
-                    readings = decode_block(data)
+                    readings = readings_of(data)  # a block, or the open hour's staged row
                     if n != len(readings):
                         rows.miscounted += 1
                     for reading in readings:
@@ -112,11 +112,11 @@ class ServerProcess:
 @dataclass
 class StoredRows:
     """One meter's rows in a PostgreSQL store: per meter time, how often the sealed blocks
-    (closed hours, one block each) hold it and how often the pending blocks (the open hour, one
+    (closed hours, one block each) hold it and how often the pending rows (the open hour, one
     per write).
 
     The store's rule is that a reading stored again replaces the first, so the same reading in a
-    pending block a second time (a batch written again after its acknowledgement was lost) is
+    pending row a second time (a batch written again after its acknowledgement was lost) is
     still stored once; two different readings for one meter time, a meter time twice in the
     sealed blocks, or a block whose `n` is not what it holds, are not."""
 
