@@ -1,4 +1,6 @@
-"""`/healthz` (JSON, 503 until the stream is there and every worker runs) and `/metrics`."""
+"""`/healthz` (JSON, 503 until the stream is there and every worker runs; 200 with status
+`degraded` while the database refuses readings: ingest waits in the stream, nothing to restart)
+and `/metrics`."""
 
 from __future__ import annotations
 
@@ -24,9 +26,11 @@ def make_app(server: Server, web: ASGIApp | None = None) -> Starlette:
         client = server.client
         connected = client is not None and client.is_connected
         ok = server.ready and connected and len(pids) == server.settings.workers
+        database = server.database_ok
         body = {
-            "status": "ok" if ok else "starting",
+            "status": ("ok" if database else "degraded") if ok else "starting",
             "nats": connected,
+            "database": database,
             "workers": {str(n): pid for n, pid in pids.items()},
             "ack_floor": server.metrics.ack_floor,
             "pending": server.metrics.pending,

@@ -23,6 +23,7 @@ class Metrics:
     worker_cpu_s: dict[int, float] = field(default_factory=dict)
     acks_published: int = 0
     silent_sites: list[str] = field(default_factory=list)
+    database_up: bool = True
 
     def took(self, worker: int, count: int, lags_ms: list[int]) -> None:
         self.committed[worker] = self.committed.get(worker, 0) + count
@@ -75,6 +76,8 @@ class Metrics:
             ),
             "# TYPE hanport_server_acks_published_total counter",
             f"hanport_server_acks_published_total {self.acks_published}",
+            "# TYPE hanport_server_database_up gauge",
+            f"hanport_server_database_up {int(self.database_up)}",
             "# TYPE hanport_server_sites_silent gauge",
             f"hanport_server_sites_silent {len(self.silent_sites)}",
             "# TYPE hanport_server_site_silent gauge",

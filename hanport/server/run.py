@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from hanport.server.live import SiteHub
 from hanport.server.metrics import Metrics
 from hanport.server.settings import ServerSettings
 from hanport.server.silence import Silence
-from hanport.server.stream import COMMITTED, ensure_consumer, ensure_stream
+from hanport.server.stream import COMMITTED, STORE_STATE, ensure_consumer, ensure_stream
 from hanport.server.watermarks import Watermarks
 from hanport.server.workers import Workers
 from hanport.store import open_store
@@ -39,6 +40,7 @@ TICK_S = 0.5
 REPEAT_S = 30.0
 STUCK_ACK_WAITS = 5
 SITES_PER_LINE = 10
+STORE_FAILURE_S = 15.0
 
 
 class Server:
@@ -56,6 +58,7 @@ class Server:
         self.workers = Workers(settings, self.metrics)
         self.client: Client | None = None
         self.ready = False
+        self._store_failed_at: dict[int, float] = {}
         self._floor = -1
         self._floor_since = time.monotonic()
 
@@ -71,6 +74,7 @@ class Server:
             raise ServerError("server.stream_failed", urls=urls, error=str(error)) from None
         log.info("%s", text("server.stream_ready", "en", stream=self.settings.stream))
         await client.subscribe(COMMITTED, cb=self._report)
+        await client.subscribe(STORE_STATE, cb=self._store_state)
         if self.feed is not None:
             self.feed.attach(client)
         self.silence.known(await asyncio.to_thread(_stored_sites, self.settings), time.time())
@@ -89,11 +93,26 @@ class Server:
             worker, committed, lags = parse_report(message.data)
         except (ValueError, KeyError, TypeError):
             return
+        self._store_failed_at.pop(worker, None)
         self.watermarks.reported(committed)
         self.metrics.took(worker, len(committed), lags)
         now = time.time()
         for site in {c.site for c in committed}:
             self.silence.heard(site, now)
+
+    async def _store_state(self, message: Msg) -> None:
+        try:
+            worker = int(json.loads(message.data)["w"])
+        except (ValueError, KeyError, TypeError):
+            return
+        self._store_failed_at[worker] = time.monotonic()
+
+    @property
+    def database_ok(self) -> bool:
+        """No worker had a batch refused by the database since its last commit (a refusal
+        older than `STORE_FAILURE_S` is forgotten: the worker would have said it again)."""
+        now = time.monotonic()
+        return all(now - at >= STORE_FAILURE_S for at in self._store_failed_at.values())
 
     async def _acks(self, js: nats.js.JetStreamContext) -> None:
         assert self.client is not None
@@ -110,6 +129,7 @@ class Server:
             self.metrics.ack_pending = info.num_ack_pending or 0
             self.metrics.ack_floor = floor
             self.workers.sample_cpu()
+            self.metrics.database_up = self.database_ok
             self._tell_silence()
             moved = self.watermarks.advance(floor)
             if time.monotonic() - repeated >= REPEAT_S:

@@ -24,6 +24,7 @@ from hanport.server.settings import ServerSettings
 
 __all__ = [
     "COMMITTED",
+    "STORE_STATE",
     "SUBJECTS",
     "consumer_config",
     "ensure_consumer",
@@ -33,6 +34,9 @@ __all__ = [
 
 SUBJECTS = ["hanport.v1.*.*.reading"]
 COMMITTED = "hanport.server.committed"
+STORE_STATE = "hanport.server.store"
+"""A worker whose database refused a batch says so here (`{"w": number, "ok": false}`), again
+at each retry; its next report means the database took readings again."""
 """Core NATS subject where workers say which stream sequences they committed."""
 
 

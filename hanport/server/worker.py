@@ -26,7 +26,7 @@ from hanport.model import Reading
 from hanport.server.connect import connect
 from hanport.server.ingest import decode, report
 from hanport.server.settings import ServerSettings
-from hanport.server.stream import COMMITTED, SUBJECTS
+from hanport.server.stream import COMMITTED, STORE_STATE, SUBJECTS
 from hanport.store import Store, open_store
 
 __all__ = ["main", "run_worker"]
@@ -95,6 +95,10 @@ async def run_worker(settings: ServerSettings, number: int, database: _Database)
                 await asyncio.sleep(0.5)
                 continue
             if not await _ingest(client, database, messages, number, bad_said):
+                with contextlib.suppress(nats.errors.Error):
+                    await client.publish(
+                        STORE_STATE, json.dumps({"w": number, "ok": False}).encode()
+                    )
                 await asyncio.sleep(RETRY_S)
     finally:
         await client.close()

@@ -117,6 +117,8 @@ def test_postgresql_stopped_and_started_again_under_the_server_loses_nothing(
         time.sleep(6)  # two ack waits: every worker has tried, failed and tried again
         status, health = server.health()
         assert status == 200, health  # NATS and the workers are up: ingest only waits
+        assert (health["status"], health["database"]) == ("degraded", False), health
+        assert "hanport_server_database_up 0" in server.metrics()
         status, refused = _get(server, "/api/v1/meters", token)
         assert status == 503, refused
         assert refused["code"] == "web.store_unavailable", refused
@@ -127,6 +129,8 @@ def test_postgresql_stopped_and_started_again_under_the_server_loses_nothing(
         gateway.send(sent[700:])
         wait_until(lambda: server.stored_times("home-p", METER) == wanted, 90, "stored")
         wait_until(lambda: gateway.outbox_size() == 0, 90, f"outbox emptied: {server.metrics()}")
+        assert server.health()[1]["database"] is True
+        assert "hanport_server_database_up 1" in server.metrics()
     finally:
         gateway.stop()
         if not postgres.running():
