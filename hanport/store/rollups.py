@@ -31,7 +31,7 @@ can carry it from one write to the next and show the open periods as they stand
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, tzinfo
 
 from hanport.model import Reading
@@ -45,6 +45,7 @@ __all__ = [
     "STEPS",
     "add_to",
     "combine",
+    "open_periods",
     "period_start",
     "rollups",
 ]
@@ -117,6 +118,32 @@ def combine(parts: Iterable[Rollup], step: str, zone: tzinfo) -> list[Rollup]:
             into = combined[start.timestamp()] = Rollup(step, start)
         add_to(into, part)
     return list(combined.values())
+
+
+def open_periods(
+    hours: Iterable[Rollup],
+    step: str,
+    zone: tzinfo,
+    stored: Callable[[int, int], list[Rollup]],
+) -> list[Rollup]:
+    """The days or months (`step`) the hours not yet in the stored rows fall in, as they stand:
+    each period's stored part (`stored(start, end)`, epoch seconds) plus those hours; a period
+    is partial while one of its hours is."""
+    periods: dict[int, Rollup] = {}
+    open_keys: set[int] = set()
+    for hour in hours:
+        start = period_start(hour.start, step, zone)
+        key = int(start.timestamp())
+        if key not in periods:
+            periods[key] = Rollup(step, start)
+            for part in stored(key, key + 1):
+                add_to(periods[key], part)
+        add_to(periods[key], hour)
+        if hour.partial:
+            open_keys.add(key)
+    for key, period in periods.items():
+        period.partial = key in open_keys
+    return [periods[key] for key in sorted(periods)]
 
 
 def add_to(into: Rollup, part: Rollup) -> None:

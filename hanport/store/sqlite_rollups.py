@@ -19,7 +19,7 @@ from typing import Any
 from hanport.model import Reading
 from hanport.store.base import Rollup
 from hanport.store.engine import RollupEngine
-from hanport.store.rollups import add_to, combine, period_start
+from hanport.store.rollups import add_to, combine, open_periods, period_start
 from hanport.store.rows_json import body_json, parse_body
 from hanport.store.schema import FLAG_GAP, FLAG_LEGACY, FLAG_RESET, rollup_key
 
@@ -121,16 +121,10 @@ class RollupTable:
         rows = self._open[1]
         if step in ("15m", "1h"):
             return [_copy(row) for row in rows if row.step == step]
-        periods: dict[int, Rollup] = {}
-        for hour in (row for row in rows if row.step == "1h"):
-            start = period_start(hour.start, step, self.zone)
-            key = int(start.timestamp())
-            if key not in periods:
-                periods[key] = Rollup(step, start, partial=True)
-                for stored in self.typed(meter, step, key, key + 1):
-                    add_to(periods[key], stored)
-            add_to(periods[key], hour)
-        return [periods[key] for key in sorted(periods)]
+        hours = (row for row in rows if row.step == "1h")  # the engine's open hours: all partial
+        return open_periods(
+            hours, step, self.zone, lambda start, end: self.typed(meter, step, start, end)
+        )
 
     # --- recomputing -----------------------------------------------------------------------
 

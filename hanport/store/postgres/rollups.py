@@ -16,7 +16,7 @@ from hanport.model import Reading
 from hanport.store.base import Rollup
 from hanport.store.engine import RollupEngine
 from hanport.store.postgres.blocks import pending_of
-from hanport.store.rollups import add_to, combine, period_start
+from hanport.store.rollups import add_to, combine, open_periods, period_start
 from hanport.store.rows_json import body_json, parse_body
 from hanport.store.schema import FLAG_GAP, FLAG_LEGACY, FLAG_RESET, rollup_key
 from hanport.store.sqlite_rollups import RollupTable, StoredRow, keys
@@ -169,21 +169,10 @@ class PgRollups(RollupTable):
         rows = self._fresh[1]
         if step in ("15m", "1h"):
             return [_copy(row) for row in rows if row.step == step]
-        periods: dict[int, Rollup] = {}
-        open_hours: set[int] = set()
-        for hour in (row for row in rows if row.step == "1h"):
-            start = period_start(hour.start, step, self.zone)
-            key = int(start.timestamp())
-            if key not in periods:
-                periods[key] = Rollup(step, start, partial=True)
-                for stored in self.typed(meter, step, key, key + 1):
-                    add_to(periods[key], stored)
-            add_to(periods[key], hour)
-            if hour.partial:
-                open_hours.add(key)
-        for key, period in periods.items():  # a day of final hours only is final, as stored
-            period.partial = key in open_hours
-        return [periods[key] for key in sorted(periods)]
+        hours = (row for row in rows if row.step == "1h")
+        return open_periods(  # a day of final hours only is final, as stored
+            hours, step, self.zone, lambda start, end: self.typed(meter, step, start, end)
+        )
 
     def stored(self, meter: int, step: str, start: int, end: int) -> list[StoredRow]:
         self.flush()
