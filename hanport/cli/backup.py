@@ -77,40 +77,37 @@ def _backup(args: argparse.Namespace, language: str) -> int:
 def _restore(args: argparse.Namespace, language: str) -> int:
     from hanport.backup.pg_tools import is_postgres
     from hanport.backup.restore import restore_database
-    from hanport.i18n import text
 
     def work() -> str:
         database = _database(args)
         if is_postgres(database):
             return _restore_postgres(args.file, database, language)
         done = restore_database(args.file, database)
-        if done.before is None:
-            return text("backup.restored_new", language, database=done.database, backup=done.backup)
-        return text(
-            "backup.restored",
-            language,
-            database=done.database,
-            backup=done.backup,
-            before=done.before,
-        )
+        keys = ("backup.restored", "backup.restored_new")
+        return _restored(keys, done.database, done.backup, done.before, language)
 
     return _said(work, language)
 
 
 def _restore_postgres(backup: str, database: str, language: str) -> str:
     from hanport.backup.pg_restore import restore_postgres
-    from hanport.i18n import text
 
     done = restore_postgres(backup, database)
-    if done.before is None:
-        return text("backup.pg_restored_new", language, database=done.database, backup=done.backup)
-    return text(
-        "backup.pg_restored",
-        language,
-        database=done.database,
-        backup=done.backup,
-        before=done.before,
-    )
+    keys = ("backup.pg_restored", "backup.pg_restored_new")
+    return _restored(keys, done.database, done.backup, done.before, language)
+
+
+def _restored(
+    keys: tuple[str, str], database: object, backup: object, before: object, language: str
+) -> str:
+    """The first sentence when the replaced data was kept aside as `before`, the second when
+    there was none."""
+    from hanport.i18n import text
+
+    kept, new = keys
+    if before is None:
+        return text(new, language, database=database, backup=backup)
+    return text(kept, language, database=database, backup=backup, before=before)
 
 
 def _check(args: argparse.Namespace, language: str) -> int:
