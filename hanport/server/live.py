@@ -5,9 +5,10 @@ does not wait for the database, and the stream's consumer is not touched).
 A `SiteHub` is the app's hub there. A browser's stream subscribes with the caller's sites; the
 first subscriber of a site starts a NATS subscription on `hanport.v1.<site>.*.reading`, the
 last one to leave ends it, so the server parses only the readings someone is looking at.
-Readings are checked like the workers check them and carry the stored meter id
-`<site>/<meter>`. `latest` is always None: one reading "now" for every caller would show one
-site's reading to another; the API reads each meter's latest from the store instead.
+Readings are checked as the workers check them (`hanport.server.ingest.decode`) and carry
+the stored meter id `<site>/<meter>`. `latest` is always None: one reading "now" for every
+caller would show one site's reading to another; the API reads each meter's latest from the
+store instead.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from nats.aio.subscription import Subscription as NatsSubscription
 
 from hanport.model import Reading
 from hanport.runtime.hub import Hub, Subscription
-from hanport.server.ingest import stored_id
-from hanport.upstream.wire import WireError, parse_reading, split_subject
+from hanport.server.ingest import decode
 
 __all__ = ["SiteHub"]
 
@@ -88,13 +88,10 @@ class SiteHub(Hub):
             return None  # the stream goes on with status events; a new one tries again
 
     async def _arrived(self, message: Msg) -> None:
-        try:
-            site, meter = split_subject(message.subject)
-            reading = parse_reading(message.data, stored_id(site, meter))
-        except WireError:
-            return  # the workers say so, once
-        for subscription in self._watchers.get(site, ()):
-            subscription.offer(reading)
+        found = decode([(0, message.subject, message.data)])  # a bad one: the workers say so
+        for reading, where in zip(found.readings, found.committed, strict=True):
+            for subscription in self._watchers.get(where.site, ()):
+                subscription.offer(reading)
 
 
 def _unsubscribe(task: asyncio.Task[NatsSubscription | None]) -> None:
