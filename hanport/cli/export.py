@@ -14,7 +14,7 @@ from hanport.cli.progress import StatusLine, bar
 from hanport.errors import HanError
 from hanport.i18n import number, plural
 from hanport.plugins import load_settings
-from hanport.store import Store, open_store, shown_url
+from hanport.store import Store, missing_file, open_store, shown_url
 from hanport.store.export import Progress, export
 
 __all__ = ["ExportError", "export_command", "terminal_progress"]
@@ -32,7 +32,7 @@ def export_command(args: argparse.Namespace, language: str) -> int:
     zone = ZoneInfo(settings.timezone)
     url = settings.database or "hanport.db"
     database = shown_url(url)
-    if "://" not in url and not Path(url).exists():  # a server's database is asked, not looked for
+    if missing_file(url):
         raise ExportError("export.no_database", database=database)
     start, end = _moment(args.start, zone, "--from"), _moment(args.end, zone, "--to")
     if end <= start:

@@ -112,10 +112,10 @@ def _rebuild(args: argparse.Namespace, language: str) -> int:
 def _database(configured: str | None) -> str:
     """The configured database, which must exist unless it is a server's (a URL)."""
     from hanport.cli.export import ExportError
-    from hanport.store import shown_url
+    from hanport.store import missing_file, shown_url
 
     url = configured or "hanport.db"
-    if "://" not in url and not Path(url).exists():
+    if missing_file(url):
         raise ExportError("export.no_database", database=shown_url(url))
     return url
 

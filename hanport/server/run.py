@@ -30,7 +30,7 @@ from hanport.server.silence import Silence
 from hanport.server.stream import COMMITTED, STORE_STATE, ensure_consumer, ensure_stream
 from hanport.server.watermarks import Watermarks
 from hanport.server.workers import Workers
-from hanport.store import open_store
+from hanport.store import missing_file, open_store
 from hanport.upstream.wire import ack_payload
 
 __all__ = ["Server", "ServerError", "serve"]
@@ -196,10 +196,9 @@ def _tell(sites: list[str], one: str, many: str, level: int, minutes: int) -> No
 def _stored_sites(settings: ServerSettings) -> set[str]:
     """The sites the store holds readings of (none if it cannot be read now: the workers say
     why), so that a site silent since before the server started is told too."""
-    from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    if "://" not in settings.database and not Path(settings.database).exists():
+    if missing_file(settings.database):
         return set()
     try:
         store = open_store(settings.database, ZoneInfo(settings.zone), upgrade=False)

@@ -39,6 +39,7 @@ __all__ = [
     "Store",
     "StoreError",
     "local_file",
+    "missing_file",
     "open_store",
     "read_columns",
     "shown_url",
@@ -67,6 +68,14 @@ def open_store(url: str, zone: tzinfo, *, upgrade: bool = True) -> Store:
     from hanport.store.sqlite import SqliteStore
 
     return SqliteStore(path, zone, upgrade=upgrade)
+
+
+def missing_file(url: str) -> bool:
+    """Whether `url` is a plain path with no file there (a URL names a database that is asked,
+    not looked for)."""
+    from pathlib import Path
+
+    return "://" not in url and not Path(url).exists()
 
 
 def local_file(url: str) -> str:
