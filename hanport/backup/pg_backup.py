@@ -17,35 +17,17 @@ from typing import Any
 
 import psycopg
 
+from hanport.backup.kinds import backup_kind
 from hanport.backup.pg_tools import libpq_url, run_tool, safe_url, tool_path
 from hanport.store.copy import BackupError, BackupProblem, BackupResult
 
 __all__ = [
-    "PGDUMP_MAGIC",
-    "SQLITE_MAGIC",
     "backup_kind",
     "backup_postgres",
     "connect",
     "hanport_schema",
     "quoted_pattern",
 ]
-
-SQLITE_MAGIC = b"SQLite format 3\0"
-PGDUMP_MAGIC = b"PGDMP"
-
-
-def backup_kind(path: Path) -> str | None:
-    """`sqlite` or `pgdump` after the file's first bytes; None for anything else (or no file)."""
-    try:
-        with path.open("rb") as file:
-            start = file.read(len(SQLITE_MAGIC))
-    except OSError:
-        return None
-    if start.startswith(SQLITE_MAGIC):
-        return "sqlite"
-    if start.startswith(PGDUMP_MAGIC):
-        return "pgdump"
-    return None
 
 
 def backup_postgres(

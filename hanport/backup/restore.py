@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hanport.backup.errors import BackupProblem
+from hanport.backup.kinds import backup_kind
 from hanport.store.copy import backup_database, open_existing
 
 __all__ = ["HANPORT_TABLES", "RestoreError", "RestoreResult", "restore_database"]
@@ -38,7 +39,7 @@ class RestoreResult:
 
 def restore_database(backup: str | Path, database: str | Path) -> RestoreResult:
     backup_path, database_path = Path(backup), Path(database)
-    if backup_path.is_file() and _starts_with(backup_path, b"PGDMP"):
+    if backup_kind(backup_path) == "pgdump":
         raise RestoreError("backup.sqlite_pg_backup", path=backup_path, database=database_path)
     _check_backup(backup_path)
     if not database_path.exists():
@@ -84,15 +85,6 @@ def _replace(backup_path: Path, database_path: Path, before: Path) -> None:
 def _same_file(one: Path, other: Path) -> bool:
     try:
         return os.path.samefile(one, other)
-    except OSError:
-        return False
-
-
-def _starts_with(path: Path, magic: bytes) -> bool:
-    """Whether the file begins with `magic` (a pg_dump archive's PGDMP)."""
-    try:
-        with path.open("rb") as file:
-            return file.read(len(magic)) == magic
     except OSError:
         return False
 
