@@ -1,7 +1,7 @@
 """The PostgreSQL store's blocks (`hanport.store.blocks`): the open hour's readings in
 `pending`, one staged row per write (`hanport.store.staged`: cheap to write and read; the
 rows of earlier versions are blocks, read as well); closed hours sealed into one block each;
-the blocks of a range of hours; a meter's oldest and newest readings; its stored hours for
+the blocks of a range of hours; a meter's oldest and newest readings; its sealed hours for
 recomputing rollups.
 
 Every function works on many meters at once where a write does (one statement, pipelined), and
@@ -29,7 +29,6 @@ __all__ = [
     "pending_of",
     "seal_and_pend",
     "sealed_hours",
-    "stored_hours",
 ]
 
 _HOUR_US = 3_600_000_000
@@ -202,35 +201,12 @@ def edge(db: psycopg.Connection[Any], meter: int, order: str) -> list[Reading]:
     return found
 
 
-def stored_hours(
-    db: psycopg.Connection[Any], meter: int, first: int
-) -> Iterator[tuple[int, list[Reading] | None]]:
-    """Each stored UTC hour of `meter` from hour `first` on, in order, with its readings in
-    time order (None for an hour with a block that cannot be read)."""
-    rows = db.execute(
-        "SELECT hour, data, 0 AS kind, 0::bigint AS seq FROM blocks "
-        "WHERE meter = %(m)s AND hour >= %(a)s "
-        "UNION ALL SELECT hour, data, 1, seq FROM pending "
-        "WHERE meter = %(m)s AND hour >= %(a)s ORDER BY 1, 3, 4",
-        {"m": meter, "a": first},
-        binary=True,
-    )
-    hour: int | None = None
-    datas: list[bytes] = []
-    for found, data, _kind, _seq in rows:
-        if found != hour and hour is not None:
-            yield hour, _readings(datas)
-            datas = []
-        hour = found
-        datas.append(data)
-    if hour is not None:
-        yield hour, _readings(datas)
-
-
 def sealed_hours(
     db: psycopg.Connection[Any], meter: int, first: int
 ) -> Iterator[tuple[int, list[Reading] | None]]:
-    """`stored_hours` of the sealed hours only (the rollups' readings: the open hour waits)."""
+    """Each sealed UTC hour of `meter` from hour `first` on, in order, with its readings in
+    time order (None for an hour with a block that cannot be read): the rollups' readings, the
+    open hour waits in `pending`."""
     rows = db.execute(
         "SELECT hour, data FROM blocks WHERE meter = %s AND hour >= %s ORDER BY hour",
         (meter, first),
