@@ -46,7 +46,7 @@ def test_the_log_names_each_site_or_sums_up_many(caplog: pytest.LogCaptureFixtur
     server._tell_silence()
     assert caplog.messages == [
         "Site home-a has sent no reading for 10 min: its gateway, its power or its network "
-        "may be down."
+        "may be down; check the gateway (its log, or hanport doctor on it)."
     ]
     assert 'hanport_server_site_silent{site="home-a"} 1' in server.metrics.prometheus()
     caplog.clear()
