@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -61,6 +62,12 @@ class Wallbox(threading.Thread):
                 await asyncio.sleep(1)
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("evapp")
@@ -90,6 +97,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except OSError:
                 assert time.monotonic() < deadline, "the app never answered"
                 time.sleep(0.2)
+        while not _listening(ocpp):  # the EV part starts its OCPP listener beside the app
+            assert time.monotonic() < deadline, "the OCPP central system never listened"
+            time.sleep(0.2)
         wallbox.start()
         assert wallbox.ready.wait(30)
         assert wallbox.error is None, wallbox.error
